@@ -1,0 +1,20 @@
+# Decides whether the CUDA backend is built (NDGPU_WITH_CUDA) from NDGPU_CUDA = AUTO | ON | OFF.
+# The build machines have nvcc but no GPU, so the architectures are set explicitly.
+set(NDGPU_WITH_CUDA OFF)
+if(NOT NDGPU_CUDA STREQUAL "OFF")
+  if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+    # Ampere and Hopper SASS, plus sm_90 PTX for newer cards. Override with -DCMAKE_CUDA_ARCHITECTURES.
+    set(CMAKE_CUDA_ARCHITECTURES "80-real;90" CACHE STRING "CUDA architectures")
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
+    set(CMAKE_CUDA_STANDARD 20)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    set(NDGPU_WITH_CUDA ON)
+  elseif(NDGPU_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "NDGPU_CUDA=ON but no CUDA compiler was found")
+  endif()
+endif()

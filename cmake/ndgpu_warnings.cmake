@@ -1,0 +1,14 @@
+# Flags every ndgpu target gets. No fast-math and no FMA contraction anywhere in our kernels, so
+# + - * / sqrt give bitwise-identical results on CPU and CUDA (STYLE.md 3.4).
+function(ndgpu_set_flags target)
+  target_compile_options(${target} PRIVATE
+    $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Werror=switch -Werror=return-type -ffp-contract=off -fno-math-errno>
+    $<$<COMPILE_LANGUAGE:CUDA>:--fmad=false -lineinfo -Xcompiler=-Wall --expt-relaxed-constexpr -Werror=all-warnings>)
+  if(NDGPU_NATIVE)
+    target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-march=native>)
+  endif()
+  if(NDGPU_SANITIZE)
+    target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:
+      -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer>)
+  endif()
+endfunction()

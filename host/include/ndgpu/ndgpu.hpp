@@ -1,0 +1,7 @@
+// The umbrella header: #include <ndgpu/ndgpu.hpp>
+#pragma once
+#include "ndgpu/array.hpp"
+#include "ndgpu/creation.hpp"
+#include "ndgpu/device.hpp"
+#include "ndgpu/dtype.hpp"
+#include "ndgpu/error.hpp"

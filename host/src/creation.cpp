@@ -1,0 +1,198 @@
+// Array creation: from host values, constant fills, ranges, identity matrices, random numbers.
+#include "ndgpu/creation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "common.hpp"
+#include "detail.hpp"
+
+namespace nd {
+namespace {
+
+// Host values of type T into a new array of dtype `dt` on `dev`.
+template <class T>
+Array from_host(const T* values, const Shape& shape, DType dt, Device dev) {
+  Array staged = detail::new_array(shape, dtype_v<T>, Device::cpu());
+  if (staged.size()) std::memcpy(staged.data_ptr(), values, staged.nbytes());
+  if (dt == dtype_v<T> && dev.is_cpu()) return staged;
+  Array out = detail::new_array(shape, dt, dev);
+  detail::copy_into(out, staged);
+  return out;
+}
+
+// The C++ element type a literal of type T maps to, and its default dtype.
+template <class T> struct literal {
+  using type = std::conditional_t<std::is_same_v<T, bool>, bool,
+                                  std::conditional_t<std::is_floating_point_v<T>, double, int64_t>>;
+  static constexpr DType dflt = std::is_same_v<T, bool> ? bool_
+                                : std::is_floating_point_v<T> ? float32 : int64;
+};
+
+template <class T>
+Array from_values(const std::vector<T>& v, const Shape& shape, OptDType dtype, OptDevice device) {
+  using L = typename literal<T>::type;
+  if (checked_numel(shape) != static_cast<int64_t>(v.size()))
+    throw ValueError("cannot reshape array of size " + std::to_string(v.size()) + " into shape " +
+                     shape_str(shape));
+  std::vector<L> widened(v.begin(), v.end());
+  if constexpr (std::is_same_v<L, bool>) {
+    std::vector<uint8_t> bytes(widened.begin(), widened.end());
+    return from_host(reinterpret_cast<const bool*>(bytes.data()), shape,
+                     dtype.value_or(literal<T>::dflt), detail::resolve(device));
+  } else {
+    return from_host(widened.data(), shape, dtype.value_or(literal<T>::dflt), detail::resolve(device));
+  }
+}
+
+template <class T>
+void check_ragged(size_t expect, size_t got, int depth) {
+  if (expect != got)
+    throw ValueError("setting an array element with a sequence. The requested array has an "
+                     "inhomogeneous shape after " + std::to_string(depth) +
+                     " dimensions. The detected shape was (" + std::to_string(depth) + ",) + "
+                     "inhomogeneous part.");
+}
+
+Scalar number_scalar(Number v, DType t) {
+  Scalar s;
+  s.dtype = t;
+  if (v.kind == float32) {
+    s.f = v.f;
+    s.i = kern::convert<int64_t>(v.f);
+  } else {
+    s.f = static_cast<double>(v.i);
+    s.i = v.i;
+  }
+  return s;
+}
+
+}  // namespace
+
+template <class T>
+Array array(const std::vector<T>& values, const Shape& shape, OptDType dtype, OptDevice device) {
+  return from_values(values, shape, dtype, device);
+}
+
+template <class T>
+Array array(std::initializer_list<std::initializer_list<T>> v, OptDType dtype, OptDevice device) {
+  std::vector<T> flat;
+  const size_t cols = v.size() ? v.begin()->size() : 0;
+  for (auto& row : v) {
+    check_ragged<T>(cols, row.size(), 1);
+    flat.insert(flat.end(), row.begin(), row.end());
+  }
+  return from_values(flat, {static_cast<int64_t>(v.size()), static_cast<int64_t>(cols)}, dtype, device);
+}
+
+template <class T>
+Array array(std::initializer_list<std::initializer_list<std::initializer_list<T>>> v,
+            OptDType dtype, OptDevice device) {
+  std::vector<T> flat;
+  const size_t rows = v.size() ? v.begin()->size() : 0;
+  const size_t cols = rows ? v.begin()->begin()->size() : 0;
+  for (auto& plane : v) {
+    check_ragged<T>(rows, plane.size(), 1);
+    for (auto& row : plane) {
+      check_ragged<T>(cols, row.size(), 2);
+      flat.insert(flat.end(), row.begin(), row.end());
+    }
+  }
+  return from_values(flat, {static_cast<int64_t>(v.size()), static_cast<int64_t>(rows),
+                            static_cast<int64_t>(cols)}, dtype, device);
+}
+
+template <class T>
+Array scalar(T value, OptDType dtype, OptDevice device) {
+  return from_values(std::vector<T>{value}, Shape{}, dtype, device);
+}
+
+#define ND_INSTANTIATE(T)                                                                      \
+  template Array array<T>(const std::vector<T>&, const Shape&, OptDType, OptDevice);          \
+  template Array array<T>(std::initializer_list<std::initializer_list<T>>, OptDType, OptDevice); \
+  template Array array<T>(std::initializer_list<std::initializer_list<std::initializer_list<T>>>, \
+                          OptDType, OptDevice);                                                \
+  template Array scalar<T>(T, OptDType, OptDevice);
+ND_INSTANTIATE(bool)
+ND_INSTANTIATE(int)
+ND_INSTANTIATE(long)
+ND_INSTANTIATE(long long)
+ND_INSTANTIATE(float)
+ND_INSTANTIATE(double)
+#undef ND_INSTANTIATE
+
+Array empty(const Shape& shape, DType dtype, OptDevice device) {
+  return detail::new_array(shape, dtype, detail::resolve(device));
+}
+
+Array full(const Shape& shape, Number value, OptDType dtype, OptDevice device) {
+  const DType t = dtype.value_or(value.kind);
+  Array a = empty(shape, t, device);
+  detail::fill(a, number_scalar(value, value.kind == float32 ? float64 : int64));
+  return a;
+}
+Array zeros(const Shape& shape, DType dtype, OptDevice device) { return full(shape, 0, dtype, device); }
+Array ones(const Shape& shape, DType dtype, OptDevice device) { return full(shape, 1, dtype, device); }
+
+Array eye(int64_t n, std::optional<int64_t> m_opt, int64_t k, DType dtype, OptDevice device) {
+  const int64_t m = m_opt.value_or(n);
+  Array a = zeros({n, m}, dtype, device);
+  // The k-th diagonal as a strided view: start at (max(-k,0), max(k,0)), step m+1.
+  const int64_t r0 = k < 0 ? -k : 0, c0 = k > 0 ? k : 0;
+  const int64_t len = std::max<int64_t>(0, std::min(n - r0, m - c0));
+  if (len > 0) {
+    Array diag(a.storage(), dtype, {len}, {m + 1}, r0 * m + c0);
+    detail::fill(diag, detail::scalar_of(1.0, float64));
+  }
+  return a;
+}
+Array identity(int64_t n, DType dtype, OptDevice device) { return eye(n, n, 0, dtype, device); }
+
+Array arange(Number stop, OptDType dtype, OptDevice device) {
+  return arange(Number(0), stop, Number(1), dtype, device);
+}
+
+Array arange(Number start, Number stop, Number step, OptDType dtype, OptDevice device) {
+  const bool fl = start.kind == float32 || stop.kind == float32 || step.kind == float32;
+  const DType t = dtype.value_or(fl ? float32 : int64);
+  if (fl ? step.f == 0 : step.i == 0) throw ValueError("Maximum allowed size exceeded");
+  int64_t n;
+  if (fl) {
+    double len = std::ceil((stop.f - start.f) / step.f);
+    if (!(len < 9.2e18)) throw ValueError("Maximum allowed size exceeded");
+    n = len > 0 ? static_cast<int64_t>(len) : 0;
+  } else {
+    int64_t span = stop.i - start.i;
+    n = step.i > 0 ? (span > 0 ? (span + step.i - 1) / step.i : 0)
+                   : (span < 0 ? (-span + (-step.i) - 1) / (-step.i) : 0);
+  }
+  // NumPy computes start + i*step in the result type's precision from (start, start+step).
+  if (fl || is_floating(t)) {
+    std::vector<double> v(n);
+    for (int64_t i = 0; i < n; ++i) v[i] = start.f + static_cast<double>(i) * step.f;
+    return from_values(v, {n}, t, device);
+  }
+  std::vector<int64_t> v(n);
+  for (int64_t i = 0; i < n; ++i) v[i] = start.i + i * step.i;
+  return from_values(v, {n}, t, device);
+}
+
+Array linspace(double start, double stop, int64_t num, bool endpoint, DType dtype, OptDevice device) {
+  if (num < 0) throw ValueError("Number of samples, " + std::to_string(num) + ", must be non-negative.");
+  std::vector<double> v(num);
+  const int64_t div = endpoint ? num - 1 : num;
+  const double step = div > 0 ? (stop - start) / div : 0.0;
+  for (int64_t i = 0; i < num; ++i) v[i] = div > 0 ? start + static_cast<double>(i) * step : start;
+  if (endpoint && num > 1) v[num - 1] = stop;
+  return from_values(v, {num}, dtype, device);
+}
+
+Array empty_like(const Array& a, OptDType dtype) { return empty(a.shape(), dtype.value_or(a.dtype()), a.device()); }
+Array zeros_like(const Array& a, OptDType dtype) { return zeros(a.shape(), dtype.value_or(a.dtype()), a.device()); }
+Array ones_like(const Array& a, OptDType dtype) { return ones(a.shape(), dtype.value_or(a.dtype()), a.device()); }
+Array full_like(const Array& a, Number value, OptDType dtype) {
+  return full(a.shape(), value, dtype.value_or(a.dtype()), a.device());
+}
+
+}  // namespace nd

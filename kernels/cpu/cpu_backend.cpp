@@ -1,0 +1,30 @@
+#include "cpu/cpu_backend.hpp"
+
+#include <cstring>
+
+#include "cpu/host_allocator.hpp"
+
+namespace nd::cpu {
+namespace {
+
+class CpuBackend final : public Backend {
+ public:
+  Device device() const override { return Device::cpu(); }
+  void* allocate(int64_t nbytes) override { return host_memory::allocate(nbytes); }
+  void deallocate(void* p, int64_t nbytes) noexcept override { host_memory::deallocate(p, nbytes); }
+  void copy_from_host(void* dst, const void* src, int64_t n) override { std::memcpy(dst, src, n); }
+  void copy_to_host(void* dst, const void* src, int64_t n) override { std::memcpy(dst, src, n); }
+  void synchronize() override {}
+  MemoryStats memory_stats() const override { return host_memory::stats(); }
+  void empty_cache() noexcept override { host_memory::empty_cache(); }
+
+  void copy(const CopyDesc& d) override { cpu::copy(d); }
+  void fill(const FillDesc& d) override { cpu::fill(d); }
+  void random(const RandomDesc& d) override { cpu::random(d); }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_backend(int) { return std::make_unique<CpuBackend>(); }
+
+}  // namespace nd::cpu

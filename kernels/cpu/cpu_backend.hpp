@@ -1,0 +1,16 @@
+// The CPU backend: host memory plus the CPU kernels. Op families live in their own files
+// (kernels/cpu/<family>.cpp) as free functions the class forwards to.
+#pragma once
+#include <memory>
+
+#include "backend.hpp"
+
+namespace nd::cpu {
+
+void copy(const CopyDesc& d);
+void fill(const FillDesc& d);
+void random(const RandomDesc& d);
+
+std::unique_ptr<Backend> make_backend(int index);
+
+}  // namespace nd::cpu

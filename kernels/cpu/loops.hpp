@@ -1,0 +1,64 @@
+// Strided iteration on the CPU: an Iter is walked as rows of its innermost dimension, so the
+// body gets a pointer per operand plus the inner length and inner strides, and the compiler can
+// vectorise the contiguous case. Rows are split across cores above a size threshold.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "backend.hpp"
+#include "cpu/parallel.hpp"
+
+namespace nd::cpu {
+
+constexpr int64_t kParallelGrain = 1 << 15;  // elements per chunk before splitting across cores
+
+// body(std::array<char*, K> row_ptrs, int64_t n, std::array<int64_t, K> inner_stride_bytes)
+template <int K, class Body>
+void for_each_row(const Iter& it, const std::array<const Operand*, K>& ops, Body&& body) {
+  const int nd = it.ndim;
+  const int64_t inner = nd ? it.shape[nd - 1] : 1;
+  if (inner == 0) return;
+  const int64_t rows = inner ? it.numel() / inner : 0;
+  std::array<int64_t, K> inner_stride{};
+  for (int k = 0; k < K; ++k)
+    inner_stride[k] = nd ? ops[k]->strides[nd - 1] * dtype_size(ops[k]->dtype) : 0;
+
+  if (rows == 1) {  // one long row (the coalesced contiguous case): split the row itself
+    parallel_for(inner, kParallelGrain, [&](int64_t b, int64_t e) {
+      std::array<char*, K> p{};
+      for (int k = 0; k < K; ++k) p[k] = static_cast<char*>(ops[k]->data) + b * inner_stride[k];
+      body(p, e - b, inner_stride);
+    });
+    return;
+  }
+  auto run_rows = [&](int64_t r0, int64_t r1) {
+    // Decompose r0 into a multi-index over the outer dims, then step it like an odometer.
+    int64_t idx[kMaxDims] = {};
+    int64_t rem = r0;
+    for (int d = nd - 2; d >= 0; --d) {
+      idx[d] = rem % it.shape[d];
+      rem /= it.shape[d];
+    }
+    std::array<char*, K> p{};
+    for (int k = 0; k < K; ++k) {
+      int64_t off = 0;
+      for (int d = 0; d < nd - 1; ++d) off += idx[d] * ops[k]->strides[d];
+      p[k] = static_cast<char*>(ops[k]->data) + off * dtype_size(ops[k]->dtype);
+    }
+    for (int64_t r = r0; r < r1; ++r) {
+      body(p, inner, inner_stride);
+      for (int d = nd - 2; d >= 0; --d) {  // advance the odometer
+        for (int k = 0; k < K; ++k) p[k] += ops[k]->strides[d] * dtype_size(ops[k]->dtype);
+        if (++idx[d] < it.shape[d]) break;
+        for (int k = 0; k < K; ++k)
+          p[k] -= it.shape[d] * ops[k]->strides[d] * dtype_size(ops[k]->dtype);
+        idx[d] = 0;
+      }
+    }
+  };
+  const int64_t grain_rows = std::max<int64_t>(1, kParallelGrain / inner);
+  parallel_for(rows, grain_rows, run_rows);
+}
+
+}  // namespace nd::cpu

@@ -1,0 +1,54 @@
+// Element types: the five NumPy dtypes ndgpu supports, their sizes and NumPy names.
+#pragma once
+#include <cstdint>
+#include <iosfwd>
+#include <string_view>
+
+namespace nd {
+
+// Room is left for float16 / bfloat16: new values go at the end.
+enum class DType : uint8_t { bool_, int32, int64, float32, float64 };
+
+inline constexpr DType bool_ = DType::bool_;
+inline constexpr DType int32 = DType::int32;
+inline constexpr DType int64 = DType::int64;
+inline constexpr DType float32 = DType::float32;
+inline constexpr DType float64 = DType::float64;
+
+constexpr int kNumDTypes = 5;
+
+constexpr int64_t dtype_size(DType t) {
+  switch (t) {
+    case DType::bool_: return 1;
+    case DType::int32: return 4;
+    case DType::float32: return 4;
+    case DType::int64: return 8;
+    case DType::float64: return 8;
+  }
+  return 0;
+}
+
+constexpr bool is_floating(DType t) { return t == DType::float32 || t == DType::float64; }
+constexpr bool is_integer(DType t) { return t == DType::int32 || t == DType::int64; }
+constexpr bool is_bool(DType t) { return t == DType::bool_; }
+
+// NumPy's name: "bool", "int32", "int64", "float32", "float64".
+std::string_view dtype_name(DType t);
+std::ostream& operator<<(std::ostream& os, DType t);
+
+template <class T> struct dtype_of;
+template <> struct dtype_of<bool> { static constexpr DType value = DType::bool_; };
+template <> struct dtype_of<int32_t> { static constexpr DType value = DType::int32; };
+template <> struct dtype_of<int64_t> { static constexpr DType value = DType::int64; };
+template <> struct dtype_of<float> { static constexpr DType value = DType::float32; };
+template <> struct dtype_of<double> { static constexpr DType value = DType::float64; };
+template <class T> inline constexpr DType dtype_v = dtype_of<T>::value;
+
+// Category promotion (DESIGN.md): bool < integer < floating; within a category the wider wins.
+constexpr DType promote_types(DType a, DType b) {
+  auto rank = [](DType t) { return is_bool(t) ? 0 : is_integer(t) ? 1 : 2; };
+  if (rank(a) != rank(b)) return rank(a) > rank(b) ? a : b;
+  return dtype_size(a) >= dtype_size(b) ? a : b;
+}
+
+}  // namespace nd

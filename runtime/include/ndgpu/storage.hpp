@@ -1,0 +1,40 @@
+// Storage: one owned (or borrowed) buffer on one device, freed by RAII.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "ndgpu/device.hpp"
+
+namespace nd {
+
+class Backend;  // runtime-internal
+
+class Storage {
+ public:
+  // Allocates nbytes through the backend's (caching) allocator; 0 bytes allocates nothing.
+  static std::shared_ptr<Storage> allocate(int64_t nbytes, Backend& backend);
+  // Wraps memory owned elsewhere; `deleter` (may be empty) runs when the last array lets go.
+  static std::shared_ptr<Storage> wrap(void* data, int64_t nbytes, Device device,
+                                       std::function<void(void*)> deleter);
+
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  void* data() const { return data_; }
+  int64_t nbytes() const { return nbytes_; }
+  Device device() const { return device_; }
+
+ private:
+  Storage(void* data, int64_t nbytes, Device device, Backend* owner,
+          std::function<void(void*)> deleter)
+      : data_(data), nbytes_(nbytes), device_(device), owner_(owner), deleter_(std::move(deleter)) {}
+  void* data_;
+  int64_t nbytes_;
+  Device device_;
+  Backend* owner_;                      // set for memory from a backend's allocator
+  std::function<void(void*)> deleter_;  // for wrapped memory (may be empty: borrowed)
+};
+
+}  // namespace nd

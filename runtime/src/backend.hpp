@@ -1,0 +1,114 @@
+// The Backend interface: what a device must do. Op-agnostic: ops arrive as opaque codes plus
+// descriptors built by host/, and kernels/ turns the codes back into functors.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ndgpu/device.hpp"
+#include "ndgpu/dtype.hpp"
+#include "ndgpu/error.hpp"
+
+namespace nd {
+
+constexpr int kMaxDims = 8;
+
+// A value of any dtype, passed by value into kernels.
+struct Scalar {
+  DType dtype = DType::float64;
+  double f = 0;   // valid when dtype is floating or bool
+  int64_t i = 0;  // valid when dtype is integer or bool (exact for int64)
+  static Scalar of_double(double v, DType t) { return {t, v, static_cast<int64_t>(v)}; }
+};
+
+// A strided view into device memory: data already includes the view's offset (bytes).
+struct Operand {
+  void* data = nullptr;
+  DType dtype = DType::float32;
+  int64_t strides[kMaxDims] = {};  // in elements
+};
+
+// Iteration space shared by every descriptor: shape in elements, already coalesced by host/.
+struct Iter {
+  int ndim = 0;
+  int64_t shape[kMaxDims] = {};
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int d = 0; d < ndim; ++d) n *= shape[d];
+    return n;
+  }
+};
+
+// dst[i] = cast(src[i]) over `iter` (any strides, negative and 0 included on src).
+struct CopyDesc {
+  Iter iter;
+  Operand dst, src;
+};
+
+// dst[i] = value (cast to dst's dtype).
+struct FillDesc {
+  Iter iter;
+  Operand dst;
+  Scalar value;
+};
+
+// out[i] = op(in[0][i], in[1][i], ...). Inputs share one compute dtype; `out` may differ
+// (bool for comparisons). An input flagged in scalar_mask is read from `scalar` instead.
+struct ElementwiseDesc {
+  uint16_t op = 0;
+  int nin = 0;
+  Iter iter;
+  Operand out;
+  Operand in[3];
+  Scalar scalar;
+  uint8_t scalar_mask = 0;  // bit k: input k is `scalar`
+};
+
+// Counter-based random numbers (Philox4x32-10): element i of the (contiguous) output depends only
+// on (seed, offset + i), so CPU and CUDA give identical bits.
+enum class RandomDist : uint8_t { uniform, normal, integers };
+struct RandomDesc {
+  RandomDist dist = RandomDist::uniform;
+  uint64_t seed = 0;
+  uint64_t counter = 0;  // stream position, advanced by the caller
+  int64_t n = 0;
+  Operand out;           // contiguous
+  double a = 0, b = 1;   // uniform [a,b) / normal (mean a, std b) / integers [a,b)
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual Device device() const = 0;
+
+  // Memory: allocate never returns null (throws OutOfMemory); deallocate never throws.
+  virtual void* allocate(int64_t nbytes) = 0;
+  virtual void deallocate(void* p, int64_t nbytes) noexcept = 0;
+  virtual void copy_from_host(void* dst, const void* src, int64_t nbytes) = 0;
+  virtual void copy_to_host(void* dst, const void* src, int64_t nbytes) = 0;
+  virtual void synchronize() = 0;
+  virtual MemoryStats memory_stats() const = 0;
+  virtual void empty_cache() noexcept = 0;
+
+  // Data movement.
+  virtual void copy(const CopyDesc& d) = 0;
+  virtual void fill(const FillDesc& d) = 0;
+  virtual void random(const RandomDesc& d) = 0;
+
+  // Math.
+  virtual void elementwise(const ElementwiseDesc&) { unsupported("elementwise"); }
+
+ protected:
+  [[noreturn]] void unsupported(const char* what) const {
+    throw DeviceError(std::string(what) + " is not implemented on " + device().str());
+  }
+};
+
+// The registry: the CPU backend always; CUDA backends when built and a device exists.
+// Throws DeviceError for a device that is not available.
+Backend& backend_for(Device d);
+
+using BackendFactory = std::unique_ptr<Backend> (*)(int index);
+void register_backend(DeviceKind kind, BackendFactory make);
+
+}  // namespace nd

@@ -1,0 +1,127 @@
+#include "cpu/host_allocator.hpp"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <new>
+#include <string>
+
+#include "ndgpu/error.hpp"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ND_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ND_ASAN 1
+#endif
+#endif
+
+namespace nd::host_memory {
+namespace {
+
+constexpr int64_t kAlign = 64;
+constexpr int64_t kLarge = int64_t(1) << 20;      // cached and huge-paged from here up
+constexpr int64_t kHuge = int64_t(2) << 20;       // huge page size: large blocks round up to it
+constexpr int64_t kMaxCached = int64_t(2) << 30;  // keep at most this much idle memory
+
+struct Pool {
+  std::mutex mu;
+  std::multimap<int64_t, void*> idle;  // size class -> block
+  int64_t allocated = 0, reserved = 0, peak = 0, cached = 0;
+  int64_t limit = -1;  // NDGPU_POOL_LIMIT
+  bool enabled = true;
+  Pool() {
+#ifdef ND_ASAN
+    enabled = false;
+#endif
+    if (const char* e = std::getenv("NDGPU_POOL"); e && std::string(e) == "off") enabled = false;
+    if (const char* e = std::getenv("NDGPU_POOL_LIMIT"); e && *e) limit = std::atoll(e);
+  }
+  void release_idle() {
+    for (auto& [size, p] : idle) {
+      std::free(p);
+      reserved -= size;
+    }
+    idle.clear();
+    cached = 0;
+  }
+};
+Pool& pool() {
+  static Pool* p = new Pool;  // never destroyed: arrays may be freed after main returns
+  return *p;
+}
+
+int64_t size_class(int64_t n) {
+  if (n >= kLarge) return (n + kHuge - 1) / kHuge * kHuge;
+  return (n + kAlign - 1) / kAlign * kAlign;
+}
+
+std::string mib(int64_t b) { return std::to_string(b / (1 << 20)) + " MiB"; }
+
+}  // namespace
+
+void* allocate(int64_t nbytes) {
+  Pool& P = pool();
+  const int64_t size = size_class(nbytes);
+  std::lock_guard<std::mutex> lock(P.mu);
+  if (P.enabled && size >= kLarge) {
+    auto it = P.idle.find(size);
+    if (it != P.idle.end()) {
+      void* p = it->second;
+      P.idle.erase(it);
+      P.cached -= size;
+      P.allocated += size;
+      P.peak = std::max(P.peak, P.allocated);
+      return p;
+    }
+  }
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    bool over_limit = P.limit >= 0 && P.reserved + size > P.limit;
+    void* p = over_limit ? nullptr : std::aligned_alloc(size >= kLarge ? kHuge : kAlign, size);
+    if (p) {
+      if (size >= kLarge) madvise(p, size, MADV_HUGEPAGE);
+      P.reserved += size;
+      P.allocated += size;
+      P.peak = std::max(P.peak, P.allocated);
+      return p;
+    }
+    if (attempt == 0) P.release_idle();  // free the cache and retry once
+  }
+  throw OutOfMemory("out of memory on cpu: tried to allocate " + std::to_string(nbytes) +
+                    " bytes (" + mib(nbytes) + "); " + mib(P.allocated) + " allocated, " +
+                    mib(P.cached) + " cached" +
+                    (P.limit >= 0 ? ", limit " + mib(P.limit) + " (NDGPU_POOL_LIMIT)" : ""));
+}
+
+void deallocate(void* p, int64_t nbytes) noexcept {
+  if (!p) return;
+  Pool& P = pool();
+  const int64_t size = size_class(nbytes);
+  std::lock_guard<std::mutex> lock(P.mu);
+  P.allocated -= size;
+  if (P.enabled && size >= kLarge && P.cached + size <= kMaxCached) {
+    P.idle.emplace(size, p);
+    P.cached += size;
+    return;
+  }
+  std::free(p);
+  P.reserved -= size;
+}
+
+MemoryStats stats() {
+  Pool& P = pool();
+  std::lock_guard<std::mutex> lock(P.mu);
+  return {P.allocated, P.reserved, P.peak};
+}
+
+void empty_cache() noexcept {
+  Pool& P = pool();
+  std::lock_guard<std::mutex> lock(P.mu);
+  P.release_idle();
+}
+
+}  // namespace nd::host_memory
