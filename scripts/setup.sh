@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine of our kind lacks for building and testing ndgpu.
+# Idempotent and quiet when everything is present.
+set -euo pipefail
+
+pkgs=(cmake g++ pkg-config libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev zlib1g-dev
+      libdlpack-dev clang libclang-rt-14-dev libfuzzer-14-dev ccache python3)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# NumPy makes the golden files and the baseline timings; tests never need it.
+if ! python3 -c "import numpy" 2>/dev/null; then
+  echo "setup: installing numpy"
+  python3 -m pip install -q numpy 2>/dev/null || echo "setup: numpy unavailable (golden regeneration and NumPy baselines skipped)"
+fi

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds everything (CUDA backend too when nvcc is present: a compile-and-link check) and runs
+# every test. The README's test command; .ci/run calls it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+cmake --workflow --preset test
