@@ -4,7 +4,7 @@
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/loops.hpp"
-#include "philox.hpp"
+#include "random_draw.hpp"
 
 namespace nd::cpu {
 
@@ -31,29 +31,7 @@ void fill(const FillDesc& d) {
   });
 }
 
-// Element i draws from Philox counter (d.counter + i); see kernels/philox.hpp.
-template <class T>
-static T draw(const RandomDesc& d, uint64_t i) {
-  const kern::Philox4 r = kern::philox4x32_10(d.counter + i, d.seed);
-  switch (d.dist) {
-    case RandomDist::uniform: {
-      double u = sizeof(T) == 4 ? kern::uniform_f32(r.v[0]) : kern::uniform_f64(r.v[0], r.v[1]);
-      return static_cast<T>(d.a + (d.b - d.a) * u);
-    }
-    case RandomDist::normal: {
-      double u0 = 1.0 - kern::uniform_f64(r.v[0], r.v[1]);  // (0, 1]
-      double u1 = kern::uniform_f64(r.v[2], r.v[3]);
-      return static_cast<T>(d.a + d.b * kern::box_muller(u0, u1));
-    }
-    case RandomDist::integers: {
-      const uint64_t range = static_cast<uint64_t>(static_cast<int64_t>(d.b) - static_cast<int64_t>(d.a));
-      const uint64_t bits = (static_cast<uint64_t>(r.v[0]) << 32) | r.v[1];
-      return static_cast<T>(static_cast<int64_t>(d.a) + static_cast<int64_t>(bits % range));
-    }
-  }
-  return T(0);
-}
-
+// Element i draws from Philox counter (d.counter + i); see kernels/random_draw.hpp.
 void random(const RandomDesc& d) {
   ND_DISPATCH(d.out.dtype, T, {
     if constexpr (std::is_same_v<T, bool>) {
@@ -61,7 +39,7 @@ void random(const RandomDesc& d) {
     } else {
       T* out = static_cast<T*>(d.out.data);
       parallel_for(d.n, kParallelGrain / 8, [&](int64_t b, int64_t e) {
-        for (int64_t i = b; i < e; ++i) out[i] = draw<T>(d, static_cast<uint64_t>(i));
+        for (int64_t i = b; i < e; ++i) out[i] = kern::random_draw<T>(d, static_cast<uint64_t>(i));
       });
     }
   });

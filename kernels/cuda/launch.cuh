@@ -1,9 +1,11 @@
 // The one way ndgpu launches a kernel. Call sites never use <<< >>>: they call
 //   nd::cuda::launch(my_kernel, grid, block, shared_bytes, stream, args...);
 // Under nvcc this is a real launch followed by a launch-error check; under the SIMT emulation
-// (NDGPU_CUDA_EMULATION, issue 7) the same kernel source runs on the CPU.
+// (NDGPU_CUDA_EMULATION, issue 7, docs/emulation.md) the same kernel source runs on the CPU.
 #pragma once
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 
 #include "cuda/cuda_compat.cuh"
@@ -20,6 +22,18 @@ void launch(void (*kernel)(KArgs...), dim3 grid, dim3 block, size_t shared_bytes
   kernel<<<grid, block, shared_bytes, stream>>>(static_cast<KArgs>(std::forward<Args>(args))...);
   check_launch(__FILE__, __LINE__);
 #endif
+}
+
+// Blocks for a grid-stride loop over n elements: enough to fill any current GPU, capped so
+// huge arrays loop instead of launching millions of blocks. The emulator caps much lower, so
+// its fibers stay few and the grid-stride loop itself is exercised on small tests.
+#if NDGPU_CUDA_EMULATION
+constexpr int64_t kMaxGridBlocks = 8;
+#else
+constexpr int64_t kMaxGridBlocks = 4096;
+#endif
+inline unsigned grid_for(int64_t n, int block) {
+  return static_cast<unsigned>(std::clamp<int64_t>((n + block - 1) / block, 1, kMaxGridBlocks));
 }
 
 }  // namespace nd::cuda

@@ -1,0 +1,64 @@
+#include "cuda/cuda_backend.cuh"
+
+#include <string>
+
+#include "cuda/cuda_allocator.hpp"
+#include "cuda/cuda_check.hpp"
+#include "cuda/cuda_device.hpp"
+
+namespace nd::cuda {
+
+void check_launch(const char* file, int line) {
+  const cudaError_t err = cudaGetLastError();
+  if (err != cudaSuccess) throw_cuda_error(err, "kernel launch", file, line);
+}
+
+namespace {
+
+class CudaBackend final : public Backend {
+ public:
+  explicit CudaBackend(int index)
+      : index_(index), ctx_(device_context(index)), stream_(ctx_.stream), pool_(index) {}
+
+  Device device() const override { return Device::cuda(index_); }
+
+  void* allocate(int64_t nbytes) override {
+    DeviceGuard g(index_);
+    return pool_.allocate(nbytes, stream_);
+  }
+  void deallocate(void* p, int64_t) noexcept override { pool_.deallocate(p, stream_); }
+
+  void copy_from_host(void* dst, const void* src, int64_t n) override {
+    DeviceGuard g(index_);
+    // From pageable memory this returns once `src` has been staged, so the caller may free it.
+    ND_CUDA_CHECK(cudaMemcpyAsync(dst, src, n, cudaMemcpyHostToDevice, stream_));
+  }
+  void copy_to_host(void* dst, const void* src, int64_t n) override {
+    DeviceGuard g(index_);
+    ND_CUDA_CHECK(cudaMemcpyAsync(dst, src, n, cudaMemcpyDeviceToHost, stream_));
+    ND_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  }
+  void synchronize() override {
+    DeviceGuard g(index_);
+    ND_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  }
+  MemoryStats memory_stats() const override { return pool_.stats(); }
+  void empty_cache() noexcept override { pool_.empty_cache(); }
+
+  // One forwarding line per kernel family.
+  void copy(const CopyDesc& d) override { DeviceGuard g(index_); cuda::copy(d, stream_); }
+  void fill(const FillDesc& d) override { DeviceGuard g(index_); cuda::fill(d, stream_); }
+  void random(const RandomDesc& d) override { DeviceGuard g(index_); cuda::random(d, stream_); }
+
+ private:
+  int index_;
+  DeviceContext& ctx_;
+  cudaStream_t stream_;
+  CachingAllocator pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_backend(int index) { return std::make_unique<CudaBackend>(index); }
+
+}  // namespace nd::cuda

@@ -1,0 +1,20 @@
+// The CUDA backend: device memory from the runtime's caching allocator, all work on the device's
+// stream, and the kernel families as free functions `void family(const XDesc&, cudaStream_t)`
+// in their own kernels/cuda/<family>.cu files. Adding a family: declare it here, forward to it
+// in cuda_backend.cu (one line).
+#pragma once
+#include <memory>
+
+#include "backend.hpp"
+#include "cuda/cuda_compat.cuh"
+
+namespace nd::cuda {
+
+// data_movement.cu
+void copy(const CopyDesc& d, cudaStream_t stream);
+void fill(const FillDesc& d, cudaStream_t stream);
+void random(const RandomDesc& d, cudaStream_t stream);
+
+std::unique_ptr<Backend> make_backend(int index);
+
+}  // namespace nd::cuda

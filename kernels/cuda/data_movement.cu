@@ -1,0 +1,122 @@
+// Strided copy / cast, fill and random numbers on CUDA: grid-stride loops with 64-bit indices over
+// any strides (negative and 0 too). Few instantiations: same-dtype copies move raw words of the
+// element size, casts get one kernel per (to, from) pair, fills one per element size.
+#include <cstring>
+
+#include "common.hpp"
+#include "cuda/cuda_backend.cuh"
+#include "cuda/cuda_check.hpp"
+#include "cuda/launch.cuh"
+#include "cuda/strided.cuh"
+#include "random_draw.hpp"
+
+namespace nd::cuda {
+namespace {
+
+constexpr int kBlock = 256;
+
+template <class To, class From>
+__global__ void copy_kernel(StridedIndexer<2> ix, char* dst, const char* src, int64_t n) {
+  const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step) {
+    int64_t off[2];
+    ix.offsets(i, off);
+    *reinterpret_cast<To*>(dst + off[0]) =
+        kern::convert<To>(*reinterpret_cast<const From*>(src + off[1]));
+  }
+}
+
+template <class W>
+__global__ void fill_kernel(StridedIndexer<1> ix, char* dst, W value, int64_t n) {
+  const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step) {
+    int64_t off[1];
+    ix.offsets(i, off);
+    *reinterpret_cast<W*>(dst + off[0]) = value;
+  }
+}
+
+template <class T>
+__global__ void random_kernel(RandomDesc d) {
+  T* out = static_cast<T*>(d.out.data);
+  const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < d.n; i += step)
+    out[i] = kern::random_draw<T>(d, static_cast<uint64_t>(i));
+}
+
+// Templates, so the branches not taken are never instantiated (no kernel<bool, bool> stubs).
+template <class To, class From>
+void launch_cast(const StridedIndexer<2>& ix, const CopyDesc& d, int64_t n, cudaStream_t stream) {
+  if constexpr (!std::is_same_v<To, From>)
+    launch(copy_kernel<To, From>, grid_for(n, kBlock), kBlock, 0, stream, ix,
+           static_cast<char*>(d.dst.data), static_cast<const char*>(d.src.data), n);
+}
+template <class T>
+void launch_random(const RandomDesc& d, cudaStream_t stream) {
+  if constexpr (std::is_same_v<T, bool>)
+    throw TypeError("random numbers of dtype bool are not supported");
+  else
+    launch(random_kernel<T>, grid_for(d.n, kBlock), kBlock, 0, stream, d);
+}
+
+// Same-dtype copies as raw words of the element's size.
+template <class F>
+void with_word(DType t, F&& f) {
+  switch (dtype_size(t)) {
+    case 1: f(uint8_t{}); break;
+    case 4: f(uint32_t{}); break;
+    default: f(uint64_t{}); break;
+  }
+}
+
+}  // namespace
+
+void copy(const CopyDesc& d, cudaStream_t stream) {
+  const int64_t n = d.iter.numel();
+  if (n == 0) return;
+  const Operand* ops[2] = {&d.dst, &d.src};
+  if (d.dst.dtype == d.src.dtype) {
+    if (all_contiguous(d.iter, ops)) {
+      ND_CUDA_CHECK(cudaMemcpyAsync(d.dst.data, d.src.data, n * dtype_size(d.dst.dtype),
+                                    cudaMemcpyDeviceToDevice, stream));
+      return;
+    }
+    with_word(d.dst.dtype, [&](auto w) {
+      using W = decltype(w);
+      launch(copy_kernel<W, W>, grid_for(n, kBlock), kBlock, 0, stream, StridedIndexer<2>(d.iter, ops),
+             static_cast<char*>(d.dst.data), static_cast<const char*>(d.src.data), n);
+    });
+    return;
+  }
+  const StridedIndexer<2> ix(d.iter, ops);
+  ND_DISPATCH(d.dst.dtype, To, ND_DISPATCH(d.src.dtype, From, launch_cast<To, From>(ix, d, n, stream)));
+}
+
+void fill(const FillDesc& d, cudaStream_t stream) {
+  const int64_t n = d.iter.numel();
+  if (n == 0) return;
+  const Operand* ops[1] = {&d.dst};
+  uint64_t bits = 0;  // the value converted to the destination dtype, as raw bytes
+  ND_DISPATCH(d.dst.dtype, T, {
+    const T v = is_floating(d.value.dtype) ? kern::convert<T>(d.value.f) : kern::convert<T>(d.value.i);
+    std::memcpy(&bits, &v, sizeof(T));
+  });
+  if (bits == 0 && all_contiguous(d.iter, ops)) {
+    ND_CUDA_CHECK(cudaMemsetAsync(d.dst.data, 0, n * dtype_size(d.dst.dtype), stream));
+    return;
+  }
+  with_word(d.dst.dtype, [&](auto w) {
+    using W = decltype(w);
+    W value;
+    std::memcpy(&value, &bits, sizeof(W));
+    launch(fill_kernel<W>, grid_for(n, kBlock), kBlock, 0, stream, StridedIndexer<1>(d.iter, ops),
+           static_cast<char*>(d.dst.data), value, n);
+  });
+}
+
+void random(const RandomDesc& d, cudaStream_t stream) {
+  if (d.n == 0) return;
+  ND_DISPATCH(d.out.dtype, T, launch_random<T>(d, stream));
+}
+
+}  // namespace nd::cuda

@@ -1,0 +1,33 @@
+// CUDA devices as the runtime keeps them: discovery, one stream per device (all of a device's
+// work is enqueued on it; host reads synchronise it), and a guard that makes a device current.
+#pragma once
+#include "cuda/cuda_api.hpp"
+
+namespace nd {
+int cuda_probe_device_count() noexcept;  // used by registry.cpp; 0 without driver or GPU
+}
+
+namespace nd::cuda {
+
+struct DeviceContext {
+  int index = 0;
+  cudaStream_t stream = nullptr;  // non-blocking; lives for the whole process
+  int sm_count = 1;
+};
+
+// The context of device `index` (created on first use; throws DeviceError on failure).
+DeviceContext& device_context(int index);
+
+// Makes `index` the current device for the guard's lifetime. The destructor never throws.
+class DeviceGuard {
+ public:
+  explicit DeviceGuard(int index);
+  ~DeviceGuard();
+  DeviceGuard(const DeviceGuard&) = delete;
+  DeviceGuard& operator=(const DeviceGuard&) = delete;
+
+ private:
+  int previous_ = -1;
+};
+
+}  // namespace nd::cuda
