@@ -1,4 +1,13 @@
 # Third-party libraries linked privately into ndgpu.
+# zlib: deflate for .npz (Debian zlib1g-dev). DLPack: the header only (Debian libdlpack-dev).
+find_package(ZLIB REQUIRED)
+target_link_libraries(ndgpu PRIVATE ZLIB::ZLIB)
+target_include_directories(ndgpu_host PRIVATE ${ZLIB_INCLUDE_DIRS})
+find_path(NDGPU_DLPACK_INCLUDE dlpack/dlpack.h)
+if(NOT NDGPU_DLPACK_INCLUDE)
+  message(FATAL_ERROR "ndgpu needs dlpack/dlpack.h (Debian: apt-get install libdlpack-dev; or run scripts/setup.sh)")
+endif()
+target_include_directories(ndgpu_host PRIVATE ${NDGPU_DLPACK_INCLUDE})
 # CPU BLAS: OpenBLAS's CBLAS (scripts/setup.sh installs Debian's libopenblas-dev where missing).
 set(NDGPU_BLAS_NAME "none")
 find_package(PkgConfig QUIET)

@@ -5,3 +5,4 @@
 #include "ndgpu/device.hpp"
 #include "ndgpu/dtype.hpp"
 #include "ndgpu/error.hpp"
+#include "ndgpu/io.hpp"
