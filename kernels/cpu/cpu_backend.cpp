@@ -21,6 +21,7 @@ class CpuBackend final : public Backend {
   void copy(const CopyDesc& d) override { cpu::copy(d); }
   void fill(const FillDesc& d) override { cpu::fill(d); }
   void random(const RandomDesc& d) override { cpu::random(d); }
+  void elementwise(const ElementwiseDesc& d) override { cpu::elementwise(d); }
 };
 
 }  // namespace

@@ -10,6 +10,7 @@ namespace nd::cpu {
 void copy(const CopyDesc& d);
 void fill(const FillDesc& d);
 void random(const RandomDesc& d);
+void elementwise(const ElementwiseDesc& d);
 
 std::unique_ptr<Backend> make_backend(int index);
 

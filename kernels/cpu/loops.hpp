@@ -24,6 +24,15 @@ void for_each_row(const Iter& it, const std::array<const Operand*, K>& ops, Body
   for (int k = 0; k < K; ++k)
     inner_stride[k] = nd ? ops[k]->strides[nd - 1] * dtype_size(ops[k]->dtype) : 0;
 
+  // Small work runs inline: no std::function, no pool wake-up (the per-call overhead matters
+  // for 1e3-element ops).
+  const bool serial = it.numel() < 2 * kParallelGrain;
+  if (rows == 1 && serial) {
+    std::array<char*, K> p{};
+    for (int k = 0; k < K; ++k) p[k] = static_cast<char*>(ops[k]->data);
+    body(p, inner, inner_stride);
+    return;
+  }
   if (rows == 1) {  // one long row (the coalesced contiguous case): split the row itself
     parallel_for(inner, kParallelGrain, [&](int64_t b, int64_t e) {
       std::array<char*, K> p{};
@@ -57,6 +66,7 @@ void for_each_row(const Iter& it, const std::array<const Operand*, K>& ops, Body
       }
     }
   };
+  if (serial) return run_rows(0, rows);
   const int64_t grain_rows = std::max<int64_t>(1, kParallelGrain / inner);
   parallel_for(rows, grain_rows, run_rows);
 }

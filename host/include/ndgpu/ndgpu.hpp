@@ -6,3 +6,4 @@
 #include "ndgpu/dtype.hpp"
 #include "ndgpu/error.hpp"
 #include "ndgpu/io.hpp"
+#include "ndgpu/ops.hpp"

@@ -1,0 +1,130 @@
+// The elementwise engine: validates, resolves dtypes, broadcasts, casts mismatched operands once,
+// passes the first C++ number by value, handles outputs that overlap inputs, and hands one
+// ElementwiseDesc to the device's backend.
+#include "ops/elementwise.hpp"
+
+#include <limits>
+
+#include "detail.hpp"
+
+namespace nd::detail {
+namespace {
+
+int category(DType t) { return is_bool(t) ? 0 : is_integer(t) ? 1 : 2; }
+
+Device common_device(const Arg* args, int n, const char* what) {
+  const Array* first = nullptr;
+  for (int k = 0; k < n; ++k) {
+    if (!args[k].array) continue;
+    check_defined(*args[k].array, what);
+    if (!first) first = args[k].array;
+    else if (args[k].array->device() != first->device())
+      throw DeviceError(std::string(what) + ": operands are on different devices: " +
+                        first->device().str() + " and " + args[k].array->device().str());
+  }
+  return first ? first->device() : default_device();
+}
+
+// A C++ integer that does not fit an int32 computation: comparisons widen to int64 (exact
+// answers), other ops refuse it as NumPy 2 does.
+void fit_numbers(kern::OpCode op, const Arg* args, int n, OpTypes& t) {
+  if (t.compute != DType::int32) return;
+  for (int k = 0; k < n; ++k) {
+    if (args[k].array || args[k].number.kind != DType::int64) continue;
+    const int64_t v = args[k].number.i;
+    if (v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max()) continue;
+    if (kern::op_info(op).cls != kern::OpClass::compare)
+      throw ValueError("Python integer " + std::to_string(v) + " out of bounds for int32");
+    t.compute = t.first = DType::int64;
+  }
+}
+
+// Fills the descriptor and launches: `out` already has the broadcast shape and result dtype.
+void run(kern::OpCode op, const Array& out, const Arg* args, int n, const OpTypes& t) {
+  if (out.size() == 0) return;
+  ElementwiseDesc d;
+  d.op = static_cast<uint16_t>(op);
+  d.nin = n;
+  d.out = operand(out);
+  Array keep[3];  // casts and extra scalars live until the kernel is enqueued
+  bool scalar_taken = false;
+  for (int k = 0; k < n; ++k) {
+    const DType want = k == 0 ? t.first : t.compute;
+    if (const Array* a = args[k].array) {
+      if (a->dtype() != want) {
+        keep[k] = a->astype(want);
+        a = &keep[k];
+      }
+      d.in[k] = broadcast_operand(*a, out.shape());
+    } else if (!scalar_taken) {  // by value: no device memory, no broadcast
+      scalar_taken = true;
+      const Number& v = args[k].number;
+      d.scalar_mask |= static_cast<uint8_t>(1u << k);
+      d.scalar = Scalar{v.kind, v.f, v.i};
+      d.in[k].dtype = want;
+    } else {  // a second number (where(c, 1, 0), clip(x, 0, 1)): a 0-d array, stride 0
+      keep[k] = full({}, args[k].number, want, out.device());
+      d.in[k] = broadcast_operand(keep[k], out.shape());
+    }
+  }
+  switch (n) {
+    case 1: d.iter = coalesce(out.shape(), {&d.out, &d.in[0]}); break;
+    case 2: d.iter = coalesce(out.shape(), {&d.out, &d.in[0], &d.in[1]}); break;
+    default: d.iter = coalesce(out.shape(), {&d.out, &d.in[0], &d.in[1], &d.in[2]}); break;
+  }
+  backend(out.device()).elementwise(d);
+}
+
+// Does `in`, broadcast to out's shape, read exactly the element each output position writes?
+bool same_elements(const Array& in, const Array& out) {
+  if (in.data_ptr() != out.data_ptr()) return false;
+  const Operand op = broadcast_operand(in, out.shape());
+  for (int d = 0; d < out.ndim(); ++d)
+    if (out.shape()[d] != 1 && op.strides[d] != out.strides()[d]) return false;
+  return true;
+}
+
+}  // namespace
+
+Array elementwise(kern::OpCode op, std::initializer_list<Arg> list) {
+  const Arg* args = list.begin();
+  const int n = static_cast<int>(list.size());
+  const Device dev = common_device(args, n, kern::op_info(op).name);
+  OpTypes t = op_types(op, args, n);
+  fit_numbers(op, args, n, t);
+  Array out = new_array(broadcast_shapes(args, n), t.result, dev);
+  run(op, out, args, n, t);
+  return out;
+}
+
+void elementwise_inplace(kern::OpCode op, const Array& out, Arg arg) {
+  const char* name = kern::op_info(op).name;
+  Arg args[2] = {Arg(out), arg};
+  const Device dev = common_device(args, 2, name);
+  if (out.is_readonly()) throw ValueError("output array is read-only");
+  OpTypes t = op_types(op, args, 2);
+  fit_numbers(op, args, 2, t);
+  const Shape shape = broadcast_shapes(args, 2);
+  if (shape != out.shape())
+    throw ValueError("non-broadcastable output operand with shape " + shape_str(out.shape()) +
+                     " doesn't match the broadcast shape " + shape_str(shape));
+  if (category(t.result) > category(out.dtype()))
+    throw TypeError(std::string("Cannot cast ufunc '") + name + "' output from dtype('" +
+                    std::string(dtype_name(t.result)) + "') to dtype('" +
+                    std::string(dtype_name(out.dtype())) + "') with casting rule 'same_kind'");
+  // An input overlapping the output (other than element-for-element) is read as a copy.
+  Array rhs_copy;
+  if (arg.array && may_overlap(*arg.array, out) && !same_elements(*arg.array, out)) {
+    rhs_copy = arg.array->copy();
+    args[1] = Arg(rhs_copy);
+  }
+  if (t.result == out.dtype()) {
+    run(op, out, args, 2, t);
+  } else {  // compute in the promoted dtype, then cast into `out` (same_kind checked above)
+    Array tmp = new_array(shape, t.result, dev);
+    run(op, tmp, args, 2, t);
+    copy_into(out, tmp);
+  }
+}
+
+}  // namespace nd::detail

@@ -1,0 +1,243 @@
+// Every elementwise op's math, written once as ND_HD functors that both backends instantiate.
+// Integer arithmetic wraps (as NumPy) without UB; integer division goes through common.hpp.
+// bool arithmetic: + is "or", * is "and" (NumPy's bool loops).
+#pragma once
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include "common.hpp"
+#include "fast_math.hpp"
+
+namespace nd::kern {
+
+// ---- libm spelled once for host and device -------------------------------------------------
+namespace m {
+#if defined(__CUDA_ARCH__)
+#define ND_MATH1(name) \
+  ND_HD float name(float x) { return ::name##f(x); } \
+  ND_HD double name(double x) { return ::name(x); }
+#define ND_MATH2(name) \
+  ND_HD float name(float x, float y) { return ::name##f(x, y); } \
+  ND_HD double name(double x, double y) { return ::name(x, y); }
+#else
+#define ND_MATH1(name) \
+  ND_HD float name(float x) { return std::name(x); } \
+  ND_HD double name(double x) { return std::name(x); }
+#define ND_MATH2(name) \
+  ND_HD float name(float x, float y) { return std::name(x, y); } \
+  ND_HD double name(double x, double y) { return std::name(x, y); }
+#endif
+ND_MATH1(sqrt) ND_MATH1(exp) ND_MATH1(log) ND_MATH1(log2) ND_MATH1(log10) ND_MATH1(log1p)
+ND_MATH1(expm1) ND_MATH1(sin) ND_MATH1(cos) ND_MATH1(tan) ND_MATH1(tanh) ND_MATH1(floor)
+ND_MATH1(ceil) ND_MATH1(rint) ND_MATH1(fabs)
+ND_MATH2(pow) ND_MATH2(fmod) ND_MATH2(copysign)
+#undef ND_MATH1
+#undef ND_MATH2
+}  // namespace m
+
+template <class T> ND_HD bool is_nan(T x) { return x != x; }
+
+// Wrapping integer arithmetic (unsigned math, modular conversion back: C++20, no UB).
+template <class T> using Unsigned = std::make_unsigned_t<T>;
+template <class T> ND_HD T wrap_add(T a, T b) { return T(Unsigned<T>(a) + Unsigned<T>(b)); }
+template <class T> ND_HD T wrap_sub(T a, T b) { return T(Unsigned<T>(a) - Unsigned<T>(b)); }
+template <class T> ND_HD T wrap_mul(T a, T b) {  // promote first: u16*u16 would overflow int
+  using W = std::conditional_t<sizeof(T) < sizeof(unsigned), unsigned, Unsigned<T>>;
+  return T(W(Unsigned<T>(a)) * W(Unsigned<T>(b)));
+}
+
+// ---- unary ---------------------------------------------------------------------------------
+struct Negative {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_integral_v<T>) return wrap_sub(T(0), x);
+    else return -x;
+  }
+};
+struct Abs {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return m::fabs(x);
+    else return x < 0 ? Negative{}(x) : x;  // abs(MIN) == MIN, as NumPy
+  }
+};
+struct Sign {
+  template <class T> ND_HD T operator()(T x) const {
+    return x > T(0) ? T(1) : x < T(0) ? T(-1) : x == T(0) ? T(0) : x;  // NaN stays NaN
+  }
+};
+struct Square {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_integral_v<T>) return wrap_mul(x, x);
+    else return x * x;
+  }
+};
+struct Sqrt { template <class T> ND_HD T operator()(T x) const { return m::sqrt(x); } };
+struct Exp {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return exp_f32(x);
+    else return m::exp(x);
+  }
+};
+struct Log {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return log_f32(x);
+    else return m::log(x);
+  }
+};
+struct Log2 { template <class T> ND_HD T operator()(T x) const { return m::log2(x); } };
+struct Log10 { template <class T> ND_HD T operator()(T x) const { return m::log10(x); } };
+struct Log1p { template <class T> ND_HD T operator()(T x) const { return m::log1p(x); } };
+struct Expm1 { template <class T> ND_HD T operator()(T x) const { return m::expm1(x); } };
+struct Sin { template <class T> ND_HD T operator()(T x) const { return m::sin(x); } };
+struct Cos { template <class T> ND_HD T operator()(T x) const { return m::cos(x); } };
+struct Tan { template <class T> ND_HD T operator()(T x) const { return m::tan(x); } };
+struct Tanh { template <class T> ND_HD T operator()(T x) const { return m::tanh(x); } };
+struct Sigmoid {  // 1 / (1 + e^-x): saturates to exactly 0 and 1, never NaN for finite x
+  template <class T> ND_HD T operator()(T x) const { return T(1) / (T(1) + Exp{}(-x)); }
+};
+// Rounding is the identity on integers (NumPy 2 keeps integer dtypes for floor/ceil/round).
+struct Floor {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return m::floor(x); else return x;
+  }
+};
+struct Ceil {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return m::ceil(x); else return x;
+  }
+};
+struct Round {  // half to even, like np.round
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return m::rint(x); else return x;
+  }
+};
+struct LogicalNot { template <class T> ND_HD bool operator()(T x) const { return !x; } };
+struct IsNan { template <class T> ND_HD bool operator()(T x) const { return is_nan(x); } };
+struct IsInf {
+  template <class T> ND_HD bool operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return x == std::numeric_limits<T>::infinity() ||
+                                                      x == -std::numeric_limits<T>::infinity();
+    else return false;
+  }
+};
+struct IsFinite {
+  template <class T> ND_HD bool operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return x - x == T(0);  // false for inf and NaN
+    else return true;
+  }
+};
+
+// ---- binary --------------------------------------------------------------------------------
+struct Add {
+  template <class T> ND_HD T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>) return a || b;
+    else if constexpr (std::is_integral_v<T>) return wrap_add(a, b);
+    else return a + b;
+  }
+};
+struct Subtract {
+  template <class T> ND_HD T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>) return wrap_sub(a, b);
+    else return a - b;
+  }
+};
+struct Multiply {
+  template <class T> ND_HD T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>) return a && b;
+    else if constexpr (std::is_integral_v<T>) return wrap_mul(a, b);
+    else return a * b;
+  }
+};
+struct Divide { template <class T> ND_HD T operator()(T a, T b) const { return a / b; } };
+
+// NumPy's npy_divmod for floats: remainder takes the divisor's sign, the quotient is floored
+// and snapped so that a == q*b + r holds as closely as floats allow; b == 0 gives a/b and NaN.
+template <class T>
+ND_HD T float_divmod(T a, T b, T* mod_out) {
+  T mod = m::fmod(a, b);
+  if (b == T(0)) {
+    *mod_out = mod;
+    return a / b;
+  }
+  T div = (a - mod) / b;
+  if (mod != T(0)) {
+    if ((b < T(0)) != (mod < T(0))) {
+      mod += b;
+      div -= T(1);
+    }
+  } else {
+    mod = m::copysign(T(0), b);
+  }
+  T floordiv;
+  if (div != T(0)) {
+    floordiv = m::floor(div);
+    if (div - floordiv > T(0.5)) floordiv += T(1);
+  } else {
+    floordiv = m::copysign(T(0), a / b);
+  }
+  *mod_out = mod;
+  return floordiv;
+}
+struct FloorDivide {
+  template <class T> ND_HD T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>) return int_floor_div(a, b);
+    else { T r; return float_divmod(a, b, &r); }
+  }
+};
+struct Mod {  // np.remainder / np.mod: the result has the divisor's sign
+  template <class T> ND_HD T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>) return int_mod(a, b);
+    else { T r; float_divmod(a, b, &r); return r; }
+  }
+};
+// Integer power by squaring, wrapping on overflow. Negative exponents (which NumPy rejects for
+// array exponents at run time) give the truncated result: 1 for a == 1, +-1 for a == -1, else 0.
+template <class T>
+ND_HD T int_pow(T a, T e) {
+  if (e < 0) return a == 1 ? T(1) : a == -1 ? ((e & 1) ? T(-1) : T(1)) : T(0);
+  T r = 1;
+  while (e) {
+    if (e & 1) r = Multiply{}(r, a);
+    a = Multiply{}(a, a);
+    e >>= 1;
+  }
+  return r;
+}
+struct Power {
+  template <class T> ND_HD T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>) return int_pow(a, b);
+    else return m::pow(a, b);
+  }
+};
+// maximum/minimum propagate NaN (either side); fmax/fmin ignore a NaN when the other is a number.
+struct Maximum {
+  template <class T> ND_HD T operator()(T a, T b) const { return (a >= b || is_nan(a)) ? a : b; }
+};
+struct Minimum {
+  template <class T> ND_HD T operator()(T a, T b) const { return (a <= b || is_nan(a)) ? a : b; }
+};
+struct Fmax {
+  template <class T> ND_HD T operator()(T a, T b) const { return (a >= b || is_nan(b)) ? a : b; }
+};
+struct Fmin {
+  template <class T> ND_HD T operator()(T a, T b) const { return (a <= b || is_nan(b)) ? a : b; }
+};
+struct Equal { template <class T> ND_HD bool operator()(T a, T b) const { return a == b; } };
+struct NotEqual { template <class T> ND_HD bool operator()(T a, T b) const { return a != b; } };
+struct Less { template <class T> ND_HD bool operator()(T a, T b) const { return a < b; } };
+struct LessEqual { template <class T> ND_HD bool operator()(T a, T b) const { return a <= b; } };
+struct Greater { template <class T> ND_HD bool operator()(T a, T b) const { return a > b; } };
+struct GreaterEqual { template <class T> ND_HD bool operator()(T a, T b) const { return a >= b; } };
+struct LogicalAnd { template <class T> ND_HD bool operator()(T a, T b) const { return a && b; } };
+struct LogicalOr { template <class T> ND_HD bool operator()(T a, T b) const { return a || b; } };
+struct LogicalXor { template <class T> ND_HD bool operator()(T a, T b) const { return !a != !b; } };
+
+// ---- ternary -------------------------------------------------------------------------------
+struct Where {  // where(cond, a, b): cond is read as bool (op class `select` in op_list.hpp)
+  template <class T> ND_HD T operator()(bool c, T a, T b) const { return c ? a : b; }
+};
+struct Clip {  // np.clip(x, lo, hi) == minimum(maximum(x, lo), hi): NaN propagates
+  template <class T> ND_HD T operator()(T x, T lo, T hi) const { return Minimum{}(Maximum{}(x, lo), hi); }
+};
+
+}  // namespace nd::kern
