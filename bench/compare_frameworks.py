@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""Adds NumPy's time (and, where installed with a usable GPU, CuPy's and PyTorch's) for the main
+job's workloads to ndgpu-bench's JSON, so the report shows them side by side.
+
+    compare_frameworks.py --ndgpu build/main_job/ndgpu.json --out build/main_job/report.json
+        [--quick] [--only numpy,cupy,torch]
+
+Each workload is found by its benchmark family and size in ndgpu's JSON ("zscore/f32/100000x768/
+{dev}" -> zscore on a (100000, 768) float32 array), so a workload added to the C++ table needs only
+its NumPy spelling here. Timing follows PERFORMANCE.md: warm-up, samples of >= 2 ms (small calls
+batched), median of >= 5; GPU frameworks synchronise inside every sample.
+
+BLAS: OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set exactly as ndgpu-bench ran (its JSON says:
+unset, or pinned when its OpenBLAS did not know the CPU); this script re-executes itself with that
+environment before importing NumPy, and records NumPy's BLAS kernel (threadpoolctl).
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import time
+
+
+def blas_env_of(ndgpu):
+    m = re.search(r"OPENBLAS_CORETYPE=(\w+)", ndgpu["limits"]["cpu"].get("blas_env", ""))
+    return m.group(1) if m else None
+
+
+def ensure_blas_env(ndgpu):
+    want = blas_env_of(ndgpu)
+    have = os.environ.get("OPENBLAS_CORETYPE")
+    if have == want and "OPENBLAS_L2_SIZE" not in os.environ:
+        return
+    env = dict(os.environ)
+    env.pop("OPENBLAS_L2_SIZE", None)
+    env.pop("OPENBLAS_CORETYPE", None)
+    if want:
+        env["OPENBLAS_CORETYPE"] = want
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+
+# ------------------------------------------------------------------------------------ timing
+def bench(fn, sync, quick):
+    budget, min_samples = (0.15, 3) if quick else (0.6, 5)
+    fn(); sync()  # warm-up: page faults, BLAS threads, kernels compiled/cached
+    t0 = time.perf_counter(); fn(); sync()
+    single = time.perf_counter() - t0
+    inner = max(1, int(2e-3 / max(single, 1e-9)))
+    samples, start = [], time.perf_counter()
+    while len(samples) < 41:
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        sync()
+        samples.append((time.perf_counter() - t0) / inner)
+        if len(samples) >= min_samples and time.perf_counter() - start > budget:
+            break
+    return statistics.median(samples), len(samples)
+
+
+# ------------------------------------------------------------------------------- frameworks
+class ArrayModule:
+    """NumPy or CuPy: the tutorial's code, written once against `xp`."""
+
+    def __init__(self, name, xp, sync):
+        self.name, self.xp, self.sync = name, xp, sync
+
+    def rand(self, *shape):
+        return self.xp.random.rand(*shape).astype(self.xp.float32)
+
+    def topk(self, scores, k):  # the NumPy idiom: argpartition, then sort the k
+        xp = self.xp
+        idx = xp.argpartition(-scores, k, axis=-1)[..., :k]
+        part = xp.take_along_axis(scores, idx, axis=-1)
+        order = xp.argsort(-part, axis=-1)
+        return xp.take_along_axis(idx, order, axis=-1), xp.take_along_axis(part, order, axis=-1)
+
+    def setup(self, family, shape):
+        xp = self.xp
+        if family in ("add", "mul", "square", "sqrt", "exp", "log"):
+            a, b = self.rand(shape[0]), self.rand(shape[0])
+            return {"add": lambda: a + b, "mul": lambda: a * b, "square": lambda: a ** 2,
+                    "sqrt": lambda: xp.sqrt(a), "exp": lambda: xp.exp(a), "log": lambda: xp.log(a)}[family]
+        if family in ("add_row", "zscore", "l2norm", "sum_rows", "mean_rows", "max_rows",
+                      "argmax_rows", "std_rows", "sum_all", "softmax"):
+            X = self.rand(*shape)
+            r = self.rand(shape[1])
+            return {"add_row": lambda: X + r,
+                    "zscore": lambda: (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True),
+                    "l2norm": lambda: X / xp.linalg.norm(X, axis=1, keepdims=True),
+                    "sum_rows": lambda: X.sum(axis=1), "mean_rows": lambda: X.mean(axis=1),
+                    "max_rows": lambda: X.max(axis=1), "argmax_rows": lambda: X.argmax(axis=1),
+                    "std_rows": lambda: X.std(axis=1), "sum_all": lambda: X.sum(),
+                    "softmax": lambda: self.softmax(X)}[family]
+        if family == "cosine_topk":
+            nq, n, d = shape
+            D = self.rand(n, d)
+            Dn = D / xp.linalg.norm(D, axis=1, keepdims=True)
+            Q = self.rand(nq, d)
+            Qn = Q / xp.linalg.norm(Q, axis=1, keepdims=True)
+            if nq == 1:
+                q = Qn[0]
+                return lambda: self.topk(Dn @ q, 10)
+            return lambda: self.topk(Qn @ Dn.T, 10)
+        if family == "attention":
+            h, s, d = shape
+            Q, K, V = self.rand(h, s, d), self.rand(h, s, d), self.rand(h, s, d)
+            scale = xp.float32(1.0 / d ** 0.5)
+            return lambda: self.softmax(Q @ K.transpose(0, 2, 1) * scale) @ V
+        if family == "matmul":
+            n = shape[0]
+            A, B = self.rand(n, n), self.rand(n, n)
+            return lambda: A @ B
+        if family == "kmeans":
+            n, d, k = shape
+            X = self.rand(n, d)
+            return lambda: self.kmeans(X, k, 10)
+        return None
+
+    def softmax(self, S):
+        xp = self.xp
+        e = xp.exp(S - S.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def kmeans(self, X, k, iters):  # Lloyd's algorithm, first k rows as the initial centroids
+        xp = self.xp
+        C = X[:k].copy()
+        x2 = (X * X).sum(axis=1, keepdims=True)
+        for _ in range(iters):
+            d2 = x2 - 2 * X @ C.T + (C * C).sum(axis=1)
+            labels = d2.argmin(axis=1)
+            for j in range(k):
+                members = X[labels == j]
+                if len(members):
+                    C[j] = members.mean(axis=0)
+        return C, labels
+
+
+class Torch:
+    name = "torch"
+
+    def __init__(self, torch):
+        self.t = torch
+        self.dev = torch.device("cuda")
+
+    def sync(self):
+        self.t.cuda.synchronize()
+
+    def rand(self, *shape):
+        return self.t.rand(*shape, device=self.dev, dtype=self.t.float32)
+
+    def setup(self, family, shape):
+        t = self.t
+        if family in ("add", "mul", "square", "sqrt", "exp", "log"):
+            a, b = self.rand(shape[0]), self.rand(shape[0])
+            return {"add": lambda: a + b, "mul": lambda: a * b, "square": lambda: a ** 2,
+                    "sqrt": lambda: t.sqrt(a), "exp": lambda: t.exp(a), "log": lambda: t.log(a)}[family]
+        if family in ("add_row", "zscore", "l2norm", "sum_rows", "mean_rows", "max_rows",
+                      "argmax_rows", "std_rows", "sum_all", "softmax"):
+            X, r = self.rand(*shape), self.rand(shape[1])
+            return {"add_row": lambda: X + r,
+                    "zscore": lambda: (X - X.mean(1, keepdim=True)) / X.std(1, keepdim=True, correction=0),
+                    "l2norm": lambda: X / t.linalg.norm(X, dim=1, keepdim=True),
+                    "sum_rows": lambda: X.sum(1), "mean_rows": lambda: X.mean(1),
+                    "max_rows": lambda: X.amax(1), "argmax_rows": lambda: X.argmax(1),
+                    "std_rows": lambda: X.std(1, correction=0), "sum_all": lambda: X.sum(),
+                    "softmax": lambda: t.softmax(X, -1)}[family]
+        if family == "cosine_topk":
+            nq, n, d = shape
+            Dn = t.nn.functional.normalize(self.rand(n, d), dim=1)
+            Qn = t.nn.functional.normalize(self.rand(nq, d), dim=1)
+            return lambda: t.topk(Qn @ Dn.T, 10, dim=-1)
+        if family == "attention":
+            h, s, d = shape
+            Q, K, V = self.rand(h, s, d), self.rand(h, s, d), self.rand(h, s, d)
+            return lambda: t.softmax(Q @ K.transpose(1, 2) * (1.0 / d ** 0.5), -1) @ V
+        if family == "matmul":
+            A, B = self.rand(shape[0], shape[0]), self.rand(shape[0], shape[0])
+            return lambda: A @ B
+        if family == "kmeans":
+            n, d, k = shape
+            X = self.rand(n, d)
+
+            def km():
+                C = X[:k].clone()
+                for _ in range(10):
+                    labels = t.cdist(X, C).argmin(1)
+                    for j in range(k):
+                        m = labels == j
+                        if m.any():
+                            C[j] = X[m].mean(0)
+                return C, labels
+            return km
+        return None
+
+
+def frameworks(only):
+    out = []
+    if "numpy" in only:
+        import numpy as np
+        out.append(ArrayModule("numpy", np, lambda: None))
+    if "cupy" in only:
+        try:
+            import cupy as cp
+            if cp.cuda.runtime.getDeviceCount() > 0:
+                out.append(ArrayModule("cupy", cp, lambda: cp.cuda.Device().synchronize()))
+        except Exception:  # not installed, or no usable GPU
+            pass
+    if "torch" in only:
+        try:
+            import torch
+            if torch.cuda.is_available():
+                torch.backends.cuda.matmul.allow_tf32 = False  # FP32, as ndgpu's matmul
+                out.append(Torch(torch))
+        except Exception:
+            pass
+    return out
+
+
+def describe(fw):
+    if fw.name == "numpy":
+        import numpy as np
+        info = f"NumPy {np.__version__}"
+        try:
+            import threadpoolctl
+            blas = [p for p in threadpoolctl.threadpool_info() if p.get("user_api") == "blas"]
+            if blas:
+                b = blas[0]
+                info += (f", BLAS {b.get('internal_api')} {b.get('version')} kernel "
+                         f"{b.get('architecture')}, {b.get('num_threads')} threads")
+        except ImportError:
+            info += ", BLAS kernel unknown (pip install threadpoolctl)"
+        env = os.environ.get("OPENBLAS_CORETYPE")
+        return info + (f", OPENBLAS_CORETYPE={env}" if env else ", OPENBLAS_CORETYPE unset")
+    if fw.name == "cupy":
+        import cupy as cp
+        props = cp.cuda.runtime.getDeviceProperties(0)
+        return f"CuPy {cp.__version__} on {props['name'].decode()}"
+    return f"PyTorch {fw.t.__version__} on {fw.t.cuda.get_device_name(0)} (TF32 off)"
+
+
+def parse_bench(bench):
+    """'zscore/f32/100000x768/{dev}' -> ('zscore', [100000, 768]); 'kmeans/f32/10000x768k8/..'
+    -> ('kmeans', [10000, 768, 8])."""
+    parts = bench.split("/")
+    for p in parts[1:]:
+        if re.fullmatch(r"[0-9]+(x[0-9]+)*(k[0-9]+)?", p):
+            return parts[0], [int(v) for v in re.split(r"[xk]", p)]
+    return parts[0], []
+
+
+def loop_vs_vectorised(quick):
+    import numpy as np
+    n = 1_000_000
+    a, b = np.random.rand(n).astype(np.float32), np.random.rand(n).astype(np.float32)
+    la, lb = a.tolist(), b.tolist()
+
+    def add_loop(arr1, arr2):  # the tutorial's Exercise 3, verbatim
+        result = []
+        for i in range(len(arr1)):
+            result.append(arr1[i] + arr2[i])
+        return result
+    out = {}
+    out["NumPy a + b"] = bench(lambda: a + b, lambda: None, quick)[0]
+    out["Python loop over lists"] = bench(lambda: add_loop(la, lb), lambda: None, True)[0]
+    out["Python loop over ndarrays"] = bench(lambda: add_loop(a, b), lambda: None, True)[0]
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ndgpu", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="numpy,cupy,torch")
+    args = ap.parse_args()
+    with open(args.ndgpu) as f:
+        data = json.load(f)
+    ensure_blas_env(data)
+    quick = args.quick or data.get("mode") == "quick"
+    fws = frameworks(args.only.split(","))
+    data["frameworks_info"] = {fw.name: describe(fw) for fw in fws}
+    todo = [(w, fw) for w in data["workloads"] if w["section"] != "loop" for fw in fws]
+    for i, (w, fw) in enumerate(todo, 1):
+        family, shape = parse_bench(w["bench"])
+        print(f"[{i:2d}/{len(todo)}] {fw.name:6s} {w['label']}", file=sys.stderr, flush=True)
+        fn = fw.setup(family, shape) if shape else None
+        if fn is None:
+            continue
+        t, n = bench(fn, fw.sync, quick)
+        w.setdefault("frameworks", {})[fw.name] = {"median_s": t, "samples": n}
+        del fn
+    if any(fw.name == "numpy" for fw in fws) and any(w["section"] == "loop" for w in data["workloads"]):
+        print("[loop] NumPy and Python loops at 1e6", file=sys.stderr, flush=True)
+        data["frameworks_loop"] = loop_vs_vectorised(quick)
+    with open(args.out, "w") as f:
+        json.dump(data, f, indent=1)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Renders the main job's JSON (ndgpu-bench's, or compare_frameworks.py's merged one) as a
+Markdown table and a PNG chart (speedup per workload, % of the device limit).
+
+    report.py RESULTS.json [--md OUT.md] [--png OUT.png]     (default: next to the JSON)
+"""
+import argparse
+import json
+import math
+import os
+import sys
+
+FRAMEWORKS = [("numpy", "NumPy", "cpu"), ("cupy", "CuPy", "gpu"), ("torch", "PyTorch", "gpu")]
+
+
+def fmt_time(s):
+    if s is None:
+        return "-"
+    if s < 1e-3:
+        return f"{s * 1e6:.2f} µs"
+    if s < 1:
+        return f"{s * 1e3:.3f} ms"
+    return f"{s:.3f} s"
+
+
+def median(res):
+    return res.get("median_s") if res else None
+
+
+def ratio(num, den):
+    return num / den if num and den else None
+
+
+def fmt_ratio(r):
+    return "-" if r is None else (f"{r:.2f}x" if r < 10 else f"{r:.0f}x" if r >= 100 else f"{r:.1f}x")
+
+
+def fmt_rate(w, res):
+    if not res or not res.get("rate") or w["unit"] == "none":
+        return "-"
+    unit = "GB/s" if w["unit"] == "bytes" else "GFLOP/s"
+    pct = res.get("pct_of_limit")
+    return f"{res['rate']:.1f} {unit}" + (f" ({pct:.0f} %)" if pct else "")
+
+
+def gpu_key(data):
+    return data["devices"][1]["key"] if len(data["devices"]) > 1 else None
+
+
+def present_frameworks(data):
+    return [f for f in FRAMEWORKS if any(f[0] in (w.get("frameworks") or {}) for w in data["workloads"])]
+
+
+def header_lines(data):
+    L = data["limits"]["cpu"]
+    h = data["host"]
+    out = [f"Run {data['date']}, commit `{data['commit']}`, mode {data['mode']}, {data.get('wall_s', 0):.0f} s.",
+           "",
+           f"- CPU: {h['cpu_model']}, {h['threads']} threads. Limits measured in this run: STREAM-like triad "
+           f"**{L['triad_gbs']:.1f} GB/s** (end of run {L['triad_end_gbs']:.1f}), OpenBLAS SGEMM {L['sgemm_n']}³ "
+           f"**{L['sgemm_gflops']:.0f} GFLOP/s** (kernel {L['blas_core']}, {L['blas_threads']} threads; {L['blas_env']})."]
+    g = gpu_key(data)
+    if g:
+        G = data["limits"][g]
+        out.append(f"- GPU {g}: {G['name']}, {G['sm_count']} SMs. Copy kernel **{G['copy_gbs']:.0f} GB/s**, "
+                   f"cuBLAS SGEMM {G['sgemm_n']}³ **{G['sgemm_gflops']:.0f} GFLOP/s**, empty launch {G['launch_us']:.1f} µs.")
+    else:
+        out.append("- GPU: none on this machine; the GPU column reads \"no GPU\".")
+    for name, info in (data.get("frameworks_info") or {}).items():
+        out.append(f"- {name}: {info}")
+    return out
+
+
+def markdown(data):
+    g = gpu_key(data)
+    fws = present_frameworks(data)
+    cols = ["Workload", "ndgpu CPU", "ndgpu GPU", "GPU/CPU", "CPU rate (% of limit)", "GPU rate (% of limit)"]
+    for key, name, _ in fws:
+        cols += [name, f"ndgpu vs {name}"]
+    lines = header_lines(data) + ["", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    section = None
+    for w in data["workloads"]:
+        if w["section"] != section:
+            section = w["section"]
+            lines.append(f"| **{section}** |" + " |" * (len(cols) - 1))
+        r = w["results"]
+        cpu, gpu = r.get("cpu"), r.get(g) if g else None
+        cells = [w["label"], fmt_time(median(cpu)) if cpu else "not built",
+                 fmt_time(median(gpu)) if gpu else "no GPU",
+                 fmt_ratio(ratio(median(cpu), median(gpu))), fmt_rate(w, cpu), fmt_rate(w, gpu)]
+        for key, name, side in fws:
+            fr = (w.get("frameworks") or {}).get(key)
+            mine = gpu if side == "gpu" else cpu
+            cells += [fmt_time(median(fr)), fmt_ratio(ratio(median(fr), median(mine)))]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "GPU/CPU and \"ndgpu vs X\" are speedups (> 1: ndgpu's side is faster; NumPy is compared "
+              "with ndgpu's CPU column, CuPy and PyTorch with its GPU column). Rates count compulsory "
+              "traffic (inputs read once, outputs written once) or 2mnk FLOPs; % is of the same run's limit."]
+    loop = {w["bench"].split("/")[0]: median(w["results"].get("cpu")) for w in data["workloads"]
+            if w["section"] == "loop"}
+    vec = loop.get("add")
+    if vec:
+        lines += ["", "**Loop vs vectorised (Exercise 3, 1e6 elements, CPU):** "
+                  + "; ".join(f"{lbl} {fmt_time(loop[k])} = {loop[k] / vec:.0f}x the vectorised a + b ({fmt_time(vec)})"
+                              for k, lbl in (("loop_array_api", "loop through the Array API"),
+                                             ("loop_std_vector", "loop over std::vector")) if loop.get(k))
+                  + "."]
+        np_loop = (data.get("frameworks_loop") or {})
+        if np_loop:
+            lines.append("NumPy side, same run: " + "; ".join(f"{k} {fmt_time(v)}" for k, v in np_loop.items()) + ".")
+    return "\n".join(lines) + "\n"
+
+
+def chart(data, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    g = gpu_key(data)
+    fws = present_frameworks(data)
+    rows = [w for w in data["workloads"] if w["section"] != "loop" and w["results"].get("cpu")]
+    labels = [w["label"] for w in rows]
+    series = []  # (name, values) of speedups
+    if g:
+        series.append((f"ndgpu GPU / ndgpu CPU", [ratio(median(w["results"]["cpu"]), median(w["results"].get(g))) for w in rows]))
+    for key, name, side in fws:
+        mine = "cpu" if side == "cpu" else g
+        if mine:
+            series.append((f"ndgpu {'CPU' if side == 'cpu' else 'GPU'} vs {name}",
+                           [ratio(median((w.get("frameworks") or {}).get(key)), median(w["results"].get(mine))) for w in rows]))
+    pcts = [("ndgpu CPU, % of triad / SGEMM", [(w["results"]["cpu"] or {}).get("pct_of_limit") for w in rows])]
+    if g:
+        pcts.append(("ndgpu GPU, % of copy kernel / cuBLAS", [(w["results"].get(g) or {}).get("pct_of_limit") for w in rows]))
+
+    n = len(rows)
+    fig, axes = plt.subplots(1, 2, figsize=(15, 0.38 * n + 2.2), sharey=True)
+    colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
+    for ax, data_series, title, log in ((axes[0], series, "Speedup (x, log scale; > 1 = ndgpu side faster)", True),
+                                        (axes[1], pcts, "% of the device limit measured in the same run", False)):
+        k = max(1, len(data_series))
+        h = 0.8 / k
+        for j, (name, vals) in enumerate(data_series):
+            ys = [i + (j - (k - 1) / 2) * h for i in range(n)]
+            xs = [v if v else 0 for v in vals]
+            ax.barh(ys, xs, height=h, label=name, color=colors[j % len(colors)])
+            for y, v in zip(ys, vals):
+                if v:
+                    ax.text(v, y, f" {v:.1f}" if v < 100 else f" {v:.0f}", va="center", fontsize=7)
+        if log:
+            ax.set_xscale("log")
+            ax.axvline(1, color="black", lw=0.8)
+        else:
+            ax.axvline(100, color="black", lw=0.8, ls="--")
+        if not data_series:
+            ax.text(0.5, 0.5, "no GPU and no NumPy in this run:\nno speedup to show", ha="center",
+                    va="center", transform=ax.transAxes)
+        ax.set_title(title, fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+        if data_series:
+            ax.legend(fontsize=8, loc="lower right")
+    axes[0].set_yticks(range(n))
+    axes[0].set_yticklabels(labels, fontsize=8)
+    axes[0].invert_yaxis()
+    gname = data["limits"][g]["name"] if g else "no GPU"
+    fig.suptitle(f"ndgpu main job — {data['host']['cpu_model']} ({data['host']['threads']} threads) / {gname} — "
+                 f"{data['date'][:10]} commit {data['commit']}", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("json")
+    ap.add_argument("--md")
+    ap.add_argument("--png")
+    a = ap.parse_args()
+    with open(a.json) as f:
+        data = json.load(f)
+    stem = os.path.splitext(a.json)[0]
+    md = a.md or stem + ".md"
+    with open(md, "w") as f:
+        f.write("# ndgpu main job\n\n" + markdown(data))
+    print(f"wrote {md}")
+    try:
+        chart(data, a.png or stem + ".png")
+        print(f"wrote {a.png or stem + '.png'}")
+    except ImportError:
+        print("matplotlib missing (pip install matplotlib): no PNG chart", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
