@@ -115,6 +115,7 @@ def chart(data, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     g = gpu_key(data)
     fws = present_frameworks(data)
@@ -133,7 +134,7 @@ def chart(data, path):
         pcts.append(("ndgpu GPU, % of copy kernel / cuBLAS", [(w["results"].get(g) or {}).get("pct_of_limit") for w in rows]))
 
     n = len(rows)
-    fig, axes = plt.subplots(1, 2, figsize=(15, 0.38 * n + 2.2), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(15, 0.38 * n + 2.8), sharey=True)
     colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
     for ax, data_series, title, log in ((axes[0], series, "Speedup (x, log scale; > 1 = ndgpu side faster)", True),
                                         (axes[1], pcts, "% of the device limit measured in the same run", False)):
@@ -149,6 +150,7 @@ def chart(data, path):
         if log:
             ax.set_xscale("log")
             ax.axvline(1, color="black", lw=0.8)
+            ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}x"))
         else:
             ax.axvline(100, color="black", lw=0.8, ls="--")
         if not data_series:
@@ -156,11 +158,14 @@ def chart(data, path):
                     va="center", transform=ax.transAxes)
         ax.set_title(title, fontsize=10)
         ax.grid(axis="x", alpha=0.3)
+        for i in range(1, n):  # a rule between sections
+            if rows[i]["section"] != rows[i - 1]["section"]:
+                ax.axhline(i - 0.5, color="grey", lw=0.6)
         if data_series:
-            ax.legend(fontsize=8, loc="lower right")
+            ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.045), ncol=2, frameon=False)
     axes[0].set_yticks(range(n))
     axes[0].set_yticklabels(labels, fontsize=8)
-    axes[0].invert_yaxis()
+    axes[0].set_ylim(n - 0.5, -0.5)  # first workload on top, no empty margin
     gname = data["limits"][g]["name"] if g else "no GPU"
     fig.suptitle(f"ndgpu main job — {data['host']['cpu_model']} ({data['host']['threads']} threads) / {gname} — "
                  f"{data['date'][:10]} commit {data['commit']}", fontsize=11)
