@@ -20,3 +20,10 @@ if ! python3 -c "import numpy" 2>/dev/null; then
   echo "setup: installing numpy"
   python3 -m pip install -q numpy 2>/dev/null || echo "setup: numpy unavailable (golden regeneration and NumPy baselines skipped)"
 fi
+# The main job's chart (matplotlib) and the BLAS kernel record of its NumPy column (threadpoolctl).
+for mod in matplotlib threadpoolctl; do
+  if ! python3 -c "import $mod" 2>/dev/null; then
+    echo "setup: installing $mod"
+    python3 -m pip install -q "$mod" 2>/dev/null || echo "setup: $mod unavailable (main job without chart / BLAS record)"
+  fi
+done
