@@ -2,12 +2,14 @@
 # The main job's pipeline (the `main_job` target runs it): ndgpu-bench, then the NumPy / CuPy /
 # PyTorch columns when those are installed, then the merged report (table, JSON, PNG).
 #   run_main_job.sh NDGPU_BENCH OUT_DIR [ndgpu-bench flags, e.g. --full]
+# NDGPU_MAIN_JOB_ARGS adds flags too (cmake --workflow --preset main passes none).
 set -euo pipefail
 bench=$1 out=$2; shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE   # same BLAS kernel for ndgpu and NumPy
 mkdir -p "$out"
-"$bench" --out "$out" --no-chart "$@"
+# shellcheck disable=SC2086
+"$bench" --out "$out" --no-chart "$@" ${NDGPU_MAIN_JOB_ARGS:-}
 py=${PYTHON:-python3}
 if "$py" -c "import numpy" 2>/dev/null; then
   "$py" "$here/../compare_frameworks.py" --ndgpu "$out/ndgpu.json" --out "$out/report.json"
@@ -15,5 +17,9 @@ else
   echo "main job: no python3 with NumPy here: report without the NumPy column"
   cp "$out/ndgpu.json" "$out/report.json"
 fi
-"$py" "$here/report.py" "$out/report.json" || echo "main job: report.py failed (python3/matplotlib?)"
+if "$py" "$here/report.py" "$out/report.json"; then
+  echo; cat "$out/report.md"; echo
+else
+  echo "main job: report.py failed (python3/matplotlib?)"
+fi
 echo "main job: results in $out (report.md, report.json, report.png)"
