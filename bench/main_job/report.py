@@ -99,15 +99,18 @@ def markdown(data):
     loop = {w["bench"].split("/")[0]: median(w["results"].get("cpu")) for w in data["workloads"]
             if w["section"] == "loop"}
     vec = loop.get("add")
-    if vec:
-        lines += ["", "**Loop vs vectorised (Exercise 3, 1e6 elements, CPU):** "
-                  + "; ".join(f"{lbl} {fmt_time(loop[k])} = {loop[k] / vec:.0f}x the vectorised a + b ({fmt_time(vec)})"
-                              for k, lbl in (("loop_array_api", "loop through the Array API"),
-                                             ("loop_std_vector", "loop over std::vector")) if loop.get(k))
-                  + "."]
-        np_loop = (data.get("frameworks_loop") or {})
-        if np_loop:
-            lines.append("NumPy side, same run: " + "; ".join(f"{k} {fmt_time(v)}" for k, v in np_loop.items()) + ".")
+    parts = []
+    for key, what in (("loop_array_api", "loop through the Array API"), ("loop_std_vector", "loop over std::vector")):
+        if loop.get(key):
+            parts.append(f"{what} {fmt_time(loop[key])}" + (f" ({loop[key] / vec:.0f}x the vectorised a + b, {fmt_time(vec)})" if vec else ""))
+    if parts:
+        lines += ["", "**Loop vs vectorised (Exercise 3, 1e6 float32 elements, CPU):** " + "; ".join(parts) + "."]
+    np_loop = data.get("frameworks_loop") or {}
+    if np_loop:
+        base = np_loop.get("NumPy a + b")
+        lines.append("NumPy side, same run: " + "; ".join(
+            f"{k} {fmt_time(v)}" + (f" ({v / base:.0f}x)" if base and k != "NumPy a + b" else "")
+            for k, v in np_loop.items()) + ".")
     return "\n".join(lines) + "\n"
 
 
@@ -134,6 +137,12 @@ def chart(data, path):
         pcts.append(("ndgpu GPU, % of copy kernel / cuBLAS", [(w["results"].get(g) or {}).get("pct_of_limit") for w in rows]))
 
     n = len(rows)
+    if n == 0:  # nothing measured yet (no op benchmarks registered): say so rather than draw axes
+        fig = plt.figure(figsize=(8, 2))
+        fig.text(0.5, 0.5, "ndgpu main job: no workload measured on the CPU yet", ha="center")
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        return
     fig, axes = plt.subplots(1, 2, figsize=(15, 0.38 * n + 2.8), sharey=True)
     colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
     for ax, data_series, title, log in ((axes[0], series, "Speedup (x, log scale; > 1 = ndgpu side faster)", True),
