@@ -93,7 +93,10 @@ struct Cos { template <class T> ND_HD T operator()(T x) const { return m::cos(x)
 struct Tan { template <class T> ND_HD T operator()(T x) const { return m::tan(x); } };
 struct Tanh { template <class T> ND_HD T operator()(T x) const { return m::tanh(x); } };
 struct Sigmoid {  // 1 / (1 + e^-x): saturates to exactly 0 and 1, never NaN for finite x
-  template <class T> ND_HD T operator()(T x) const { return T(1) / (T(1) + Exp{}(-x)); }
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return sigmoid_f32(x);
+    else return T(1) / (T(1) + m::exp(-x));
+  }
 };
 // Rounding is the identity on integers (NumPy 2 keeps integer dtypes for floor/ceil/round).
 struct Floor {
@@ -210,17 +213,18 @@ struct Power {
   }
 };
 // maximum/minimum propagate NaN (either side); fmax/fmin ignore a NaN when the other is a number.
+// Ties (+0 vs -0) give the second operand, as NumPy's SIMD loops do.
 struct Maximum {
-  template <class T> ND_HD T operator()(T a, T b) const { return (a >= b || is_nan(a)) ? a : b; }
+  template <class T> ND_HD T operator()(T a, T b) const { return (a > b || is_nan(a)) ? a : b; }
 };
 struct Minimum {
-  template <class T> ND_HD T operator()(T a, T b) const { return (a <= b || is_nan(a)) ? a : b; }
+  template <class T> ND_HD T operator()(T a, T b) const { return (a < b || is_nan(a)) ? a : b; }
 };
 struct Fmax {
-  template <class T> ND_HD T operator()(T a, T b) const { return (a >= b || is_nan(b)) ? a : b; }
+  template <class T> ND_HD T operator()(T a, T b) const { return (a > b || is_nan(b)) ? a : b; }
 };
 struct Fmin {
-  template <class T> ND_HD T operator()(T a, T b) const { return (a <= b || is_nan(b)) ? a : b; }
+  template <class T> ND_HD T operator()(T a, T b) const { return (a < b || is_nan(b)) ? a : b; }
 };
 struct Equal { template <class T> ND_HD bool operator()(T a, T b) const { return a == b; } };
 struct NotEqual { template <class T> ND_HD bool operator()(T a, T b) const { return a != b; } };
