@@ -1,0 +1,117 @@
+// Broadcasting and memory layouts: random-shape property tests against a naive reference,
+// strided / negative-stride / stride-0 operands, size-0 and 0-d arrays.
+#include <random>
+
+#include "support/array_matchers.hpp"
+#include "support/device_test.hpp"
+
+namespace {
+
+// Naive reference: out[idx] = a[idx broadcast] + 10 * b[idx broadcast], computed on the host.
+std::vector<double> reference(const std::vector<double>& a, const nd::Shape& sa,
+                              const std::vector<double>& b, const nd::Shape& sb, const nd::Shape& so) {
+  auto numel = [](const nd::Shape& s) { int64_t n = 1; for (auto d : s) n *= d; return n; };
+  std::vector<double> out(numel(so));
+  for (int64_t i = 0; i < numel(so); ++i) {
+    int64_t rem = i, ia = 0, ib = 0, ma = 1, mb = 1;
+    for (int d = static_cast<int>(so.size()) - 1; d >= 0; --d) {
+      const int64_t idx = rem % so[d];
+      rem /= so[d];
+      const int da = d - static_cast<int>(so.size() - sa.size());
+      const int db = d - static_cast<int>(so.size() - sb.size());
+      if (da >= 0) { ia += (sa[da] == 1 ? 0 : idx) * ma; ma *= sa[da]; }
+      if (db >= 0) { ib += (sb[db] == 1 ? 0 : idx) * mb; mb *= sb[db]; }
+    }
+    out[i] = a[ia] + 10 * b[ib];
+  }
+  return out;
+}
+
+std::vector<double> iota(int64_t n, double start) {
+  std::vector<double> v(n);
+  for (int64_t i = 0; i < n; ++i) v[i] = start + static_cast<double>(i);
+  return v;
+}
+
+}  // namespace
+
+using BroadcastLayouts = DeviceTest;
+
+TEST_P(BroadcastLayouts, RandomShapesMatchTheReferenceRuleBothWays) {
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 60; ++trial) {
+    const int nd_out = static_cast<int>(rng() % 5);
+    nd::Shape so(nd_out);
+    for (auto& d : so) d = static_cast<int64_t>(rng() % 4);  // 0..3: size-0 and size-1 axes too
+    auto derive = [&] {  // a shape broadcastable to `so`: drop leading dims, set some to 1
+      nd::Shape s(so.begin() + rng() % (so.size() + 1), so.end());
+      for (auto& d : s) if (rng() % 3 == 0) d = 1;
+      return s;
+    };
+    const nd::Shape sa = derive(), sb = derive();
+    nd::Shape expect_shape(std::max(sa.size(), sb.size()));
+    for (size_t d = 0; d < expect_shape.size(); ++d) {
+      const int64_t x = d + sa.size() >= expect_shape.size() ? sa[d + sa.size() - expect_shape.size()] : 1;
+      const int64_t y = d + sb.size() >= expect_shape.size() ? sb[d + sb.size() - expect_shape.size()] : 1;
+      expect_shape[d] = x == 1 ? y : x;
+    }
+    int64_t na = 1, nb = 1;
+    for (auto d : sa) na *= d;
+    for (auto d : sb) nb *= d;
+    const auto va = iota(na, 1), vb = iota(nb, 100);
+    const nd::Array a = nd::array(va, sa, nd::float64, device());
+    const nd::Array b = nd::array(vb, sb, nd::float64, device());
+    SCOPED_TRACE(nd::shape_str(sa) + " + " + nd::shape_str(sb));
+    const auto want = reference(va, sa, vb, sb, expect_shape);
+    EXPECT_TRUE(array_near(a + b * 10.0, want, expect_shape, 0, 0));
+    EXPECT_EQ((b + a).shape(), (a + b).shape());  // broadcast(a,b) == broadcast(b,a)
+    // (a + b) equals (broadcast_to(a) + broadcast_to(b)).
+    EXPECT_TRUE(array_near(a.broadcast_to(expect_shape) + (b * 10.0).broadcast_to(expect_shape), want,
+                           expect_shape, 0, 0));
+  }
+}
+
+TEST_P(BroadcastLayouts, NegativeStepAndStridedOperands) {
+  const nd::Array x = nd::arange(0, 12, 1, nd::float32, device()).reshape({3, 4});
+  // reversed rows, every other column, transposed
+  EXPECT_TRUE(array_equals<float>(x(nd::slice(nd::_, nd::_, -1), nd::slice(nd::_, nd::_, 2)) * 2.0f, {16, 20, 8, 12, 0, 4}, {3, 2}));
+  EXPECT_TRUE(array_equals<float>(x.T() - x.T()(nd::slice(nd::_, nd::_, -1)), {-3, -3, -3, -1, -1, -1, 1, 1, 1, 3, 3, 3},
+                                  {4, 3}));
+  EXPECT_TRUE(array_equals<float>(nd::sqrt(x(nd::all, nd::slice(nd::_, nd::_, -3))), {1.7320508f, 0, 2.6457512f, 2, 3.3166249f, 2.828427f},
+                                  {3, 2}));
+  // A stride-0 view from broadcast_to as an input, and a column slice (non-contiguous).
+  const nd::Array row = nd::array<float>({1, 2, 3, 4}, nd::float32, device()).broadcast_to({3, 4});
+  EXPECT_TRUE(array_equals<float>(x + row, {1, 3, 5, 7, 5, 7, 9, 11, 9, 11, 13, 15}, {3, 4}));
+  EXPECT_TRUE(array_equals<float>(x(nd::all, 1) + x(nd::all, 2), {3, 11, 19}, {3}));
+}
+
+TEST_P(BroadcastLayouts, ZeroSizeAndZeroDim) {
+  const nd::Array e = nd::zeros({0, 3}, nd::float32, device());
+  const nd::Array r = e + nd::ones({3}, nd::float32, device());
+  EXPECT_EQ(r.shape(), (nd::Shape{0, 3}));
+  EXPECT_EQ(nd::exp(e).shape(), (nd::Shape{0, 3}));
+  const nd::Array s = nd::scalar(2.0f, {}, device());
+  EXPECT_TRUE(array_equals<float>(s * s, {4.0f}, {}));
+  EXPECT_TRUE(array_equals<float>(s + nd::ones({2, 2}, nd::float32, device()), {3, 3, 3, 3}, {2, 2}));
+  EXPECT_TRUE(array_equals<bool>(s > 1, {true}, {}));
+}
+
+// Large enough to take the multi-core path with every layout (contiguous, column broadcast,
+// row broadcast, strided), checked against the host.
+TEST_P(BroadcastLayouts, LargeArraysTakeTheParallelPaths) {
+  const nd::Array x = nd::arange(0, 300000, 1, nd::float32, device()).reshape({1000, 300});
+  const nd::Array col = nd::arange(0, 1000, 1, nd::float32, device()).reshape({1000, 1});
+  const nd::Array row = nd::arange(0, 300, 1, nd::float32, device());
+  std::vector<float> w1(300000), w2(300000), w3(150000);
+  for (int i = 0; i < 1000; ++i)
+    for (int j = 0; j < 300; ++j) {
+      w1[i * 300 + j] = float(i * 300 + j) - float(i);
+      w2[i * 300 + j] = float(i * 300 + j) * float(j);
+      if (j % 2 == 0) w3[i * 150 + j / 2] = float(i * 300 + j) + 1.0f;
+    }
+  EXPECT_TRUE(array_equals<float>(x - col, w1, {1000, 300}));
+  EXPECT_TRUE(array_equals<float>(x * row, w2, {1000, 300}));
+  EXPECT_TRUE(array_equals<float>(x(nd::all, nd::slice(nd::_, nd::_, 2)) + 1.0f, w3, {1000, 150}));
+}
+
+ND_INSTANTIATE_DEVICE_TESTS(BroadcastLayouts);
