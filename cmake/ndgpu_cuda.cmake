@@ -1,7 +1,12 @@
 # Decides whether the CUDA backend is built (NDGPU_WITH_CUDA) from NDGPU_CUDA = AUTO | ON | OFF.
 # The build machines have nvcc but no GPU, so the architectures are set explicitly.
+# NDGPU_CUDA_EMULATION builds the CUDA backend without nvcc (SIMT emulator), so it excludes real CUDA.
 set(NDGPU_WITH_CUDA OFF)
-if(NOT NDGPU_CUDA STREQUAL "OFF")
+if(NDGPU_CUDA_EMULATION)
+  if(NDGPU_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "NDGPU_CUDA_EMULATION=ON and NDGPU_CUDA=ON exclude each other: pick one")
+  endif()
+elseif(NOT NDGPU_CUDA STREQUAL "OFF")
   if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
     # Ampere and Hopper SASS, plus sm_90 PTX for newer cards. Override with -DCMAKE_CUDA_ARCHITECTURES.
     set(CMAKE_CUDA_ARCHITECTURES "80-real;90" CACHE STRING "CUDA architectures")

@@ -31,5 +31,8 @@ if(NDGPU_BLAS_NAME STREQUAL "none")
 endif()
 if(NDGPU_BLAS_INCLUDE)
   target_include_directories(ndgpu_kernels_cpu PRIVATE ${NDGPU_BLAS_INCLUDE})
+  if(NDGPU_CUDA_EMULATION)  # the emulated cuBLAS (runtime/src/cuda/emu) calls CBLAS
+    target_include_directories(ndgpu_runtime PRIVATE ${NDGPU_BLAS_INCLUDE})
+  endif()
 endif()
 target_compile_definitions(ndgpu_kernels_cpu PRIVATE NDGPU_BLAS_NAME="${NDGPU_BLAS_NAME}")
