@@ -20,8 +20,8 @@
 
 namespace nd::emu {
 
-thread_local const ThreadCoords* tl_thread = nullptr;
-thread_local const BlockCoords* tl_block = nullptr;
+__thread const ThreadCoords* tl_thread = nullptr;
+__thread const BlockCoords* tl_block = nullptr;
 
 namespace {
 
@@ -75,7 +75,10 @@ struct BlockRun {
   int nthreads = 0;
   std::vector<Fiber> fibers;
   std::vector<WarpState> warps;
-  std::unique_ptr<unsigned char[]> dyn_smem;
+  struct Free {
+    void operator()(unsigned char* p) const { std::free(p); }
+  };
+  std::unique_ptr<unsigned char[], Free> dyn_smem;  // exactly shared_bytes: ASan sees overflows
   ucontext_t sched_ctx{};  // zeroed: ASan's swapcontext hook reads its (empty) uc_stack
   FiberSwitch sched_sw;
   Fiber* current = nullptr;
@@ -279,7 +282,10 @@ void run_grid(const LaunchSpec& s, bool reverse) {
   r.nthreads = static_cast<int>(s.block.x * s.block.y * s.block.z);
   r.fibers.resize(r.nthreads);
   r.warps.resize((r.nthreads + 31) / 32);
-  r.dyn_smem.reset(new (std::align_val_t(16)) unsigned char[s.shared_bytes]);
+  void* smem = nullptr;
+  if (posix_memalign(&smem, 16, s.shared_bytes ? s.shared_bytes : 1) != 0)
+    throw DeviceError("SIMT emulation: cannot allocate shared memory");
+  r.dyn_smem.reset(static_cast<unsigned char*>(smem));
   r.coords.block_dim = s.block;
   r.coords.grid_dim = s.grid;
   const std::vector<Stack>& stacks = stack_pool(r.nthreads);

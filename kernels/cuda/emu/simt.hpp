@@ -67,8 +67,9 @@ struct BlockCoords {
   uint3 block_idx;
   dim3 block_dim, grid_dim;
 };
-extern thread_local const ThreadCoords* tl_thread;
-extern thread_local const BlockCoords* tl_block;
+// __thread, not thread_local: no TLS wrapper call (and no UBSan false positive on it).
+extern __thread const ThreadCoords* tl_thread;
+extern __thread const BlockCoords* tl_block;
 
 // Throws nd::DeviceError (on the fiber; the launch rethrows it) with the running block/thread.
 [[noreturn]] void kernel_error(const char* what);
