@@ -7,8 +7,7 @@ function(ndgpu_set_flags target)
   if(NDGPU_NATIVE)
     target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-march=native>)
   endif()
-  if(NDGPU_SANITIZE)
-    target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:
-      -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer>)
+  if(NDGPU_SAN_FLAGS)  # cmake/ndgpu_sanitizers.cmake
+    target_compile_options(${target} PRIVATE "$<$<COMPILE_LANGUAGE:CXX>:${NDGPU_SAN_FLAGS}>")
   endif()
 endfunction()

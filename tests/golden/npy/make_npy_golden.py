@@ -7,6 +7,7 @@ Run from anywhere: python3 tests/golden/npy/make_npy_golden.py  (numpy >= 1.17; 
 """
 import os
 import sys
+import time
 
 import numpy as np
 
@@ -51,6 +52,18 @@ def main():
         for name, arr in cases(dtype):
             np.save(os.path.join(HERE, f"{dtype}_{name}.npy"), arr)
             count += 1
+    # Archives: every save case of two dtypes, stored and deflated (NumPy writes zip64 headers).
+    # zipfile stamps members with the local time: pin both so regenerating gives the same bytes.
+    members = {f"{d}_{n}": a for d in ("int32", "float64") for n, a in cases(d) if n != "be"}
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    real_time, time.time = time.time, lambda: 1700000000.0
+    try:
+        np.savez(os.path.join(HERE, "archive.npz"), **members)
+        np.savez_compressed(os.path.join(HERE, "archive_compressed.npz"), **members)
+    finally:
+        time.time = real_time
+    count += 2
     with open(os.path.join(HERE, "NUMPY_VERSION"), "w") as f:
         f.write(np.__version__ + "\n")
     print(f"wrote {count} files with numpy {np.__version__}", file=sys.stderr)
