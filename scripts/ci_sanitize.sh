@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Sanitizer jobs of the CPU CI (RELIABILITY.md 4.1, items 3 and 4); .ci/run calls this.
+#   asan: ASan + UBSan build of the test binary, the whole CPU suite. The host pool bypasses its
+#         cache under ASan (tested by HostPool.BypassedUnderAsanCachedOtherwise); NDGPU_POOL=off
+#         makes that explicit for every other pool too.
+#   tsan: ThreadSanitizer build, the allocator and concurrent read-only tests.
+# usage: scripts/ci_sanitize.sh [asan|tsan|all]   (default all). Builds only ndgpu_tests.
+# Compiler: clang++-14 when present (libclang-rt-14-dev), else the default c++.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CCACHE_BASEDIR="$PWD"
+which_jobs=${1:-all}
+CXX_SAN=${NDGPU_SAN_CXX:-$(command -v clang++-14 || command -v c++)}
+CC_SAN=${NDGPU_SAN_CC:-$(command -v clang-14 || command -v cc)}
+common=(-DNDGPU_CUDA=OFF -DNDGPU_BUILD_BENCH=OFF -DNDGPU_BUILD_EXAMPLES=OFF
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g"
+        -DCMAKE_CXX_COMPILER="$CXX_SAN" -DCMAKE_C_COMPILER="$CC_SAN")
+
+job() {  # job <name> <build dir> <cmake option> <gtest filter> <env...>
+  local name=$1 dir=$2 opt=$3 filter=$4
+  shift 4
+  local t0=$SECONDS
+  echo "=== sanitize/$name: configure + build ($CXX_SAN)"
+  cmake -S . -B "$dir" "${common[@]}" "$opt" > "$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; return 1; }
+  cmake --build "$dir" -j2 --target ndgpu_tests > "$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
+  local t1=$SECONDS
+  echo "=== sanitize/$name: run ($filter)"
+  env "$@" "$dir/tests/ndgpu_tests" --gtest_filter="$filter" --gtest_brief=1
+  echo "=== sanitize/$name: ok (build $((t1 - t0))s, tests $((SECONDS - t1))s)"
+}
+
+mkdir -p build
+if [[ $which_jobs == asan || $which_jobs == all ]]; then
+  job asan build/asan -DNDGPU_SANITIZE=ON '*' \
+    ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 NDGPU_POOL=off
+fi
+if [[ $which_jobs == tsan || $which_jobs == all ]]; then
+  # The allocator (pool limits, host pool, concurrent allocation) and concurrent read-only ops.
+  job tsan build/tsan -DNDGPU_TSAN=ON '*Threads*:*PoolLimits*:HostPool.*' \
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+fi

@@ -1,0 +1,126 @@
+// Memory pressure: out-of-memory through the pool's byte limit (cache released and retried,
+// then nd::OutOfMemory naming the sizes; older arrays still work), sizes that overflow caught
+// before allocating, and no growth under alternating sizes.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <regex>
+
+#include "support/device_test.hpp"
+#include "support/subprocess.hpp"
+
+using namespace nd;
+
+namespace {
+constexpr int64_t kMiB = int64_t(1) << 20;
+// float32 elements in `mib` MiB.
+Shape mib_f32(int64_t mib) { return {mib * kMiB / 4}; }
+}  // namespace
+
+class PoolLimits : public DeviceTest {};
+ND_INSTANTIATE_DEVICE_TESTS(PoolLimits);
+
+// The pool reads NDGPU_POOL_LIMIT once, when it starts: this runs in a fresh child process.
+TEST(PoolLimitChild, DISABLED_OutOfMemoryUnderTheLimit) {
+  const char* dev_env = std::getenv("NDGPU_TEST_OOM_DEVICE");
+  ASSERT_NE(dev_env, nullptr) << "run by PoolLimits.OutOfMemory, not directly";
+  const Device dev = parse_device(dev_env);
+  ASSERT_STREQ(std::getenv("NDGPU_POOL_LIMIT"), "67108864");  // 64 MiB
+
+  Array a = ones(mib_f32(16), float32, dev);
+  { Array b = empty(mib_f32(16), float32, dev); }  // freed: cached where the pool caches
+  // 16 live + 16 cached + 40 > 64: only fits once the cache is given back (the retry).
+  Array c = full(mib_f32(40), 2.0, float32, dev);
+  const MemoryStats after_retry = memory_stats(dev);
+  EXPECT_LE(after_retry.reserved, 64 * kMiB);
+  EXPECT_EQ(after_retry.reserved, after_retry.allocated) << "the cache was not released";
+
+  try {
+    Array d = empty(mib_f32(100), float32, dev);
+    ADD_FAILURE() << "100 MiB under a 64 MiB limit did not throw";
+  } catch (const OutOfMemory& e) {
+    const std::regex want("out of memory on " + dev.str() +
+                          ": tried to allocate 104857600 bytes \\(100 MiB\\).*; .*allocated, .*cached, "
+                          "limit (67108864 bytes \\()?64 MiB\\)? \\(NDGPU_POOL_LIMIT\\)");
+    EXPECT_TRUE(std::regex_search(e.what(), want)) << e.what();
+  }
+  // Older arrays are intact and usable; the pool still serves requests that fit.
+  std::vector<float> av = a.to_vector<float>(), cv = c.to_vector<float>();
+  EXPECT_EQ(av.front(), 1.f);
+  EXPECT_EQ(av.back(), 1.f);
+  EXPECT_EQ(cv[cv.size() / 2], 2.f);
+  c = Array();
+  Array e = full(mib_f32(40), 3.0, float32, dev);
+  EXPECT_EQ(e.to_vector<float>().back(), 3.f);
+  EXPECT_EQ(memory_stats(dev).allocated, after_retry.allocated);
+}
+
+TEST_P(PoolLimits, OutOfMemory) {
+  const ChildResult r = run_test_in_child("PoolLimitChild.DISABLED_OutOfMemoryUnderTheLimit",
+                                          {{"NDGPU_POOL_LIMIT", "67108864"},
+                                           {"NDGPU_TEST_OOM_DEVICE", device().str()}});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("[  PASSED  ] 1 test"), std::string::npos) << r.output;
+}
+
+TEST_P(PoolLimits, OverflowingSizesAreCaughtBeforeAllocating) {
+  const MemoryStats before = memory_stats(device());
+  const std::regex too_big("array is too big");
+  auto expect_too_big = [&](auto&& make) {
+    try {
+      make();
+      ADD_FAILURE() << "no exception";
+    } catch (const ValueError& e) {
+      EXPECT_TRUE(std::regex_search(e.what(), too_big)) << e.what();
+    }
+  };
+  expect_too_big([&] { zeros({int64_t(1) << 40, int64_t(1) << 40}, float32, device()); });
+  expect_too_big([&] { empty({int64_t(1) << 61}, float64, device()); });  // bytes overflow, numel not
+  expect_too_big([&] { ones({3, int64_t(1) << 62}, bool_, device()); });
+  EXPECT_THROW(empty({-1, 4}, float32, device()), ValueError);
+  EXPECT_EQ(memory_stats(device()).allocated, before.allocated);
+}
+
+TEST_P(PoolLimits, AlternatingSizesDoNotGrowTheReservation) {
+  empty_cache();
+  const int64_t base = memory_stats(device()).reserved;
+  int64_t after_warmup = -1;
+  for (int round = 0; round < 40; ++round) {
+    // Two live arrays of different size classes, replaced each round: a pool that hoards or
+    // splits badly keeps reserving more.
+    Array small = full({3 * kMiB / 4}, round, int32, device());
+    Array large = full({5 * kMiB / 4}, -round, int32, device());
+    Array tiny = full({1000}, round, int32, device());
+    ASSERT_EQ(small.to_vector<int32_t>()[12345], round);
+    ASSERT_EQ(large.to_vector<int32_t>().back(), -round);
+    ASSERT_EQ(tiny.to_vector<int32_t>()[999], round);
+    if (round == 1) after_warmup = memory_stats(device()).reserved;
+    if (round > 1) ASSERT_LE(memory_stats(device()).reserved, after_warmup) << "round " << round;
+  }
+  empty_cache();
+  EXPECT_EQ(memory_stats(device()).reserved, base);
+}
+
+// Pooled memory hides overflows and use-after-free from ASan (bitcoin#32581): under ASan (or
+// NDGPU_POOL=off) the host pool must hand every block back at once; otherwise it caches.
+TEST(HostPool, BypassedUnderAsanCachedOtherwise) {
+#if defined(__SANITIZE_ADDRESS__)
+  const bool bypass = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  const bool bypass = true;
+#else
+  const bool bypass = false;
+#endif
+#else
+  const bool bypass = false;
+#endif
+  const char* pool_env = std::getenv("NDGPU_POOL");
+  const bool off = bypass || (pool_env && std::string(pool_env) == "off");
+  empty_cache();
+  { Array big = ones({4 * kMiB}, bool_, Device::cpu()); }
+  const MemoryStats s = memory_stats(Device::cpu());
+  if (off) EXPECT_EQ(s.reserved, s.allocated) << "a freed 4 MiB block stayed cached";
+  else EXPECT_GE(s.reserved - s.allocated, 4 * kMiB) << "the pool did not cache a freed 4 MiB block";
+  empty_cache();
+}
