@@ -11,6 +11,10 @@ void copy(const CopyDesc& d);
 void fill(const FillDesc& d);
 void random(const RandomDesc& d);
 void elementwise(const ElementwiseDesc& d);
+void gemm(const GemmDesc& d);
+void rowwise(const RowDesc& d);
+void pairwise(const PairwiseDesc& d);
+void topk(const TopkDesc& d);
 
 std::unique_ptr<Backend> make_backend(int index);
 

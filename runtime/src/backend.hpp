@@ -76,6 +76,63 @@ struct RandomDesc {
   double a = 0, b = 1;   // uniform [a,b) / normal (mean a, std b) / integers [a,b)
 };
 
+// C[b] = alpha * op(A[b]) @ op(B[b]) for every batch index b (linalg: matmul, dot, outer).
+// Row-major matrices, leading dimensions and batch strides in elements. A is (m,k) stored as
+// (k,m) when trans_a; B is (k,n) stored as (n,k) when trans_b. C is written, never read (k >= 1:
+// host fills k == 0 with zeros). All three share `dtype`; integer dtypes wrap like NumPy.
+struct GemmDesc {
+  DType dtype = DType::float32;
+  int64_t m = 0, n = 0, k = 0;
+  bool trans_a = false, trans_b = false;
+  const void* a = nullptr;
+  const void* b = nullptr;
+  void* c = nullptr;
+  int64_t lda = 0, ldb = 0, ldc = 0;
+  double alpha = 1;
+  Iter batch;  // ndim 0: a single product
+  int64_t batch_stride[3][kMaxDims] = {};  // [a, b, c][dim], elements (0 = broadcast)
+  bool allow_tf32 = false;                 // CUDA float32 only (nd::set_matmul_precision)
+};
+
+// One row op applied along an axis: out_row = f(in_row). `op` is a kernels/nn_ops.hpp RowOp.
+// The rows are the points of `outer`; operand strides cover outer's dims, axis strides the row.
+// in and out may alias exactly (in-place). float32 / float64 only.
+struct RowDesc {
+  uint16_t op = 0;
+  Iter outer;
+  int64_t len = 0;  // row length (>= 1)
+  Operand in, out;
+  int64_t in_axis_stride = 1, out_axis_stride = 1;
+  double eps = 0;
+  int64_t causal_offset = -1;  // softmax only: >= 0 masks column j > row + offset (attention)
+  int64_t causal_rows = 0;     // rows per causal matrix (row index = point index % causal_rows)
+};
+
+// out[i, j] = metric(x[i, :], y[j, :]) for x (m, d) and y (n, d), rows strided, inner dim
+// contiguous; out is (m, n) contiguous. `metric` is a kernels/nn_ops.hpp PairMetric.
+struct PairwiseDesc {
+  uint16_t metric = 0;
+  DType dtype = DType::float32;
+  int64_t m = 0, n = 0, d = 0;
+  const void* x = nullptr;
+  const void* y = nullptr;
+  void* out = nullptr;
+  int64_t x_row_stride = 0, y_row_stride = 0;  // elements
+  double eps = 1e-8;
+};
+
+// The k best of each row by the total order of kernels/nn_ops.hpp (NaN highest, ties by lower
+// index), in rank order. values (dtype of in) and indices (int64) are (rows, k) contiguous.
+struct TopkDesc {
+  Iter outer;
+  int64_t len = 0, k = 0;
+  bool largest = true;
+  Operand in;
+  int64_t in_axis_stride = 1;
+  void* values = nullptr;
+  int64_t* indices = nullptr;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -97,6 +154,10 @@ class Backend {
 
   // Math.
   virtual void elementwise(const ElementwiseDesc&) { unsupported("elementwise"); }
+  virtual void gemm(const GemmDesc&) { unsupported("gemm"); }
+  virtual void rowwise(const RowDesc&) { unsupported("rowwise"); }
+  virtual void pairwise(const PairwiseDesc&) { unsupported("pairwise"); }
+  virtual void topk(const TopkDesc&) { unsupported("topk"); }
 
  protected:
   [[noreturn]] void unsupported(const char* what) const {

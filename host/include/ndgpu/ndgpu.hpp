@@ -7,3 +7,5 @@
 #include "ndgpu/error.hpp"
 #include "ndgpu/io.hpp"
 #include "ndgpu/ops.hpp"
+#include "ndgpu/linalg.hpp"
+#include "ndgpu/nn.hpp"

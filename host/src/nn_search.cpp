@@ -1,0 +1,182 @@
+// Similarity and search: cosine_similarity, cdist, nearest and kmeans, all built on one fused
+// backend primitive (pairwise scores) plus top-k; k-means keeps the O(n k d) work on the device.
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "detail.hpp"
+#include "ndgpu/linalg.hpp"
+#include "ndgpu/nn.hpp"
+#include "nn_ops.hpp"
+
+namespace nd {
+namespace {
+
+using kern::PairMetric;
+
+// out (m, n) = metric(a_i, b_j) for a (m, d), b (n, d) of one float dtype.
+Array pairwise(Array a, Array b, PairMetric metric, double eps) {
+  const int64_t d = a.shape()[1];
+  auto rows_ok = [d](const Array& x) {
+    return (d <= 1 || x.strides()[1] == 1) && x.strides()[0] >= 0;
+  };
+  if (!rows_ok(a)) a = a.copy();
+  if (!rows_ok(b)) b = b.copy();
+  Array out = detail::new_array({a.shape()[0], b.shape()[0]}, a.dtype(), a.device());
+  if (out.size() == 0) return out;
+  PairwiseDesc p;
+  p.metric = static_cast<uint16_t>(metric);
+  p.dtype = a.dtype();
+  p.m = a.shape()[0];
+  p.n = b.shape()[0];
+  p.d = d;
+  p.x = d ? a.data_ptr() : nullptr;
+  p.y = d ? b.data_ptr() : nullptr;
+  p.out = out.data_ptr();
+  p.x_row_stride = a.strides()[0];
+  p.y_row_stride = b.strides()[0];
+  p.eps = eps;
+  detail::backend(a.device()).pairwise(p);
+  return out;
+}
+
+// Common float dtype and device checks for a pair of inputs.
+std::pair<Array, Array> float_pair(const Array& a, const Array& b, const char* name) {
+  detail::check_defined(a, name);
+  detail::check_defined(b, name);
+  if (a.device() != b.device())
+    throw ValueError(std::string(name) + ": expected all arrays on the same device, got " +
+                     a.device().str() + " and " + b.device().str());
+  DType t = promote_types(a.dtype(), b.dtype());
+  if (!is_floating(t)) t = float32;
+  return {a.dtype() == t ? a : a.astype(t), b.dtype() == t ? b : b.astype(t)};
+}
+
+void check_features(const Array& a, const Array& b, const char* name) {
+  const int64_t da = a.shape().back(), db = b.shape().back();
+  if (da != db)
+    throw ValueError(std::string(name) + ": shapes " + shape_str(a.shape()) + " and " +
+                     shape_str(b.shape()) + " not aligned: " + std::to_string(da) + " (dim " +
+                     std::to_string(a.ndim() - 1) + ") != " + std::to_string(db) + " (dim " +
+                     std::to_string(b.ndim() - 1) + ")");
+}
+
+}  // namespace
+
+Array cosine_similarity(const Array& a_in, const Array& b_in, double eps) {
+  auto [a, b] = float_pair(a_in, b_in, "cosine_similarity");
+  if (a.ndim() < 1 || a.ndim() > 2 || b.ndim() < 1 || b.ndim() > 2)
+    throw ValueError("cosine_similarity: expected vectors (d,) or matrices (n, d), got shapes " +
+                     shape_str(a.shape()) + " and " + shape_str(b.shape()));
+  check_features(a, b, "cosine_similarity");
+  Array s = pairwise(a.ndim() == 1 ? a.reshape({1, -1}) : a, b.ndim() == 1 ? b.reshape({1, -1}) : b,
+                     PairMetric::cosine, eps);
+  if (a.ndim() == 1 && b.ndim() == 1) return s.reshape({});
+  if (a.ndim() == 1) return s.reshape({b.shape()[0]});
+  if (b.ndim() == 1) return s.reshape({a.shape()[0]});
+  return s;
+}
+
+Array cdist(const Array& a_in, const Array& b_in) {
+  auto [a, b] = float_pair(a_in, b_in, "cdist");
+  if (a.ndim() != 2) throw ValueError("cdist: XA must be a 2-dimensional array.");
+  if (b.ndim() != 2) throw ValueError("cdist: XB must be a 2-dimensional array.");
+  if (a.shape()[1] != b.shape()[1])
+    throw ValueError("cdist: XA and XB must have the same number of columns (i.e. feature dimension.)");
+  return pairwise(a, b, PairMetric::euclidean, 0);
+}
+
+NearestResult nearest(const Array& q_in, const Array& c_in, int64_t k, Metric metric) {
+  auto [q, c] = float_pair(q_in, c_in, "nearest");
+  if (c.ndim() != 2)
+    throw ValueError("nearest: the corpus must be a (n, d) array, got shape " + shape_str(c.shape()));
+  if (q.ndim() < 1 || q.ndim() > 2)
+    throw ValueError("nearest: queries must be (d,) or (q, d), got shape " + shape_str(q.shape()));
+  check_features(q, c, "nearest");
+  if (k < 0 || k > c.shape()[0])
+    throw ValueError("nearest: k = " + std::to_string(k) + " is out of range for a corpus of " +
+                     std::to_string(c.shape()[0]) + " rows");
+  const PairMetric pm = metric == Metric::cosine ? PairMetric::cosine
+                        : metric == Metric::dot  ? PairMetric::dot
+                                                 : PairMetric::euclidean;
+  Array scores = pairwise(q.ndim() == 1 ? q.reshape({1, -1}) : q, c, pm, 1e-8);
+  auto [vals, idx] = topk(scores, k, -1, /*largest=*/metric != Metric::l2);
+  if (q.ndim() == 1) return {idx.reshape({k}), vals.reshape({k})};
+  return {idx, vals};
+}
+
+KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
+  detail::check_defined(x_in, "kmeans");
+  if (x_in.ndim() != 2) throw ValueError("kmeans: x must be a (n, d) array, got shape " + shape_str(x_in.shape()));
+  Array x = is_floating(x_in.dtype()) ? x_in : x_in.astype(float32);
+  const int64_t n = x.shape()[0], d = x.shape()[1];
+  if (k < 1 || k > n)
+    throw ValueError("kmeans: n_samples=" + std::to_string(n) + " should be >= n_clusters=" +
+                     std::to_string(k) + " (and n_clusters >= 1)");
+  std::mt19937_64 rng(opt.seed);
+  auto row = [&](int64_t i) { return x[i].to_vector<double>(); };
+
+  // k-means++: each next centre drawn with probability proportional to D(x)^2.
+  std::vector<double> cent;
+  std::vector<double> d2(n, INFINITY);
+  int64_t pick = std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
+  for (int64_t c = 0; c < k; ++c) {
+    std::vector<double> r = row(pick);
+    cent.insert(cent.end(), r.begin(), r.end());
+    if (c + 1 == k) break;
+    Array dist = cdist(x, array(r, {1, d}, x.dtype(), x.device()));
+    std::vector<double> dv = dist.to_vector<double>();
+    double total = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      d2[i] = std::min(d2[i], dv[i] * dv[i]);
+      total += d2[i];
+    }
+    if (!(total > 0)) {
+      pick = std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
+      continue;
+    }
+    double u = std::uniform_real_distribution<double>(0, total)(rng), acc = 0;
+    pick = n - 1;
+    for (int64_t i = 0; i < n; ++i) {
+      acc += d2[i];
+      if (acc > u && d2[i] > 0) {
+        pick = i;
+        break;
+      }
+    }
+  }
+
+  // Lloyd steps: assignment by the fused distance kernel + top-1, update by a one-hot matmul.
+  KMeansResult res;
+  std::vector<int64_t> labels, prev;
+  std::vector<double> best;
+  auto assign = [&] {
+    Array c = array(cent, {k, d}, x.dtype(), x.device());
+    auto [vals, idx] = topk(cdist(x, c), 1, -1, /*largest=*/false);
+    labels = idx.to_vector<int64_t>();
+    best = vals.to_vector<double>();
+  };
+  for (int it = 0; it < opt.iters; ++it) {
+    assign();
+    if (labels == prev) break;
+    std::vector<double> onehot(static_cast<size_t>(k * n), 0.0), count(k, 0.0);
+    for (int64_t i = 0; i < n; ++i) {
+      onehot[labels[i] * n + i] = 1.0;
+      count[labels[i]] += 1;
+    }
+    std::vector<double> sums =
+        matmul(array(onehot, {k, n}, x.dtype(), x.device()), x).to_vector<double>();
+    for (int64_t c = 0; c < k; ++c)
+      if (count[c] > 0)  // an empty cluster keeps its centre
+        for (int64_t j = 0; j < d; ++j) cent[c * d + j] = sums[c * d + j] / count[c];
+    prev = labels;
+    res.iterations = it + 1;
+  }
+  assign();
+  res.centroids = array(cent, {k, d}, x.dtype(), x.device());
+  res.labels = array(labels, {n}, int64, x.device());
+  for (double b : best) res.inertia += b * b;
+  return res;
+}
+
+}  // namespace nd

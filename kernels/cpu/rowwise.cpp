@@ -1,0 +1,233 @@
+// CPU row ops (softmax, log_softmax, L2 normalise, standardise): one fused kernel per row, the
+// row read from memory once and revisited in L1/L2. float32 rows use 64-lane SIMD accumulators;
+// float64 rows a plain loop. Strided rows are gathered into a per-thread buffer first.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "cpu/cpu_backend.hpp"
+#include "cpu/parallel.hpp"
+#include "cpu/simd.hpp"
+#include "nn_ops.hpp"
+
+namespace nd::cpu {
+namespace {
+
+using kern::RowOp;
+using namespace simd;
+
+// ---- float32 contiguous rows -----------------------------------------------------------------
+
+ND_VINLINE float row_max(const float* x, int64_t n) {
+  v16f m0 = splat(-INFINITY), m1 = m0;
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    m0 = vmax(m0, load(x + i));
+    m1 = vmax(m1, load(x + i + 16));
+  }
+  float m = hmax(vmax(m0, m1));
+  for (; i < n; ++i) m = x[i] > m ? x[i] : m;
+  return m;
+}
+
+// sum(exp(x - mx)); also stores the exponentials when out != nullptr.
+ND_VINLINE double exp_sum(const float* x, float* out, int64_t n, float mx) {
+  const v16f vm = splat(mx);
+  v16f s0{}, s1{};
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    v16f e0 = exp_nonpos(load(x + i) - vm), e1 = exp_nonpos(load(x + i + 16) - vm);
+    if (out) {
+      store(out + i, e0);
+      store(out + i + 16, e1);
+    }
+    s0 += e0;
+    s1 += e1;
+  }
+  double s = hsum(s0 + s1);
+  for (; i < n; ++i) {
+    float e = std::exp(x[i] - mx);
+    if (out) out[i] = e;
+    s += e;
+  }
+  return s;
+}
+
+ND_VINLINE void scale_row(const float* x, float* out, int64_t n, float mul, float add) {
+  const v16f vm = splat(mul), va = splat(add);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) store(out + i, load(x + i) * vm + va);
+  for (; i < n; ++i) out[i] = x[i] * mul + add;
+}
+
+ND_SIMD_CLONES void softmax_f32(const float* x, float* out, int64_t n) {
+  const float mx = row_max(x, n);
+  const float inv = static_cast<float>(1.0 / exp_sum(x, out, n, mx));
+  scale_row(out, out, n, inv, 0.0f);
+}
+
+ND_SIMD_CLONES void log_softmax_f32(const float* x, float* out, int64_t n) {
+  const float mx = row_max(x, n);
+  const double lse = std::log(exp_sum(x, nullptr, n, mx));
+  const v16f vm = splat(mx), vl = splat(static_cast<float>(lse));
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) store(out + i, (load(x + i) - vm) - vl);
+  for (; i < n; ++i) out[i] = (x[i] - mx) - static_cast<float>(lse);
+}
+
+// Sum of squares in float32 lanes; rows whose result could have overflowed or lost digits to
+// underflow are redone in float64 (huge or tiny vectors must not break the norm).
+ND_SIMD_CLONES double sumsq_f32(const float* x, int64_t n) {
+  v16f s0{}, s1{};
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    v16f a = load(x + i), b = load(x + i + 16);
+    s0 += a * a;
+    s1 += b * b;
+  }
+  double s = hsum(s0 + s1);
+  for (; i < n; ++i) s += static_cast<double>(x[i]) * x[i];
+  if (s < 1e30 && (s > 1e-30 || s == 0)) return s;
+  double t = 0;
+  for (int64_t j = 0; j < n; ++j) t += static_cast<double>(x[j]) * x[j];
+  return t;
+}
+
+ND_SIMD_CLONES void normalize_f32(const float* x, float* out, int64_t n, double eps) {
+  const double norm = std::sqrt(sumsq_f32(x, n));
+  const double inv = 1.0 / std::max(norm, eps);
+  if (std::isfinite(inv) && inv <= 3e38 && inv >= 1e-37) {
+    scale_row(x, out, n, static_cast<float>(inv), 0.0f);
+  } else {  // the scale itself is outside float32's range: scale in float64
+    for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(x[i] * inv);
+  }
+}
+
+ND_SIMD_CLONES void standardize_f32(const float* x, float* out, int64_t n, double eps) {
+  v16f s0{}, s1{};
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    s0 += load(x + i);
+    s1 += load(x + i + 16);
+  }
+  double s = hsum(s0 + s1);
+  for (; i < n; ++i) s += x[i];
+  const float mean = static_cast<float>(s / n);
+  // Second pass over the cached row: sum of squared deviations (never E[x^2] - E[x]^2).
+  const v16f vm = splat(mean);
+  v16f q0{}, q1{};
+  for (i = 0; i + 32 <= n; i += 32) {
+    v16f a = load(x + i) - vm, b = load(x + i + 16) - vm;
+    q0 += a * a;
+    q1 += b * b;
+  }
+  double q = hsum(q0 + q1);
+  for (; i < n; ++i) q += static_cast<double>(x[i] - mean) * (x[i] - mean);
+  const double inv = 1.0 / std::sqrt(q / n + eps);
+  const float fi = static_cast<float>(inv);
+  scale_row(x, out, n, fi, -mean * fi);
+}
+
+// ---- float64 rows (plain loops) --------------------------------------------------------------
+
+void row_f64(RowOp op, const double* x, double* out, int64_t n, double eps) {
+  switch (op) {
+    case RowOp::softmax:
+    case RowOp::log_softmax: {
+      double mx = -INFINITY;
+      for (int64_t i = 0; i < n; ++i) mx = x[i] > mx ? x[i] : mx;
+      double s = 0;
+      for (int64_t i = 0; i < n; ++i) s += std::exp(x[i] - mx);
+      if (op == RowOp::softmax) {
+        for (int64_t i = 0; i < n; ++i) out[i] = std::exp(x[i] - mx) / s;
+      } else {
+        const double lse = std::log(s);
+        for (int64_t i = 0; i < n; ++i) out[i] = (x[i] - mx) - lse;
+      }
+      break;
+    }
+    case RowOp::normalize: {
+      double scale = 0;  // the largest magnitude: scaling keeps the sum of squares in range
+      for (int64_t i = 0; i < n; ++i) scale = std::max(scale, std::fabs(x[i]));
+      double ss = 0;
+      if (scale > 0 && std::isfinite(scale))
+        for (int64_t i = 0; i < n; ++i) ss += (x[i] / scale) * (x[i] / scale);
+      const double norm = scale > 0 && std::isfinite(scale) ? scale * std::sqrt(ss) : scale;
+      const double den = std::max(norm, eps);
+      for (int64_t i = 0; i < n; ++i) out[i] = x[i] / den;
+      break;
+    }
+    case RowOp::standardize: {
+      double s = 0;
+      for (int64_t i = 0; i < n; ++i) s += x[i];
+      const double mean = s / n;
+      double q = 0;
+      for (int64_t i = 0; i < n; ++i) q += (x[i] - mean) * (x[i] - mean);
+      const double den = std::sqrt(q / n + eps);
+      for (int64_t i = 0; i < n; ++i) out[i] = (x[i] - mean) / den;
+      break;
+    }
+  }
+}
+
+void row_f32(RowOp op, const float* x, float* out, int64_t n, double eps) {
+  switch (op) {
+    case RowOp::softmax: softmax_f32(x, out, n); break;
+    case RowOp::log_softmax: log_softmax_f32(x, out, n); break;
+    case RowOp::normalize: normalize_f32(x, out, n, eps); break;
+    case RowOp::standardize: standardize_f32(x, out, n, eps); break;
+  }
+}
+
+template <class T>
+void run_rows(const RowDesc& d) {
+  const RowOp op = static_cast<RowOp>(d.op);
+  const int64_t rows = d.outer.numel(), n = d.len;
+  const int nd = d.outer.ndim;
+  parallel_for(rows, std::max<int64_t>(1, 16384 / n), [&](int64_t r0, int64_t r1) {
+    std::vector<T> in_buf, out_buf;
+    if (d.in_axis_stride != 1) in_buf.resize(n);
+    if (d.out_axis_stride != 1) out_buf.resize(n);
+    for (int64_t r = r0; r < r1; ++r) {
+      int64_t rem = r, in_off = 0, out_off = 0;
+      for (int dim = nd - 1; dim >= 0; --dim) {
+        const int64_t ix = rem % d.outer.shape[dim];
+        rem /= d.outer.shape[dim];
+        in_off += ix * d.in.strides[dim];
+        out_off += ix * d.out.strides[dim];
+      }
+      const T* src = static_cast<const T*>(d.in.data) + in_off;
+      T* dst = static_cast<T*>(d.out.data) + out_off;
+      if (d.in_axis_stride != 1) {
+        for (int64_t i = 0; i < n; ++i) in_buf[i] = src[i * d.in_axis_stride];
+        src = in_buf.data();
+      }
+      T* row_out = d.out_axis_stride != 1 ? out_buf.data() : dst;
+      int64_t live = n;  // causal softmax: columns past row + offset are masked (weight 0)
+      if (d.causal_offset >= 0) live = std::min(n, r % d.causal_rows + d.causal_offset + 1);
+      if constexpr (std::is_same_v<T, float>) {
+        row_f32(op, src, row_out, live, d.eps);
+      } else {
+        row_f64(op, src, row_out, live, d.eps);
+      }
+      for (int64_t i = live; i < n; ++i)
+        row_out[i] = op == RowOp::log_softmax ? -std::numeric_limits<T>::infinity() : T(0);
+      if (d.out_axis_stride != 1)
+        for (int64_t i = 0; i < n; ++i) dst[i * d.out_axis_stride] = row_out[i];
+    }
+  });
+}
+
+}  // namespace
+
+void rowwise(const RowDesc& d) {
+  if (d.len == 0 || d.outer.numel() == 0) return;
+  if (d.in.dtype == DType::float32) {
+    run_rows<float>(d);
+  } else {
+    run_rows<double>(d);
+  }
+}
+
+}  // namespace nd::cpu

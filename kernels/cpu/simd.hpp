@@ -1,0 +1,69 @@
+// Portable SIMD for the CPU row kernels: GCC/Clang vector extensions (16 x float32 = one AVX-512
+// register, two AVX2 ones) plus the multiversioning attribute that compiles a hot function for
+// AVX-512, AVX2 and baseline x86-64 and picks one at load time (no -march=native needed).
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+#pragma GCC diagnostic ignored "-Wpsabi"  // vector arguments only cross always_inline helpers
+
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && !defined(NDGPU_NO_CLONES)
+#define ND_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define ND_SIMD_CLONES
+#endif
+#define ND_VINLINE inline __attribute__((always_inline))
+
+namespace nd::cpu::simd {
+
+using v16f = float __attribute__((vector_size(64)));
+using v16i = int32_t __attribute__((vector_size(64)));
+constexpr int kLanes = 16;
+
+ND_VINLINE v16f load(const float* p) {
+  v16f v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+ND_VINLINE void store(float* p, v16f v) { std::memcpy(p, &v, sizeof v); }
+ND_VINLINE v16f splat(float x) { return v16f{} + x; }
+ND_VINLINE v16f vmax(v16f a, v16f b) { return a > b ? a : b; }
+
+ND_VINLINE float hsum(v16f v) {
+  float s = 0;  // fixed pairwise order over the lanes
+  for (int w = kLanes / 2; w >= 1; w /= 2)
+    for (int l = 0; l < w; ++l) v[l] += v[l + w];
+  s = v[0];
+  return s;
+}
+ND_VINLINE float hmax(v16f v) {
+  float m = v[0];
+  for (int l = 1; l < kLanes; ++l) m = v[l] > m ? v[l] : m;
+  return m;
+}
+
+// exp(x) for x <= 0 (softmax arguments after the max is subtracted): Cephes' expf polynomial,
+// about 1 ulp; x < -87.3 (and -inf) gives 0, NaN stays NaN.
+ND_VINLINE v16f exp_nonpos(v16f x) {
+  const v16f magic = splat(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
+  v16f xc = x < -87.33654f ? splat(-87.33654f) : x;
+  v16f t = xc * 1.44269504088896341f + magic;
+  v16f n = t - magic;
+  v16f r = xc - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  v16f p = splat(1.9875691500e-4f);
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  v16i bits = (__builtin_convertvector(n, v16i) + 127) << 23;
+  v16f scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  v16f y = p * scale;
+  y = x < -87.33654f ? splat(0.0f) : y;
+  return x != x ? x : y;
+}
+
+}  // namespace nd::cpu::simd

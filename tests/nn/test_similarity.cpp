@@ -1,0 +1,104 @@
+// cosine_similarity, cdist and nearest: the tutorial's 0.9840, exercise 2 (euclidean_distance,
+// cosine_similarity, find_nearest), huge/tiny float32 vectors, clamping, and the corpus staying
+// untouched.
+#include <cmath>
+
+#include "nn/golden_nn.hpp"
+#include "support/array_matchers.hpp"
+#include "support/device_test.hpp"
+
+using namespace nd;
+
+class Similarity : public DeviceTest {
+ protected:
+  Array g(const char* name, DType t = float32) { return golden_array(name, t, device()); }
+};
+ND_INSTANTIATE_DEVICE_TESTS(Similarity);
+
+#define EXPECT_GOLDEN(arr, name, rtol, atol) \
+  EXPECT_TRUE(array_near(arr, golden_nn(name).values, golden_nn(name).shape, rtol, atol))
+
+TEST_P(Similarity, TutorialCosineIs0Point9840) {
+  Array a = array({0.2, 0.5, 0.8}, float32, device());
+  Array b = array({0.3, 0.6, 0.7}, float32, device());
+  Array s = cosine_similarity(a, b);
+  EXPECT_EQ(s.ndim(), 0);
+  EXPECT_GOLDEN(s, "tutorial_cos", 1e-6, 0);
+  EXPECT_NEAR(s.item<float>(), 0.9840, 5e-5);
+  Array a64 = array({0.2, 0.5, 0.8}, float64, device()), b64 = array({0.3, 0.6, 0.7}, float64, device());
+  EXPECT_GOLDEN(cosine_similarity(a64, b64), "tutorial_cos", 1e-15, 0);
+}
+
+TEST_P(Similarity, ExerciseTwo) {
+  Array u = g("ex2_u"), v = g("ex2_v");
+  // euclidean_distance(u, v) == cdist of the two rows.
+  EXPECT_GOLDEN(cdist(u.reshape({1, 4}), v.reshape({1, 4})).reshape({}), "ex2_dist", 1e-6, 1e-6);
+  EXPECT_GOLDEN(cosine_similarity(u, v), "ex2_cos", 1e-6, 1e-7);
+  EXPECT_GOLDEN(cosine_similarity(g("ex2_vectors"), u), "ex2_sims", 1e-6, 1e-7);  // (n,d) x (d,)
+  auto [idx, scores] = nearest(u, g("ex2_vectors"), 1);                               // find_nearest
+  EXPECT_EQ(idx.item<int64_t>(), static_cast<int64_t>(golden_nn("ex2_nearest").values[0]));
+}
+
+TEST_P(Similarity, MatrixCosineAndCdist) {
+  EXPECT_GOLDEN(cosine_similarity(g("cd_p"), g("cd_q")), "cos_pq", 1e-6, 1e-6);
+  EXPECT_GOLDEN(cdist(g("cd_p"), g("cd_q")), "cd_pq", 1e-6, 1e-6);
+  EXPECT_GOLDEN(cdist(g("cd_p", float64), g("cd_q", float64)), "cd_pq", 1e-13, 1e-13);
+  EXPECT_GOLDEN(cosine_similarity(g("cd_p", float64), g("cd_q", float64)), "cos_pq", 1e-13, 1e-13);
+  // Transposed / strided rows give the same values.
+  EXPECT_GOLDEN(cdist(g("cd_p").T().copy().T(), g("cd_q")), "cd_pq", 1e-6, 1e-6);
+}
+
+TEST_P(Similarity, HugeAndTinyFloat32VectorsNeitherOverflowNorUnderflow) {
+  for (double scale : {1e30, 1e19, 1e-19, 1e-30}) {
+    std::vector<double> a{0.2 * scale, 0.5 * scale, 0.8 * scale}, b{0.3 * scale, 0.6 * scale, 0.7 * scale};
+    const float c = cosine_similarity(array(a, {3}, float32, device()), array(b, {3}, float32, device())).item<float>();
+    // Norms below eps = 1e-8 are clamped to eps, exactly as the formula says.
+    const double na = std::sqrt(0.93) * scale, nb = std::sqrt(0.94) * scale;
+    const double expect = 0.92 * scale * scale / std::max(na, 1e-8) / std::max(nb, 1e-8);
+    EXPECT_NEAR(c, expect, 1e-6 * std::fabs(expect) + 1e-30) << "scale " << scale;
+  }
+}
+
+TEST_P(Similarity, ResultsAreClampedAndSymmetric) {
+  Array x = random::rand({17, 33}, float32, device());
+  Array self = cosine_similarity(x, x);
+  std::vector<float> s = self.to_vector<float>(), t = cosine_similarity(x, x).T().copy().to_vector<float>();
+  for (size_t i = 0; i < s.size(); ++i) {
+    EXPECT_LE(s[i], 1.f);
+    EXPECT_GE(s[i], -1.f);
+    EXPECT_NEAR(s[i], t[i], 1e-6);
+  }
+  for (int i = 0; i < 17; ++i) EXPECT_NEAR(s[i * 17 + i], 1.f, 1e-6);
+  // cos(x, 3x) == 1 (clamped), zero vector gives 0.
+  Array v = array({1.0, 2.0, 3.0}, float32, device()), v3 = array({3.0, 6.0, 9.0}, float32, device());
+  EXPECT_LE(cosine_similarity(v, v3).item<float>(), 1.f);
+  EXPECT_NEAR(cosine_similarity(v, v3).item<float>(), 1.f, 1e-7);
+  EXPECT_EQ(cosine_similarity(v, zeros({3}, float32, device())).item<float>(), 0.f);
+}
+
+TEST_P(Similarity, NearestIsBatchedAndLeavesTheCorpusAlone) {
+  random::seed(7);
+  Array corpus = random::randn({300, 40}, float32, device());
+  std::vector<float> before = corpus.to_vector<float>();
+  Array queries = corpus(slice(10, 14));  // rows 10..13 are their own best match
+  for (Metric m : {Metric::cosine, Metric::l2}) {
+    auto [idx, scores] = nearest(queries, corpus, 5, m);
+    EXPECT_EQ(idx.shape(), (Shape{4, 5}));
+    std::vector<int64_t> ix = idx.to_vector<int64_t>();
+    for (int q = 0; q < 4; ++q) EXPECT_EQ(ix[q * 5], 10 + q);
+    std::vector<float> sc = scores.to_vector<float>();
+    for (int q = 0; q < 4; ++q)
+      for (int j = 1; j < 5; ++j)
+        if (m == Metric::l2) EXPECT_LE(sc[q * 5 + j - 1], sc[q * 5 + j]);
+        else EXPECT_GE(sc[q * 5 + j - 1], sc[q * 5 + j]);
+  }
+  auto [idx_dot, s_dot] = nearest(queries, corpus, 3, Metric::dot);
+  EXPECT_EQ(s_dot.shape(), (Shape{4, 3}));
+  EXPECT_EQ(corpus.to_vector<float>(), before);
+}
+
+TEST_P(Similarity, ShapeErrors) {
+  EXPECT_THROW(cosine_similarity(ones({3}, float32, device()), ones({4}, float32, device())), ValueError);
+  EXPECT_THROW(cdist(ones({2, 3}, float32, device()), ones({2, 4}, float32, device())), ValueError);
+  EXPECT_THROW(nearest(ones({3}, float32, device()), ones({2, 3}, float32, device()), 3), ValueError);
+}
