@@ -131,7 +131,11 @@ int main(int argc, char** argv) {
       selected.push_back(&w);
 
   std::vector<DeviceColumn> devices = {{"cpu", "cpu"}};
-  int n_gpus = nd::device_count();
+#ifdef NDGPU_BENCH_EMULATED
+  const int n_gpus = 0;  // the emulated cuda:0 runs kernels on the CPU: no GPU column
+#else
+  const int n_gpus = nd::device_count();
+#endif
   for (int g = 0; g < n_gpus; ++g)
     devices.push_back({"cuda" + std::to_string(g), "cuda:" + std::to_string(g)});
 
