@@ -18,7 +18,9 @@ namespace nd::cpu {
 namespace {
 
 using kern::PairMetric;
-constexpr int kTileX = 6, kTileY = 4;  // 24 accumulators + 4 loads + 1 temp: 29 zmm registers
+// Register tiles: 8 `a` rows x 3 `b` rows = 24 accumulators (+ 3 loads + 1 temp of 32 zmm);
+// leftover `a` rows (and the 1-query GEMV case) use 1 x 8, still 8 independent FMA chains.
+constexpr int kTileX = 8, kTileY = 3;
 
 // The job after host-side role assignment: `a` rows are the small tiled set, `b` rows stream.
 struct Job {
@@ -38,17 +40,18 @@ struct Job {
 #pragma GCC target("avx512f,fma")
 #endif
 
-template <bool kDiff>
-void tile_avx512(const float* const* ar, const float* const* br, int64_t d, float res[kTileX][kTileY]) {
-  __m512 acc[kTileX][kTileY];
-  for (int q = 0; q < kTileX; ++q)
-    for (int r = 0; r < kTileY; ++r) acc[q][r] = _mm512_setzero_ps();
+template <bool kDiff, int TX, int TY>
+void tile_avx512(const float* const* ar, const float* const* br, int64_t d, float* res, int64_t res_as,
+                 int64_t res_bs, int nx, int ny) {
+  __m512 acc[TX][TY];
+  for (int q = 0; q < TX; ++q)
+    for (int r = 0; r < TY; ++r) acc[q][r] = _mm512_setzero_ps();
   auto step = [&](auto load) {
-    __m512 bv[kTileY];
-    for (int r = 0; r < kTileY; ++r) bv[r] = load(br[r]);
-    for (int q = 0; q < kTileX; ++q) {
+    __m512 bv[TY];
+    for (int r = 0; r < TY; ++r) bv[r] = load(br[r]);
+    for (int q = 0; q < TX; ++q) {
       const __m512 av = load(ar[q]);
-      for (int r = 0; r < kTileY; ++r) {
+      for (int r = 0; r < TY; ++r) {
         if constexpr (kDiff) {
           const __m512 t = _mm512_sub_ps(av, bv[r]);
           acc[q][r] = _mm512_fmadd_ps(t, t, acc[q][r]);
@@ -65,35 +68,38 @@ void tile_avx512(const float* const* ar, const float* const* br, int64_t d, floa
     step([k, m](const float* p) { return _mm512_maskz_loadu_ps(m, p + k); });
   }
   alignas(64) float lanes[16];
-  for (int q = 0; q < kTileX; ++q)
-    for (int r = 0; r < kTileY; ++r) {
+  for (int q = 0; q < nx; ++q)
+    for (int r = 0; r < ny; ++r) {
       _mm512_store_ps(lanes, acc[q][r]);
-      float s = 0;
       for (int w = 8; w >= 1; w /= 2)  // fixed pairwise order over the lanes
         for (int l = 0; l < w; ++l) lanes[l] += lanes[l + w];
-      s = lanes[0];
-      res[q][r] = s;
+      res[q * res_as + r * res_bs] = lanes[0];
     }
 }
 
-void block_avx512(const Job& j, int64_t b0, int64_t b1, float* out, int64_t out_as, int64_t out_bs) {
-  float res[kTileX][kTileY];
-  const float* ar[kTileX];
-  const float* br[kTileY];
-  for (int64_t a0 = 0; a0 < j.na; a0 += kTileX) {
-    for (int q = 0; q < kTileX; ++q) ar[q] = j.a + std::min(a0 + q, j.na - 1) * j.as;  // clamp: pad
-    for (int64_t bb = b0; bb < b1; bb += kTileY) {
-      for (int r = 0; r < kTileY; ++r) br[r] = j.b + std::min(bb + r, b1 - 1) * j.bs;
-      if (j.diff) {
-        tile_avx512<true>(ar, br, j.d, res);
-      } else {
-        tile_avx512<false>(ar, br, j.d, res);
-      }
-      for (int q = 0; q < kTileX && a0 + q < j.na; ++q)
-        for (int r = 0; r < kTileY && bb + r < b1; ++r)
-          out[(a0 + q) * out_as + (bb + r) * out_bs] = res[q][r];
+// All `a` rows against `b` rows [b0, b1): out[ai * out_as + bi * out_bs].
+template <int TX, int TY>
+void sweep_avx512(const Job& j, int64_t a0, int64_t a1, int64_t b0, int64_t b1, float* out,
+                  int64_t out_as, int64_t out_bs) {
+  const float* ar[TX];
+  const float* br[TY];
+  for (; a0 < a1; a0 += TX) {
+    const int nx = static_cast<int>(std::min<int64_t>(TX, a1 - a0));
+    for (int q = 0; q < TX; ++q) ar[q] = j.a + std::min<int64_t>(a0 + q, a1 - 1) * j.as;  // pad
+    for (int64_t bb = b0; bb < b1; bb += TY) {
+      const int ny = static_cast<int>(std::min<int64_t>(TY, b1 - bb));
+      for (int r = 0; r < TY; ++r) br[r] = j.b + std::min<int64_t>(bb + r, b1 - 1) * j.bs;
+      float* res = out + a0 * out_as + bb * out_bs;
+      if (j.diff) tile_avx512<true, TX, TY>(ar, br, j.d, res, out_as, out_bs, nx, ny);
+      else tile_avx512<false, TX, TY>(ar, br, j.d, res, out_as, out_bs, nx, ny);
     }
   }
+}
+
+void block_avx512(const Job& j, int64_t b0, int64_t b1, float* out, int64_t out_as, int64_t out_bs) {
+  const int64_t full = j.na / kTileX * kTileX;
+  sweep_avx512<kTileX, kTileY>(j, 0, full, b0, b1, out, out_as, out_bs);
+  sweep_avx512<1, 8>(j, full, j.na, b0, b1, out, out_as, out_bs);
 }
 
 #if defined(__clang__)
@@ -122,12 +128,8 @@ void block_generic(const Job& j, int64_t b0, int64_t b1, float* out, int64_t out
       out[ai * out_as + bi * out_bs] = pair_generic(j.a + ai * j.as, j.b + bi * j.bs, j.d, j.diff);
 }
 
-// float64-safe pieces used for norms and for pairs outside the float32-safe range.
-double sumsq_safe(const float* x, int64_t d) {
-  double s = 0;
-  for (int64_t k = 0; k < d; ++k) s += static_cast<double>(x[k]) * x[k];
-  return s;
-}
+// Norms, and the float64 redo for pairs outside the float32-safe range.
+double row_norm(const float* x, int64_t d) { return std::sqrt(simd::sumsq_f32(x, d)); }
 double pair_f64(const float* a, const float* b, int64_t d, bool diff) {
   double s = 0;
   for (int64_t k = 0; k < d; ++k) {
@@ -153,17 +155,17 @@ void pairwise_f32(const PairwiseDesc& p) {
   if (metric == PairMetric::cosine) {
     na.resize(j.na);
     nb.resize(j.nb);
-    for (int64_t i = 0; i < j.na; ++i) na[i] = std::sqrt(sumsq_safe(j.a + i * j.as, j.d));
+    for (int64_t i = 0; i < j.na; ++i) na[i] = row_norm(j.a + i * j.as, j.d);
   }
   static const bool has_avx512 = __builtin_cpu_supports("avx512f");
-  constexpr int64_t kBlock = 64;  // streamed rows per chunk: 192 KiB at d = 768 stays in L2
+  constexpr int64_t kBlock = 63;  // streamed rows per chunk (3 x 21): 189 KiB at d = 768, in L2
   const int64_t nblocks = (j.nb + kBlock - 1) / kBlock;
   const int64_t work_per_block = kBlock * std::max<int64_t>(j.na * j.d, 1);
   parallel_for(nblocks, std::max<int64_t>(1, (1 << 17) / work_per_block), [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {
       const int64_t b0 = c * kBlock, b1 = std::min(j.nb, b0 + kBlock);
       if (metric == PairMetric::cosine)  // also brings the block into cache for the tiles
-        for (int64_t bi = b0; bi < b1; ++bi) nb[bi] = std::sqrt(sumsq_safe(j.b + bi * j.bs, j.d));
+        for (int64_t bi = b0; bi < b1; ++bi) nb[bi] = row_norm(j.b + bi * j.bs, j.d);
       if (has_avx512) {
         block_avx512(j, b0, b1, out, out_as, out_bs);
       } else {

@@ -78,7 +78,7 @@ ND_SIMD_CLONES void log_softmax_f32(const float* x, float* out, int64_t n) {
 
 // Sum of squares in float32 lanes; rows whose result could have overflowed or lost digits to
 // underflow are redone in float64 (huge or tiny vectors must not break the norm).
-ND_SIMD_CLONES double sumsq_f32(const float* x, int64_t n) {
+ND_SIMD_CLONES double sumsq_impl(const float* x, int64_t n) {
   v16f s0{}, s1{};
   int64_t i = 0;
   for (; i + 32 <= n; i += 32) {
@@ -95,7 +95,7 @@ ND_SIMD_CLONES double sumsq_f32(const float* x, int64_t n) {
 }
 
 ND_SIMD_CLONES void normalize_f32(const float* x, float* out, int64_t n, double eps) {
-  const double norm = std::sqrt(sumsq_f32(x, n));
+  const double norm = std::sqrt(sumsq_impl(x, n));
   const double inv = 1.0 / std::max(norm, eps);
   if (std::isfinite(inv) && inv <= 3e38 && inv >= 1e-37) {
     scale_row(x, out, n, static_cast<float>(inv), 0.0f);
@@ -220,6 +220,8 @@ void run_rows(const RowDesc& d) {
 }
 
 }  // namespace
+
+double simd::sumsq_f32(const float* x, int64_t n) { return sumsq_impl(x, n); }
 
 void rowwise(const RowDesc& d) {
   if (d.len == 0 || d.outer.numel() == 0) return;

@@ -66,4 +66,8 @@ ND_VINLINE v16f exp_nonpos(v16f x) {
   return x != x ? x : y;
 }
 
+// Sum of squares of a float32 row, float32 SIMD lanes with a float64 redo for rows whose result
+// could have overflowed or lost digits to underflow (rowwise.cpp).
+double sumsq_f32(const float* x, int64_t n);
+
 }  // namespace nd::cpu::simd

@@ -49,6 +49,10 @@ class CudaBackend final : public Backend {
   void copy(const CopyDesc& d) override { DeviceGuard g(index_); cuda::copy(d, stream_); }
   void fill(const FillDesc& d) override { DeviceGuard g(index_); cuda::fill(d, stream_); }
   void random(const RandomDesc& d) override { DeviceGuard g(index_); cuda::random(d, stream_); }
+  void gemm(const GemmDesc& d) override { DeviceGuard g(index_); cuda::gemm(d, stream_); }
+  void rowwise(const RowDesc& d) override { DeviceGuard g(index_); cuda::rowwise(d, stream_); }
+  void pairwise(const PairwiseDesc& d) override { DeviceGuard g(index_); cuda::pairwise(d, stream_); }
+  void topk(const TopkDesc& d) override { DeviceGuard g(index_); cuda::topk(d, stream_); }
 
  private:
   int index_;

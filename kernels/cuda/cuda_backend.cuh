@@ -15,6 +15,12 @@ void copy(const CopyDesc& d, cudaStream_t stream);
 void fill(const FillDesc& d, cudaStream_t stream);
 void random(const RandomDesc& d, cudaStream_t stream);
 
+// gemm_cublas.cu, rowwise.cu, pairwise.cu, topk.cu (linalg and nn)
+void gemm(const GemmDesc& d, cudaStream_t stream);
+void rowwise(const RowDesc& d, cudaStream_t stream);
+void pairwise(const PairwiseDesc& d, cudaStream_t stream);
+void topk(const TopkDesc& d, cudaStream_t stream);
+
 std::unique_ptr<Backend> make_backend(int index);
 
 }  // namespace nd::cuda
