@@ -3,12 +3,10 @@
 // Array API (each element read as a 0-d view + item), one over plain std::vectors. They run on
 // the CPU only: a per-element device round trip on a GPU would take minutes. The vectorised
 // `a + b` is the elementwise benchmark add/f32/1000000.
-#include <benchmark/benchmark.h>
-
 #include <chrono>
 #include <vector>
 
-#include <ndgpu/ndgpu.hpp>
+#include "support/bench_util.hpp"
 
 namespace {
 

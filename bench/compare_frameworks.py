@@ -94,16 +94,15 @@ class ArrayModule:
                     "max_rows": lambda: X.max(axis=1), "argmax_rows": lambda: X.argmax(axis=1),
                     "std_rows": lambda: X.std(axis=1), "sum_all": lambda: X.sum(),
                     "softmax": lambda: self.softmax(X)}[family]
-        if family == "cosine_topk":
+        if family == "cosine_topk":  # raw documents, norms computed in the call (as nd::nearest)
             nq, n, d = shape
             D = self.rand(n, d)
-            Dn = D / xp.linalg.norm(D, axis=1, keepdims=True)
-            Q = self.rand(nq, d)
-            Qn = Q / xp.linalg.norm(Q, axis=1, keepdims=True)
             if nq == 1:
-                q = Qn[0]
-                return lambda: self.topk(Dn @ q, 10)
-            return lambda: self.topk(Qn @ Dn.T, 10)
+                q = self.rand(d)
+                return lambda: self.topk((D @ q) / (xp.linalg.norm(D, axis=1) * xp.linalg.norm(q)), 10)
+            Q = self.rand(nq, d)
+            return lambda: self.topk((Q @ D.T) / (xp.linalg.norm(Q, axis=1, keepdims=True)
+                                                  * xp.linalg.norm(D, axis=1)), 10)
         if family == "attention":
             h, s, d = shape
             Q, K, V = self.rand(h, s, d), self.rand(h, s, d), self.rand(h, s, d)
@@ -167,11 +166,10 @@ class Torch:
                     "max_rows": lambda: X.amax(1), "argmax_rows": lambda: X.argmax(1),
                     "std_rows": lambda: X.std(1, correction=0), "sum_all": lambda: X.sum(),
                     "softmax": lambda: t.softmax(X, -1)}[family]
-        if family == "cosine_topk":
+        if family == "cosine_topk":  # norms computed in the call, as nd::nearest
             nq, n, d = shape
-            Dn = t.nn.functional.normalize(self.rand(n, d), dim=1)
-            Qn = t.nn.functional.normalize(self.rand(nq, d), dim=1)
-            return lambda: t.topk(Qn @ Dn.T, 10, dim=-1)
+            D, Q = self.rand(n, d), self.rand(nq, d)
+            return lambda: t.topk((Q @ D.T) / (Q.norm(dim=1, keepdim=True) * D.norm(dim=1)), 10, dim=-1)
         if family == "attention":
             h, s, d = shape
             Q, K, V = self.rand(h, s, d), self.rand(h, s, d), self.rand(h, s, d)

@@ -49,7 +49,8 @@ inline const std::vector<Workload>& workloads() {
       {"reduce", "argmax axis=1", "argmax_rows/f32/100000x768/{dev}", Unit::bytes, bytes(kRows * kDim)},
       {"reduce", "std axis=1", "std_rows/f32/100000x768/{dev}", Unit::bytes, bytes(kRows * kDim)},
       {"reduce", "sum (full)", "sum_all/f32/100000x768/{dev}", Unit::bytes, bytes(kRows * kDim)},
-      // Cosine similarity against 100000 x 768 pre-normalised documents, then top-10.
+      // Cosine similarity (nd::nearest) against 100000 x 768 documents, norms computed in the call,
+      // then top-10.
       {"search", "cosine 1 query + top-10", "cosine_topk/f32/1x100000x768/{dev}", Unit::bytes, bytes(kRows * kDim)},
       {"search", "cosine 32 queries + top-10", "cosine_topk/f32/32x100000x768/{dev}", Unit::flops, gemm(32, kRows, kDim)},
       // Softmax attention softmax(Q K^T / sqrt(d)) V, (H, S, d) = (8, 2048, 128): two batched GEMMs.
