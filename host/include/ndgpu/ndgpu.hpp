@@ -6,6 +6,7 @@
 #include "ndgpu/dtype.hpp"
 #include "ndgpu/error.hpp"
 #include "ndgpu/io.hpp"
+#include "ndgpu/stream.hpp"
 #include "ndgpu/ops.hpp"
 #include "ndgpu/linalg.hpp"
 #include "ndgpu/nn.hpp"

@@ -40,6 +40,23 @@ DeviceContext& device_context(int index) {
   return *slot;
 }
 
+namespace {
+constexpr int kMaxOverrides = 64;  // devices with a per-thread stream override
+thread_local StreamOverride t_override[kMaxOverrides];
+}  // namespace
+
+cudaStream_t current_stream(int index) {
+  if (index >= 0 && index < kMaxOverrides && t_override[index].set) return t_override[index].stream;
+  return device_context(index).stream;
+}
+
+StreamOverride exchange_stream(int index, StreamOverride next) noexcept {
+  if (index < 0 || index >= kMaxOverrides) return {};
+  const StreamOverride prev = t_override[index];
+  t_override[index] = next;
+  return prev;
+}
+
 DeviceGuard::DeviceGuard(int index) {
   int current = 0;
   ND_CUDA_CHECK(cudaGetDevice(&current));

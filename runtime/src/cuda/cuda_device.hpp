@@ -18,6 +18,16 @@ struct DeviceContext {
 // The context of device `index` (created on first use; throws DeviceError on failure).
 DeviceContext& device_context(int index);
 
+// The stream ndgpu's work for device `index` goes to on this thread: a StreamGuard's
+// (ndgpu/stream.hpp) if one is active, else the device's own stream.
+cudaStream_t current_stream(int index);
+// This thread's override for device `index` (set == false: none); exchange returns the old one.
+struct StreamOverride {
+  bool set = false;
+  cudaStream_t stream = nullptr;
+};
+StreamOverride exchange_stream(int index, StreamOverride next) noexcept;
+
 // Makes `index` the current device for the guard's lifetime. The destructor never throws.
 class DeviceGuard {
  public:
