@@ -4,7 +4,7 @@
 npy_load: NumPy's files for every dtype x byte order x C/F x 0-d/empty, plus malformed magics,
 versions, headers and truncations (libnpy/cnpy PoC shapes: huge shapes, overflowing products).
 npy_header: the header texts alone. npz_load: small stored / deflated archives (zip64 headers
-as NumPy writes them). view_ops: a few byte strings that decode to varied shapes and op chains.
+as NumPy writes them). slice_parse: shapes with index strings. view_ops: a few byte strings that decode to varied shapes and op chains.
 """
 import io
 import os
@@ -100,6 +100,14 @@ def main():
         put("npz_load", "empty.npz", b.getvalue())
     finally:
         time.time = real_time
+
+    # slice_parse: ndim byte, sizes, then NumPy index text.
+    for i, (shape, text) in enumerate([((4, 5), "1:3, ::-1"), ((3,), "-1"), ((2, 3, 4), "..., None, 1"),
+                                        ((5,), "::2"), ((2, 2), "1,"), ((0, 3), ":, -3:"),
+                                        ((4, 4), "None, ..., 1:-1:-1"), ((), "..."), ((3, 3), "5"),
+                                        ((3,), "::0"), ((2, 2), "1, 1, 1"), ((2, 3), "a[1]"),
+                                        ((4,), " 1 : 3 "), ((6,), "-100:100:3")]):
+        put("slice_parse", f"seed{i}", bytes([len(shape)] + list(shape)) + text.encode())
 
     rng = np.random.default_rng(7)
     for i in range(8):
