@@ -53,7 +53,10 @@ inline const std::vector<Workload>& workloads() {
       // then top-10.
       {"search", "cosine 1 query + top-10", "cosine_topk/f32/1x100000x768/{dev}", Unit::bytes, bytes(kRows * kDim)},
       {"search", "cosine 32 queries + top-10", "cosine_topk/f32/32x100000x768/{dev}", Unit::flops, gemm(32, kRows, kDim)},
+      {"search", "top-10 of 100000 scores", "topk/f32/100000/{dev}", Unit::bytes, bytes(kRows)},
+      {"search", "top-10 of 32x100000 scores", "topk/f32/32x100000/{dev}", Unit::bytes, bytes(32 * kRows)},
       // Softmax attention softmax(Q K^T / sqrt(d)) V, (H, S, d) = (8, 2048, 128): two batched GEMMs.
+      {"attention", "softmax rows (8192x1024)", "softmax/f32/8192x1024/{dev}", Unit::bytes, bytes(2 * 8192.0 * 1024)},
       {"attention", "softmax rows (16384x2048)", "softmax/f32/16384x2048/{dev}", Unit::bytes, bytes(2 * 16384.0 * 2048)},
       {"attention", "attention (8,2048,128)", "attention/f32/8x2048x128/{dev}", Unit::flops, 8 * 2 * gemm(2048, 2048, 128)},
       // Matmul.

@@ -36,6 +36,7 @@ struct Job {
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((target("avx512f,fma"))), apply_to = function)
 #else
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 false positive in _mm512_reduce_add_ps
 #pragma GCC push_options
 #pragma GCC target("avx512f,fma")
 #endif
@@ -67,14 +68,8 @@ void tile_avx512(const float* const* ar, const float* const* br, int64_t d, floa
     const __mmask16 m = static_cast<__mmask16>((1u << (d - k)) - 1);
     step([k, m](const float* p) { return _mm512_maskz_loadu_ps(m, p + k); });
   }
-  alignas(64) float lanes[16];
-  for (int q = 0; q < nx; ++q)
-    for (int r = 0; r < ny; ++r) {
-      _mm512_store_ps(lanes, acc[q][r]);
-      for (int w = 8; w >= 1; w /= 2)  // fixed pairwise order over the lanes
-        for (int l = 0; l < w; ++l) lanes[l] += lanes[l + w];
-      res[q * res_as + r * res_bs] = lanes[0];
-    }
+  for (int q = 0; q < nx; ++q)  // a fixed shuffle tree per accumulator (deterministic)
+    for (int r = 0; r < ny; ++r) res[q * res_as + r * res_bs] = _mm512_reduce_add_ps(acc[q][r]);
 }
 
 // All `a` rows against `b` rows [b0, b1): out[ai * out_as + bi * out_bs].

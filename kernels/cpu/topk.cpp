@@ -3,6 +3,7 @@
 // branching); large k: nth_element + sort on indices. Both follow kern::topk_before, the total
 // order both backends share, so results are identical everywhere.
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 #include <vector>
 
@@ -42,6 +43,28 @@ struct Best {  // the k best seen so far, best first
   }
 };
 
+// The first 128-element block at or after j (in steps of 128) holding an element that might
+// beat threshold t; the block past the last full one when none does. Uses only vector min/max and
+// adds (mask-free, so every ISA level vectorises it); a NaN anywhere makes the sum NaN and sends
+// the block to the exact check.
+constexpr int64_t kScanBlock = 128;
+ND_SIMD_CLONES int64_t skip_rejected(const float* x, int64_t j, int64_t n, float thr, bool largest) {
+  using namespace simd;
+  if (thr != thr) return largest ? j + (n - j) / kScanBlock * kScanBlock : j;  // NaN threshold
+  for (; j + kScanBlock <= n; j += kScanBlock) {
+    v16f ext = load(x + j), sum = ext;
+    for (int q = 1; q < kScanBlock / 16; ++q) {
+      const v16f v = load(x + j + 16 * q);
+      ext = largest ? (v > ext ? v : ext) : (v < ext ? v : ext);
+      sum += v;
+    }
+    const float e = largest ? hmax(ext) : -hmax(-ext);
+    const float sm = hsum(sum);
+    if ((largest ? e > thr : e < thr) || sm != sm) return j;
+  }
+  return j;
+}
+
 // Streams x[0..n) (stride s, global index base + j) into `best`.
 template <class T>
 void stream(const T* x, int64_t n, int64_t s, int64_t base, Best<T>& best) {
@@ -50,14 +73,11 @@ void stream(const T* x, int64_t n, int64_t s, int64_t base, Best<T>& best) {
     if (s == 1) {
       using namespace simd;
       for (; j < n && !best.full(); ++j) best.offer(x[j], base + j);
-      for (; j + 16 <= n; j += 16) {
-        const v16f v = load(x + j), t = splat(best.v.back());
-        // Conservative: NaN on either side passes the filter and gets the exact check.
-        const auto maybe = best.largest ? !(v <= t) : !(v >= t);
-        bool any = false;
-        for (int l = 0; l < 16; ++l) any |= maybe[l] != 0;
-        if (!any) continue;
-        for (int l = 0; l < 16; ++l) best.offer(x[j + l], base + j + l);
+      while (j + kScanBlock <= n) {
+        j = skip_rejected(x, j, n, best.v.back(), best.largest);
+        if (j + kScanBlock > n) break;
+        for (int64_t l = 0; l < kScanBlock; ++l) best.offer(x[j + l], base + j + l);
+        j += kScanBlock;
       }
     }
   }
@@ -100,7 +120,8 @@ template <class T>
 void run(const TopkDesc& d) {
   const int64_t rows = d.outer.numel();
   const int nd = d.outer.ndim;
-  const bool split = rows == 1 && d.len >= (1 << 16);
+  // One huge row is split across cores; below ~1M elements a fork-join costs more than it saves.
+  const bool split = rows == 1 && d.len >= (1 << 20);
   parallel_for(rows, std::max<int64_t>(1, (1 << 15) / d.len), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       int64_t rem = r, off = 0;
