@@ -3,6 +3,7 @@
 // float32 ULP bound CPU vs CUDA (0 = bitwise equal: same IEEE operations or same shared code).
 #pragma once
 #include <cstdint>
+#include <type_traits>
 
 #include "ops.hpp"
 
@@ -110,5 +111,22 @@ constexpr const OpInfo& op_info(OpCode op) { return kOpInfo[static_cast<int>(op)
 constexpr bool bool_result(OpClass c) {
   return c == OpClass::compare || c == OpClass::logical || c == OpClass::predicate;
 }
+
+// Which compute dtypes a class is instantiated for by the backends (host/ never sends others).
+template <OpClass C, class T>
+constexpr bool class_supports() {
+  constexpr bool is_bool = std::is_same_v<T, bool>;
+  switch (C) {
+    case OpClass::any: case OpClass::compare: case OpClass::predicate: case OpClass::select:
+      return true;
+    case OpClass::no_bool: case OpClass::numeric: case OpClass::rounding: return !is_bool;
+    case OpClass::floating: return std::is_floating_point_v<T>;
+    case OpClass::logical: return is_bool;
+  }
+  return false;
+}
+// The element type an op of class C writes when it computes in T.
+template <OpClass C, class T>
+using ResultT = std::conditional_t<bool_result(C), bool, T>;
 
 }  // namespace nd::kern

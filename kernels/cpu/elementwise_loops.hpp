@@ -23,22 +23,10 @@ namespace nd::cpu::ew {
 
 using kern::OpClass;
 
-// Which compute dtypes a class is instantiated for (the host never sends others).
 template <OpClass C, class T>
-constexpr bool supports() {
-  constexpr bool is_bool = std::is_same_v<T, bool>;
-  constexpr bool is_float = std::is_floating_point_v<T>;
-  switch (C) {
-    case OpClass::any: case OpClass::compare: case OpClass::predicate: case OpClass::select:
-      return true;
-    case OpClass::no_bool: case OpClass::numeric: case OpClass::rounding: return !is_bool;
-    case OpClass::floating: return is_float;
-    case OpClass::logical: return is_bool;
-  }
-  return false;
-}
+constexpr bool supports() { return kern::class_supports<C, T>(); }
 template <OpClass C, class T>
-using Out = std::conditional_t<kern::bool_result(C), bool, T>;
+using Out = kern::ResultT<C, T>;
 
 [[noreturn]] inline void bad_dtype(const ElementwiseDesc& d) {
   throw TypeError(std::string("ufunc '") + kern::op_info(static_cast<kern::OpCode>(d.op)).name +

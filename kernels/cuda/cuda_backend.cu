@@ -53,6 +53,7 @@ class CudaBackend final : public Backend {
   void rowwise(const RowDesc& d) override { DeviceGuard g(index_); cuda::rowwise(d, stream()); }
   void pairwise(const PairwiseDesc& d) override { DeviceGuard g(index_); cuda::pairwise(d, stream()); }
   void topk(const TopkDesc& d) override { DeviceGuard g(index_); cuda::topk(d, stream()); }
+  void elementwise(const ElementwiseDesc& d) override { DeviceGuard g(index_); cuda::elementwise(d, stream()); }
 
  private:
   // This thread's stream for the device: a StreamGuard's (ndgpu/stream.hpp) or ctx_.stream.

@@ -21,6 +21,9 @@ void rowwise(const RowDesc& d, cudaStream_t stream);
 void pairwise(const PairwiseDesc& d, cudaStream_t stream);
 void topk(const TopkDesc& d, cudaStream_t stream);
 
+// elementwise*.cu
+void elementwise(const ElementwiseDesc& d, cudaStream_t stream);
+
 std::unique_ptr<Backend> make_backend(int index);
 
 }  // namespace nd::cuda

@@ -1,0 +1,18 @@
+// CUDA binary arithmetic ops (rows of ND_BINARY_OPS whose result has the compute dtype).
+#include "cuda/elementwise_kernels.cuh"
+
+namespace nd::cuda {
+
+bool elementwise_arith(const ElementwiseDesc& d, cudaStream_t stream) {
+  switch (static_cast<kern::OpCode>(d.op)) {
+#define ND_X(name, F, cls, ulp)                                                \
+  case kern::OpCode::name:                                                     \
+    if constexpr (kern::bool_result(kern::OpClass::cls)) return false;         \
+    else { ew::run_binary<kern::F, kern::OpClass::cls>(d, stream); return true; }
+    ND_BINARY_OPS(ND_X)
+#undef ND_X
+    default: return false;
+  }
+}
+
+}  // namespace nd::cuda

@@ -1,0 +1,211 @@
+// CUDA elementwise kernels and their launchers, shared by the elementwise_*.cu files:
+//  - contiguous operands: 16-byte vector loads/stores (float4-sized) per thread, grid-stride;
+//  - a C++ number operand arrives by value (uniform `mode`), never from device memory;
+//  - anything else (broadcast stride 0, negative or gapped strides): a strided grid-stride kernel
+//    with 64-bit indices over the coalesced Iter.
+// Kernels see one compute dtype T; host/ has already cast mismatched operands.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "common.hpp"
+#include "cuda/cuda_backend.cuh"
+#include "cuda/launch.cuh"
+#include "cuda/strided.cuh"
+#include "op_list.hpp"
+
+namespace nd::cuda::ew {
+
+using kern::OpClass;
+constexpr int kBlock = 256;
+
+template <class T, int V>
+struct alignas(sizeof(T) * V) Vec {
+  T v[V];
+};
+template <class T> constexpr int kVec = 16 / sizeof(T);  // elements per 16-byte load
+
+// mode bit k set: input k is the by-value scalar `s`.
+template <class T, int V>
+__device__ __forceinline__ Vec<T, V> load_vec(const T* p, int64_t i, bool is_scalar, T s) {
+  Vec<T, V> x;
+  if (is_scalar) {
+    for (int k = 0; k < V; ++k) x.v[k] = s;
+  } else {
+    x = reinterpret_cast<const Vec<T, V>*>(p)[i];
+  }
+  return x;
+}
+
+template <class F, class T, class O>
+__global__ void unary_vec_kernel(O* out, const T* a, int64_t n) {
+  constexpr int V = kVec<T>;
+  const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  const int64_t first = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  const F f;
+  for (int64_t i = first; i < n / V; i += step) {
+    const Vec<T, V> x = reinterpret_cast<const Vec<T, V>*>(a)[i];
+    Vec<O, V> y;
+    for (int k = 0; k < V; ++k) y.v[k] = f(x.v[k]);
+    reinterpret_cast<Vec<O, V>*>(out)[i] = y;
+  }
+  for (int64_t i = (n / V) * V + first; i < n; i += step) out[i] = f(a[i]);  // tail
+}
+
+template <class F, class T, class O>
+__global__ void binary_vec_kernel(O* out, const T* a, const T* b, T s, int mode, int64_t n) {
+  constexpr int V = kVec<T>;
+  const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  const int64_t first = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  const F f;
+  for (int64_t i = first; i < n / V; i += step) {
+    const Vec<T, V> x = load_vec<T, V>(a, i, mode & 1, s);
+    const Vec<T, V> y = load_vec<T, V>(b, i, mode & 2, s);
+    Vec<O, V> r;
+    for (int k = 0; k < V; ++k) r.v[k] = f(x.v[k], y.v[k]);
+    reinterpret_cast<Vec<O, V>*>(out)[i] = r;
+  }
+  for (int64_t i = (n / V) * V + first; i < n; i += step)
+    out[i] = f((mode & 1) ? s : a[i], (mode & 2) ? s : b[i]);
+}
+
+template <class T>
+__device__ __forceinline__ T load_at(const char* p, int64_t off) {
+  return *reinterpret_cast<const T*>(p + off);
+}
+
+template <class F, class T, class O>
+__global__ void unary_strided_kernel(StridedIndexer<2> ix, char* out, const char* a, int64_t n) {
+  const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  const F f;
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step) {
+    int64_t off[2];
+    ix.offsets(i, off);
+    *reinterpret_cast<O*>(out + off[0]) = f(load_at<T>(a, off[1]));
+  }
+}
+
+template <class F, class T, class O>
+__global__ void binary_strided_kernel(StridedIndexer<3> ix, char* out, const char* a, const char* b,
+                                      T s, int mode, int64_t n) {
+  const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  const F f;
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step) {
+    int64_t off[3];
+    ix.offsets(i, off);
+    const T x = (mode & 1) ? s : load_at<T>(a, off[1]);
+    const T y = (mode & 2) ? s : load_at<T>(b, off[2]);
+    *reinterpret_cast<O*>(out + off[0]) = f(x, y);
+  }
+}
+
+// where (C = bool) and clip (C = T); at most one by-value scalar, the rest are arrays.
+template <class F, class C, class T>
+__global__ void ternary_strided_kernel(StridedIndexer<4> ix, char* out, const char* c, const char* a,
+                                       const char* b, T s, int mode, int64_t n) {
+  const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  const F f;
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step) {
+    int64_t off[4];
+    ix.offsets(i, off);
+    const C x = (mode & 1) ? static_cast<C>(s) : load_at<C>(c, off[1]);
+    const T y = (mode & 2) ? s : load_at<T>(a, off[2]);
+    const T z = (mode & 4) ? s : load_at<T>(b, off[3]);
+    *reinterpret_cast<T*>(out + off[0]) = f(x, y, z);
+  }
+}
+
+// ---- host-side launchers ----------------------------------------------------------------------
+template <class T>
+T scalar_value(const Scalar& s) {
+  return is_floating(s.dtype) ? kern::convert<T>(s.f) : kern::convert<T>(s.i);
+}
+
+inline bool aligned(const void* p, int64_t bytes) {
+  return reinterpret_cast<uintptr_t>(p) % static_cast<uintptr_t>(bytes) == 0;
+}
+
+// One flat run of memory per array operand (scalars excluded), each 16-byte aligned.
+template <class T, class O>
+bool vectorisable(const ElementwiseDesc& d) {
+  if (d.iter.ndim > 1) return false;
+  const bool flat = d.iter.ndim == 0 || d.out.strides[0] == 1;
+  if (!flat || !aligned(d.out.data, sizeof(O) * kVec<T>)) return false;
+  for (int k = 0; k < d.nin; ++k) {
+    if (d.scalar_mask & (1 << k)) continue;
+    if ((d.iter.ndim == 1 && d.in[k].strides[0] != 1) || !aligned(d.in[k].data, 16)) return false;
+  }
+  return true;
+}
+
+[[noreturn]] inline void bad_dtype(const ElementwiseDesc& d) {
+  throw TypeError(std::string("ufunc '") + kern::op_info(static_cast<kern::OpCode>(d.op)).name +
+                  "' has no CUDA kernel for dtype " + std::string(dtype_name(d.in[d.nin - 1].dtype)));
+}
+
+template <class F, class T, class O>
+void launch_unary(const ElementwiseDesc& d, cudaStream_t stream) {
+  const int64_t n = d.iter.numel();
+  if (vectorisable<T, O>(d)) {
+    launch(unary_vec_kernel<F, T, O>, grid_for((n + kVec<T> - 1) / kVec<T>, kBlock), kBlock, 0, stream,
+           static_cast<O*>(d.out.data), static_cast<const T*>(d.in[0].data), n);
+    return;
+  }
+  const Operand* ops[2] = {&d.out, &d.in[0]};
+  launch(unary_strided_kernel<F, T, O>, grid_for(n, kBlock), kBlock, 0, stream, StridedIndexer<2>(d.iter, ops),
+         static_cast<char*>(d.out.data), static_cast<const char*>(d.in[0].data), n);
+}
+
+template <class F, class T, class O>
+void launch_binary(const ElementwiseDesc& d, cudaStream_t stream) {
+  const int64_t n = d.iter.numel();
+  const T s = d.scalar_mask ? scalar_value<T>(d.scalar) : T{};
+  const int mode = d.scalar_mask;
+  if (vectorisable<T, O>(d)) {
+    launch(binary_vec_kernel<F, T, O>, grid_for((n + kVec<T> - 1) / kVec<T>, kBlock), kBlock, 0, stream,
+           static_cast<O*>(d.out.data), static_cast<const T*>(d.in[0].data),
+           static_cast<const T*>(d.in[1].data), s, mode, n);
+    return;
+  }
+  const Operand* ops[3] = {&d.out, &d.in[0], &d.in[1]};
+  launch(binary_strided_kernel<F, T, O>, grid_for(n, kBlock), kBlock, 0, stream, StridedIndexer<3>(d.iter, ops),
+         static_cast<char*>(d.out.data), static_cast<const char*>(d.in[0].data),
+         static_cast<const char*>(d.in[1].data), s, mode, n);
+}
+
+template <class F, class C, class T>
+void launch_ternary(const ElementwiseDesc& d, cudaStream_t stream) {
+  const int64_t n = d.iter.numel();
+  const T s = d.scalar_mask ? scalar_value<T>(d.scalar) : T{};
+  const Operand* ops[4] = {&d.out, &d.in[0], &d.in[1], &d.in[2]};
+  launch(ternary_strided_kernel<F, C, T>, grid_for(n, kBlock), kBlock, 0, stream, StridedIndexer<4>(d.iter, ops),
+         static_cast<char*>(d.out.data), static_cast<const char*>(d.in[0].data),
+         static_cast<const char*>(d.in[1].data), static_cast<const char*>(d.in[2].data), s,
+         static_cast<int>(d.scalar_mask), n);
+}
+
+// ---- dtype dispatch for one op --------------------------------------------------------------
+template <class F, OpClass Cls>
+void run_unary(const ElementwiseDesc& d, cudaStream_t stream) {
+  ND_DISPATCH(d.in[0].dtype, T, {
+    if constexpr (kern::class_supports<Cls, T>()) launch_unary<F, T, kern::ResultT<Cls, T>>(d, stream);
+    else bad_dtype(d);
+  });
+}
+template <class F, OpClass Cls>
+void run_binary(const ElementwiseDesc& d, cudaStream_t stream) {
+  ND_DISPATCH(d.in[1].dtype, T, {
+    if constexpr (kern::class_supports<Cls, T>()) launch_binary<F, T, kern::ResultT<Cls, T>>(d, stream);
+    else bad_dtype(d);
+  });
+}
+template <class F, OpClass Cls>
+void run_ternary(const ElementwiseDesc& d, cudaStream_t stream) {
+  ND_DISPATCH(d.in[2].dtype, T, {
+    if constexpr (!kern::class_supports<Cls, T>()) bad_dtype(d);
+    else if constexpr (Cls == OpClass::select) launch_ternary<F, bool, T>(d, stream);
+    else launch_ternary<F, T, T>(d, stream);
+  });
+}
+
+}  // namespace nd::cuda::ew

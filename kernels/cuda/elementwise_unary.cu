@@ -1,0 +1,16 @@
+// CUDA unary elementwise ops: one case per row of ND_UNARY_OPS.
+#include "cuda/elementwise_kernels.cuh"
+
+namespace nd::cuda {
+
+bool elementwise_unary(const ElementwiseDesc& d, cudaStream_t stream) {
+  switch (static_cast<kern::OpCode>(d.op)) {
+#define ND_X(name, F, cls, ulp) \
+  case kern::OpCode::name: ew::run_unary<kern::F, kern::OpClass::cls>(d, stream); return true;
+    ND_UNARY_OPS(ND_X)
+#undef ND_X
+    default: return false;
+  }
+}
+
+}  // namespace nd::cuda
