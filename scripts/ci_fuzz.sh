@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CCACHE_BASEDIR="$PWD"
 budget=${1:-60}
-dir=build/fuzz
+dir=${NDGPU_FUZZ_BUILD_DIR:-build/fuzz}
 cxx=${NDGPU_FUZZ_CXX:-$(command -v clang++-14 || command -v clang++)}
 cc=${NDGPU_FUZZ_CC:-$(command -v clang-14 || command -v clang)}
 t0=$SECONDS

@@ -57,7 +57,10 @@ class CudaBackend final : public Backend {
 
  private:
   // This thread's stream for the device: a StreamGuard's (ndgpu/stream.hpp) or ctx_.stream.
-  cudaStream_t stream() const { return current_stream(index_); }
+  cudaStream_t stream() const {
+    const StreamOverride& o = stream_override(index_);
+    return o.set ? o.stream : ctx_.stream;
+  }
 
   int index_;
   DeviceContext& ctx_;

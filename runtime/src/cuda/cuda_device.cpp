@@ -45,9 +45,14 @@ constexpr int kMaxOverrides = 64;  // devices with a per-thread stream override
 thread_local StreamOverride t_override[kMaxOverrides];
 }  // namespace
 
+const StreamOverride& stream_override(int index) noexcept {
+  static const StreamOverride kNone{};
+  return index >= 0 && index < kMaxOverrides ? t_override[index] : kNone;
+}
+
 cudaStream_t current_stream(int index) {
-  if (index >= 0 && index < kMaxOverrides && t_override[index].set) return t_override[index].stream;
-  return device_context(index).stream;
+  const StreamOverride& o = stream_override(index);
+  return o.set ? o.stream : device_context(index).stream;
 }
 
 StreamOverride exchange_stream(int index, StreamOverride next) noexcept {

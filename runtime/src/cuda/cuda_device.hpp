@@ -27,6 +27,8 @@ struct StreamOverride {
   cudaStream_t stream = nullptr;
 };
 StreamOverride exchange_stream(int index, StreamOverride next) noexcept;
+// This thread's override for device `index` (no lock: the backend asks on every call).
+const StreamOverride& stream_override(int index) noexcept;
 
 // Makes `index` the current device for the guard's lifetime. The destructor never throws.
 class DeviceGuard {
