@@ -7,7 +7,9 @@
 
 #pragma GCC diagnostic ignored "-Wpsabi"  // vector arguments only cross always_inline helpers
 
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && !defined(NDGPU_NO_CLONES)
+// GCC only: clang rejects the 64-byte vector helpers in the baseline clone ("AVX vector return
+// ... changes the ABI"), which broke every clang build (sanitizers, fuzzers).
+#if defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && !defined(NDGPU_NO_CLONES)
 #define ND_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define ND_SIMD_CLONES
