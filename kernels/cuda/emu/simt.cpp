@@ -109,9 +109,18 @@ std::string dim_str(uint3 d) {
   return "(" + std::to_string(d.x) + "," + std::to_string(d.y) + "," + std::to_string(d.z) + ")";
 }
 
+// The kernel's signature out of kernel_name<K>()'s "... [with K = void (*)(int*, bool)]".
+std::string signature(const char* pretty) {
+  std::string s = pretty;
+  const size_t at = s.find("K = ");
+  if (at == std::string::npos) return s;
+  const size_t end = s.find_last_of(']');
+  return s.substr(at + 4, end == std::string::npos ? std::string::npos : end - at - 4);
+}
+
 // "SIMT emulation, kernel void (*)(...), block (0,0,0)[, thread (3,0,0)]: "
 std::string where(const BlockRun& r, const Fiber* f) {
-  std::string s = "SIMT emulation, kernel " + std::string(r.spec->kernel_name) + ", block " +
+  std::string s = "SIMT emulation, kernel " + signature(r.spec->kernel_name) + ", block " +
                   dim_str(r.coords.block_idx);
   if (f) s += ", thread " + dim_str(f->coords.thread_idx);
   return s + ": ";
@@ -271,7 +280,7 @@ void validate(const LaunchSpec& s) {
   else if (!valid_stream(s.stream))
     bad = "stream (not a live stream)";
   if (!bad.empty())
-    throw DeviceError("SIMT emulation, kernel " + std::string(s.kernel_name) +
+    throw DeviceError("SIMT emulation, kernel " + signature(s.kernel_name) +
                       ": invalid launch configuration: " + bad);
 }
 
@@ -442,7 +451,7 @@ void run_launch(const LaunchSpec& s) {
     const size_t at = raw_mismatch(segs[i].base, forward[i]);
     if (at == segs[i].size) continue;
     unsigned char a = static_cast<unsigned char>(forward[i][at]), b = raw_byte(segs[i].base + at);
-    throw DeviceError("SIMT emulation, kernel " + std::string(s.kernel_name) +
+    throw DeviceError("SIMT emulation, kernel " + signature(s.kernel_name) +
                       ": results differ between forward and reverse thread/block order (a race: a "
                       "missing __syncthreads, or threads writing the same address): byte " +
                       std::to_string(at) + " of a " + std::to_string(segs[i].size) +

@@ -31,10 +31,11 @@ std::string mib(int64_t b) {
   return std::to_string(b) + " bytes (" + std::to_string(b / (1 << 20)) + " MiB)";
 }
 
-// Marks [p, p+requested) usable and the rest of the block poisoned.
+// Marks [p, p+requested) usable and the rest of the block poisoned (touching only what changes:
+// a fresh block is unpoisoned, a cached one poisoned throughout).
 void expose(void* p, int64_t requested, int64_t size) {
-  ND_POISON(p, size);
   ND_UNPOISON(p, requested);
+  ND_POISON(static_cast<char*>(p) + requested, size - requested);
 }
 
 }  // namespace
