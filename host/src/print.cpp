@@ -103,7 +103,9 @@ class Layout {
         if (k + 1 < idx.size()) s += line_sep;
       }
     }
-    return "[" + s.substr(hanging.size()) + "]";
+    std::string out = "[";  // (built by appends: g++ 12 warns falsely on "[" + std::string)
+    out.append(s, hanging.size()).append("]");
+    return out;
   }
 
   Shape shape_, strides_;
@@ -118,7 +120,7 @@ std::string array2string(const Array& host, const std::string& separator, const 
   const Layout layout(host.shape(), host.size() > kThreshold);
   std::vector<int64_t> pos;
   layout.shown(0, 0, pos);
-  const std::string next_line_prefix = " " + std::string(prefix.size(), ' ');
+  const std::string next_line_prefix(prefix.size() + 1, ' ');
   auto run = [&](const ElementText& text) {
     return layout.format(text, line_width, next_line_prefix, separator);
   };
@@ -198,7 +200,8 @@ std::string repr(const Array& a) {
   const size_t nl = arr_str.rfind('\n');
   const size_t last_line_len = arr_str.size() - (nl == std::string::npos ? 0 : nl + 1);
   const bool new_line = static_cast<int>(last_line_len + extra_str.size() + 1) > kLineWidth;
-  return arr_str + (new_line ? "\n" + std::string(prefix.size(), ' ') : " ") + extra_str;
+  const std::string spacer = new_line ? std::string("\n").append(prefix.size(), ' ') : " ";
+  return arr_str + spacer + extra_str;
 }
 
 std::ostream& operator<<(std::ostream& os, const Array& a) { return os << to_string(a); }
