@@ -26,6 +26,7 @@ class CpuBackend final : public Backend {
   void rowwise(const RowDesc& d) override { cpu::rowwise(d); }
   void pairwise(const PairwiseDesc& d) override { cpu::pairwise(d); }
   void topk(const TopkDesc& d) override { cpu::topk(d); }
+  void gather(const GatherDesc& d) override { cpu::gather(d); }
 };
 
 }  // namespace

@@ -15,6 +15,7 @@ void gemm(const GemmDesc& d);
 void rowwise(const RowDesc& d);
 void pairwise(const PairwiseDesc& d);
 void topk(const TopkDesc& d);
+void gather(const GatherDesc& d);  // gather.cpp
 
 std::unique_ptr<Backend> make_backend(int index);
 

@@ -133,6 +133,19 @@ struct TopkDesc {
   int64_t* indices = nullptr;
 };
 
+// Gather / scatter through element offsets (advanced indexing). `iter` is the indexing result's
+// shape with the index arrays' dimensions flattened into the one axis `index_axis`. Along that
+// axis the `indexed` operand's address is offsets[i] (elements, int64 memory on this device) and
+// its own stride there is 0. gather: dense = indexed; scatter: indexed = dense (with repeated
+// offsets, which write lands is unspecified). Both operands have the same dtype (host casts).
+struct GatherDesc {
+  Iter iter;
+  int index_axis = 0;
+  Operand dense, indexed;
+  const int64_t* offsets = nullptr;
+  bool scatter = false;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -151,6 +164,7 @@ class Backend {
   virtual void copy(const CopyDesc& d) = 0;
   virtual void fill(const FillDesc& d) = 0;
   virtual void random(const RandomDesc& d) = 0;
+  virtual void gather(const GatherDesc&) { unsupported("gather"); }
 
   // Math.
   virtual void elementwise(const ElementwiseDesc&) { unsupported("elementwise"); }
