@@ -101,31 +101,34 @@ Array Array::index(const std::vector<Index>& idx) const {
 
 // ---- shape ops ------------------------------------------------------------------------------
 
+// NumPy's convert_shape_to_string for reshape errors: leading unknown (negative) dimensions are
+// dropped and later ones print as "newaxis", so (-1,5) prints "(5)" and (0,-1) "(0,newaxis)".
+static std::string reshape_shape_str(const Shape& s) {
+  size_t i = 0;
+  while (i < s.size() && s[i] < 0) ++i;
+  if (i == s.size()) return "()";
+  std::string out = std::to_string(s[i++]);
+  for (; i < s.size(); ++i) out += s[i] < 0 ? ",newaxis" : "," + std::to_string(s[i]);
+  return i == 1 ? "(" + out + ",)" : "(" + out + ")";
+}
+
 Array Array::reshape(const Shape& new_shape_in) const {
   detail::check_defined(*this, "reshape");
   Shape ns = new_shape_in;
   int unknown = -1;
   int64_t known = 1;
   for (int d = 0; d < static_cast<int>(ns.size()); ++d) {
-    if (ns[d] == -1) {
+    if (ns[d] < 0) {  // NumPy takes any negative value as the unknown dimension
       if (unknown >= 0) throw ValueError("can only specify one unknown dimension");
       unknown = d;
-    } else if (ns[d] < 0) {
-      throw ValueError("negative dimensions not allowed");
     } else {
       known = checked_mul(known, ns[d]);
     }
   }
-  if (unknown >= 0) {
-    if (known == 0 || size() % known != 0) {
-      throw ValueError("cannot reshape array of size " + std::to_string(size()) + " into shape " +
-                       shape_str(new_shape_in));
-    }
-    ns[unknown] = size() / known;
-  } else if (known != size()) {
+  if (unknown >= 0 ? (known == 0 || size() % known != 0) : known != size())
     throw ValueError("cannot reshape array of size " + std::to_string(size()) + " into shape " +
-                     shape_str(new_shape_in));
-  }
+                     reshape_shape_str(new_shape_in));
+  if (unknown >= 0) ns[unknown] = size() / known;
   // A view when the strides allow: walk groups of old axes that map onto groups of new axes.
   Shape old_shape, old_strides;
   for (int d = 0; d < ndim(); ++d)
@@ -189,7 +192,14 @@ Array Array::T() const {
 Array Array::swapaxes(int a, int b) const {
   std::vector<int> perm(ndim());
   std::iota(perm.begin(), perm.end(), 0);
-  std::swap(perm[normalize_axis(a, ndim())], perm[normalize_axis(b, ndim())]);
+  auto axis_arg = [&](int v, const char* name) {  // NumPy prefixes the argument name
+    try {
+      return normalize_axis(v, ndim());
+    } catch (const AxisError& e) {
+      throw AxisError(std::string(name) + ": " + e.what());
+    }
+  };
+  std::swap(perm[axis_arg(a, "axis1")], perm[axis_arg(b, "axis2")]);
   return transpose(perm);
 }
 
@@ -225,7 +235,7 @@ Array Array::broadcast_to(const Shape& shape) const {
     throw ValueError("operands could not be broadcast together with remapped shapes [original->remapped]: " +
                      shape_str(shape_) + "  and requested shape " + shape_str(shape));
   };
-  if (n < ndim()) fail();
+  if (n < ndim()) throw ValueError("input operand has more dimensions than allowed by the axis remapping");
   Shape st(n, 0);
   for (int d = 0; d < n; ++d) {
     int src = d - (n - ndim());

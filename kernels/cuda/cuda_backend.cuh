@@ -14,6 +14,8 @@ namespace nd::cuda {
 void copy(const CopyDesc& d, cudaStream_t stream);
 void fill(const FillDesc& d, cudaStream_t stream);
 void random(const RandomDesc& d, cudaStream_t stream);
+// gather.cu
+void gather(const GatherDesc& d, cudaStream_t stream);
 
 // gemm_cublas.cu, rowwise.cu, pairwise.cu, topk.cu (linalg and nn)
 void gemm(const GemmDesc& d, cudaStream_t stream);
