@@ -17,11 +17,14 @@ constexpr int kLineWidth = 75;
 
 using ElementText = std::function<std::string(int64_t)>;  // flat C-order position -> text
 
-// The walk over a C-contiguous host copy, mirroring arrayprint._formatArray.
+// The walk over a C-contiguous host copy, mirroring arrayprint._formatArray. When summarising,
+// the copy holds only the corners (kEdgeItems leading and trailing entries of each long axis),
+// so `data_shape` differs from the array's `shape`.
 class Layout {
  public:
-  Layout(const Shape& shape, bool summarize)
-      : shape_(shape), strides_(contiguous_strides(shape)), summarize_(summarize) {}
+  Layout(const Shape& shape, const Shape& data_shape, bool summarize)
+      : shape_(shape), data_shape_(data_shape), strides_(contiguous_strides(data_shape)),
+        summarize_(summarize) {}
 
   bool show_summary(int axis) const { return summarize_ && 2 * kEdgeItems < shape_[axis]; }
 
@@ -45,7 +48,7 @@ class Layout {
   // Indices printed along `axis`; -1 marks the "..." gap.
   std::vector<int64_t> rows(int axis) const {
     std::vector<int64_t> r;
-    const int64_t n = shape_[axis];
+    const int64_t n = data_shape_[axis];
     if (show_summary(axis)) {
       for (int64_t i = 0; i < kEdgeItems; ++i) r.push_back(i);
       for (int64_t i = n - kEdgeItems; i < n; ++i) r.push_back(i);
@@ -108,16 +111,32 @@ class Layout {
     return out;
   }
 
-  Shape shape_, strides_;
+  Shape shape_, data_shape_, strides_;
   bool summarize_;
   mutable const ElementText* text_ = nullptr;
   mutable std::string separator_;
 };
 
+// NumPy's _leading_trailing: the corners of `a` (a view chain plus one concatenate per long
+// axis), so printing a huge device array moves only what is shown.
+Array leading_trailing(const Array& a, int axis = 0) {
+  if (axis == a.ndim()) return a;
+  std::vector<Index> idx(axis, Index(all));
+  if (a.shape()[axis] > 2 * kEdgeItems) {
+    idx.push_back(slice(_, kEdgeItems));
+    Array lead = leading_trailing(a.index(idx), axis + 1);
+    idx.back() = slice(-kEdgeItems, _);
+    return concatenate({lead, leading_trailing(a.index(idx), axis + 1)}, axis);
+  }
+  return leading_trailing(a, axis + 1);
+}
+
 // Builds the element formatter from the shown values (so padding is shared) and formats.
-std::string array2string(const Array& host, const std::string& separator, const std::string& prefix,
+std::string array2string(const Array& a, const std::string& separator, const std::string& prefix,
                          int line_width) {
-  const Layout layout(host.shape(), host.size() > kThreshold);
+  const bool summarize = a.size() > kThreshold;
+  const Array host = (summarize ? leading_trailing(a) : a).cpu();
+  const Layout layout(a.shape(), host.shape(), summarize);
   std::vector<int64_t> pos;
   layout.shown(0, 0, pos);
   const std::string next_line_prefix(prefix.size() + 1, ' ');
@@ -167,8 +186,8 @@ bool dtype_is_implied(DType t) { return t == int64 || t == float64 || t == bool_
 
 std::string to_string(const Array& a) {
   detail::check_defined(a, "to_string");
-  const Array host = a.cpu();
-  if (host.ndim() == 0) {  // str() of the scalar
+  if (a.ndim() == 0) {  // str() of the scalar
+    const Array host = a.cpu();
     switch (host.dtype()) {
       case DType::bool_: return host.item<bool>() ? "True" : "False";
       case DType::int32:
@@ -177,21 +196,20 @@ std::string to_string(const Array& a) {
       case DType::float64: return print::scalar_str(host.item<double>());
     }
   }
-  if (host.size() == 0) return "[]";
-  return array2string(host, " ", "", kLineWidth);
+  if (a.size() == 0) return "[]";
+  return array2string(a, " ", "", kLineWidth);
 }
 
 std::string repr(const Array& a) {
   detail::check_defined(a, "repr");
-  const Array host = a.cpu();
   const std::string prefix = "array(";
   const std::string lst =
-      host.size() == 0 ? "[]" : array2string(host, ", ", prefix, kLineWidth - 1 /* ")" */);
+      a.size() == 0 ? "[]" : array2string(a, ", ", prefix, kLineWidth - 1 /* ")" */);
   std::vector<std::string> extras;
-  if ((host.size() == 0 && host.shape() != Shape{0}) || host.size() > kThreshold)
-    extras.push_back("shape=" + python_tuple(host.shape()));
-  if (!dtype_is_implied(host.dtype()) || host.size() == 0)
-    extras.push_back("dtype=" + std::string(dtype_name(host.dtype())));
+  if ((a.size() == 0 && a.shape() != Shape{0}) || a.size() > kThreshold)
+    extras.push_back("shape=" + python_tuple(a.shape()));
+  if (!dtype_is_implied(a.dtype()) || a.size() == 0)
+    extras.push_back("dtype=" + std::string(dtype_name(a.dtype())));
   if (extras.empty()) return prefix + lst + ")";
   const std::string arr_str = prefix + lst + ",";
   std::string extra_str;

@@ -119,3 +119,19 @@ TEST(PrintErrors, UndefinedArrayIsValueError) {
   EXPECT_THROW(to_string(Array()), ValueError);
   EXPECT_THROW(repr(Array()), ValueError);
 }
+
+// A summarised view with negative and gapped strides: only the corners reach the host.
+TEST_P(Print, SummarisedStridedView) {
+  Array a = arange(0, 3000, 1, float32, device()).reshape({30, 100})(slice(_, _, -1), slice(_, _, 2)) / 7;
+  EXPECT_EQ(to_string(a),
+            "[[4.1428571e+02 4.1457144e+02 4.1485715e+02 ... 4.2771429e+02\n  4.2800000e+02 4.2828571e+02]\n"
+            " [4.0000000e+02 4.0028571e+02 4.0057144e+02 ... 4.1342856e+02\n  4.1371429e+02 4.1400000e+02]\n"
+            " [3.8571429e+02 3.8600000e+02 3.8628571e+02 ... 3.9914285e+02\n  3.9942856e+02 3.9971429e+02]\n"
+            " ...\n"
+            " [2.8571428e+01 2.8857143e+01 2.9142857e+01 ... 4.2000000e+01\n  4.2285713e+01 4.2571430e+01]\n"
+            " [1.4285714e+01 1.4571428e+01 1.4857142e+01 ... 2.7714285e+01\n  2.8000000e+01 2.8285715e+01]\n"
+            " [0.0000000e+00 2.8571430e-01 5.7142860e-01 ... 1.3428572e+01\n  1.3714286e+01 1.4000000e+01]]");
+  Array v = a(slice(_, _, 2));  // a view of a view
+  EXPECT_EQ(to_string(v), to_string(v.copy()));
+  EXPECT_EQ(repr(v), repr(v.copy()));
+}
