@@ -160,6 +160,8 @@ def chart(data, path):
             ax.set_xscale("log")
             ax.axvline(1, color="black", lw=0.8)
             ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}x"))
+            ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1, 2, 5)))
+            ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         else:
             ax.axvline(100, color="black", lw=0.8, ls="--")
         if not data_series:
