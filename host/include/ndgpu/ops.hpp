@@ -103,7 +103,7 @@ ND_DECLARE_OPERATOR(>, greater)
 ND_DECLARE_OPERATOR(>=, greater_equal)
 #undef ND_DECLARE_OPERATOR
 inline Array operator-(const Array& a) { return negative(a); }
-inline Array operator+(const Array& a) { return a; }
+inline Array operator+(const Array& a) { return a.copy(); }  // np.positive: a new array
 inline Array operator!(const Array& a) { return logical_not(a); }
 
 // Compound assignment writes into `a` itself (through views: m(nd::all, 1) += 1), as NumPy's
