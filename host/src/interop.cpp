@@ -70,6 +70,7 @@ Device nd_device(DLDevice d) {
 }  // namespace
 
 Array from_blob(void* data, const Shape& shape, DType dtype, Device device, Deleter deleter) {
+  checked_numel(shape);  // before contiguous_strides multiplies the sizes (UBSan found this)
   return from_blob(data, shape, contiguous_strides(shape), dtype, device, std::move(deleter));
 }
 
@@ -138,6 +139,7 @@ Array from_dlpack(DLManagedTensor* t) {
                      std::to_string(kMaxNdim) + "]");
   if (x.ndim > 0 && x.shape == nullptr) throw ValueError("from_dlpack: shape is null");
   Shape shape(x.shape, x.shape + x.ndim);
+  checked_numel(shape);  // negative or overflowing sizes: ValueError before any arithmetic
   Shape strides = x.strides ? Shape(x.strides, x.strides + x.ndim) : contiguous_strides(shape);
   void* data = x.data ? static_cast<char*>(x.data) + x.byte_offset : nullptr;
   Deleter release = [t](void*) {
