@@ -112,12 +112,12 @@ __device__ typename Op::State warp_tile(const In* x, int64_t stride, int64_t j0,
 }
 
 template <class Op, class In>
-__global__ void reduce_rows_kernel(ReduceDesc d, int64_t tiles, int64_t group, int64_t groups,
-                                   typename Op::State* partials) {
+__global__ void reduce_rows_kernel(ReduceDesc d, int64_t nout, int64_t tiles, int64_t group,
+                                   int64_t groups, typename Op::State* partials) {
   using S = typename Op::State;
   const int lane = threadIdx.x % kLanes;
   const int64_t item = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kLanes;
-  if (item >= d.outer.numel() * groups) return;  // warp-uniform
+  if (item >= nout * groups) return;  // warp-uniform
   const int64_t o = item / groups, g = item % groups;
   int64_t in_off, out_off;
   offsets(d, d.outer.ndim, o, in_off, out_off);
@@ -138,11 +138,12 @@ __global__ void reduce_rows_kernel(ReduceDesc d, int64_t tiles, int64_t group, i
 // A warp folds one output's group partials p[0..groups): aligned runs of 32 by the pairwise
 // odd-carry tree in registers, the run roots through a TileStack (reduce_order.hpp step 4).
 template <class Op>
-__global__ void finish_rows_kernel(ReduceDesc d, const typename Op::State* partials, int64_t groups) {
+__global__ void finish_rows_kernel(ReduceDesc d, int64_t nout, const typename Op::State* partials,
+                                   int64_t groups) {
   using S = typename Op::State;
   const int lane = threadIdx.x % kLanes;
   const int64_t o = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kLanes;
-  if (o >= d.outer.numel()) return;
+  if (o >= nout) return;
   CombineOf<Op> c;
   TileStack<S, kGroupLevels> st;
   for (int64_t b = 0; b < groups; b += kLanes) {
@@ -203,10 +204,9 @@ __device__ typename Op::State column_tile(const In* x, int64_t rs, int64_t j0, i
 }
 
 template <class Op, class In>
-__global__ void reduce_columns_kernel(ReduceDesc d, int64_t width, int64_t tiles, int64_t group,
-                                      int64_t groups, typename Op::State* partials) {
+__global__ void reduce_columns_kernel(ReduceDesc d, int64_t nout, int64_t width, int64_t tiles,
+                                      int64_t group, int64_t groups, typename Op::State* partials) {
   using S = typename Op::State;
-  const int64_t nout = d.outer.numel();
   const int64_t item = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (item >= nout * groups) return;
   const int64_t o = item % nout, g = item / nout;  // neighbouring threads: neighbouring columns
@@ -231,10 +231,9 @@ __global__ void reduce_columns_kernel(ReduceDesc d, int64_t width, int64_t tiles
 
 // A thread folds one output's group partials (layout [group][output]: coalesced).
 template <class Op>
-__global__ void finish_columns_kernel(ReduceDesc d, int64_t width, const typename Op::State* partials,
-                                      int64_t groups) {
+__global__ void finish_columns_kernel(ReduceDesc d, int64_t nout, int64_t width,
+                                      const typename Op::State* partials, int64_t groups) {
   using S = typename Op::State;
-  const int64_t nout = d.outer.numel();
   const int64_t o = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (o >= nout) return;
   CombineOf<Op> c;
@@ -283,10 +282,10 @@ void run(const ReduceDesc& d, cudaStream_t stream, Backend& mem) {
     Workspace ws(mem, groups > 1 ? groups * nout * static_cast<int64_t>(sizeof(S)) : 0);
     S* part = static_cast<S*>(ws.p);
     launch(reduce_columns_kernel<Op, In>, dim3(static_cast<unsigned>(div_up(nout * groups, kColBlock))),
-           dim3(kColBlock), 0, stream, d, width, tiles, group, groups, part);
+           dim3(kColBlock), 0, stream, d, nout, width, tiles, group, groups, part);
     if (groups > 1)
       launch(finish_columns_kernel<Op>, dim3(static_cast<unsigned>(div_up(nout, kColBlock))),
-             dim3(kColBlock), 0, stream, d, width, part, groups);
+             dim3(kColBlock), 0, stream, d, nout, width, part, groups);
     return;
   }
   const int64_t group = plan_group(tiles, nout, 8192);
@@ -295,10 +294,10 @@ void run(const ReduceDesc& d, cudaStream_t stream, Backend& mem) {
   S* part = static_cast<S*>(ws.p);
   const int threads = kWarpsPerBlock * kLanes;
   launch(reduce_rows_kernel<Op, In>, dim3(static_cast<unsigned>(div_up(nout * groups, kWarpsPerBlock))),
-         dim3(threads), 0, stream, d, tiles, group, groups, part);
+         dim3(threads), 0, stream, d, nout, tiles, group, groups, part);
   if (groups > 1)
     launch(finish_rows_kernel<Op>, dim3(static_cast<unsigned>(div_up(nout, kWarpsPerBlock))),
-           dim3(threads), 0, stream, d, part, groups);
+           dim3(threads), 0, stream, d, nout, part, groups);
 }
 
 template <template <class> class F>
