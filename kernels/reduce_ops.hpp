@@ -63,10 +63,11 @@ ND_HD T highest_value() {
   else return std::numeric_limits<T>::max();
 }
 // NaN-propagating max/min that keep the earlier operand on ties (never fmax: it drops NaN).
+// A NaN b replaces a (a NaN a is never replaced by a number): simple enough to vectorise.
 template <class T>
-ND_HD T max_nan(T a, T b) { return (b > a || (is_nan(b) && !is_nan(a))) ? b : a; }
+ND_HD T max_nan(T a, T b) { return (b > a || is_nan(b)) ? b : a; }
 template <class T>
-ND_HD T min_nan(T a, T b) { return (b < a || (is_nan(b) && !is_nan(a))) ? b : a; }
+ND_HD T min_nan(T a, T b) { return (b < a || is_nan(b)) ? b : a; }
 
 // Integer sums/products wrap (two's complement) without UB.
 template <class A>
@@ -155,6 +156,8 @@ struct ArgExtremum {
   using State = ValIdx<In>;
   using Out = int64_t;
   static constexpr bool kMoments = false;
+  static constexpr bool kArg = true;  // lets a backend keep values and indices apart (SoA)
+  static constexpr bool kMax = kIsMax;
   ND_HD static State identity() {
     return {kIsMax ? lowest_value<In>() : highest_value<In>(), std::numeric_limits<int64_t>::max()};
   }

@@ -4,9 +4,19 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "reduce_ops.hpp"
 #include "reduce_order.hpp"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// AVX-512 / AVX2 / baseline clones picked at load time (as the elementwise loops do).
+#define ND_REDUCE_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define ND_REDUCE_CLONES
+#endif
+// Tile routines are inlined into the cloned range functions, so they get each clone's ISA.
+#define ND_TILE_INLINE inline __attribute__((always_inline))
 
 namespace nd::cpu::red {
 
@@ -20,15 +30,55 @@ struct Plus {
   A operator()(A a, A b) const { return a + b; }
 };
 
+// A full tile of argmax/argmin with values and indices in separate arrays (vectorises). Within a
+// lane elements arrive in index order, so combine(acc, later) reduces to "strictly better, or
+// the first NaN": the same bits as the canonical lane loop.
+template <class Op, class In, class At>
+ND_TILE_INLINE typename Op::State arg_tile(At at, int64_t j0) {
+  using Idx = std::conditional_t<sizeof(In) <= 4, int32_t, int64_t>;
+  In v[kLanes];
+  Idx ix[kLanes];
+  for (int k = 0; k < kLanes; ++k) {
+    v[k] = at(k);
+    ix[k] = static_cast<Idx>(k);
+  }
+  for (int m = 1; m < kSteps; ++m)
+    for (int k = 0; k < kLanes; ++k) {
+      const In x = at(m * kLanes + k);
+      const bool take = (Op::kMax ? x > v[k] : x < v[k]) || (kern::is_nan(x) && !kern::is_nan(v[k]));
+      v[k] = take ? x : v[k];
+      ix[k] = take ? static_cast<Idx>(m * kLanes + k) : ix[k];
+    }
+  typename Op::State lane[kLanes];
+  for (int k = 0; k < kLanes; ++k) lane[k] = {v[k], j0 + ix[k]};
+  return kern::order::lane_tree(lane, CombineOf<Op>{});
+}
+
 // One tile of a row: x points at the tile's first element; j0 = its index in the row.
 template <class Op, class In, bool kUnit>
-typename Op::State row_tile(const In* x, int64_t stride, int64_t j0, int64_t cnt) {
+ND_TILE_INLINE typename Op::State row_tile(const In* x, int64_t stride, int64_t j0, int64_t cnt) {
   using S = typename Op::State;
   auto at = [&](int64_t i) -> In { return kUnit ? x[i] : x[i * stride]; };
   const int occ = static_cast<int>(std::min<int64_t>(cnt, kLanes));
   if constexpr (Op::kMoments) {
     using A = typename Op::A;
     A lane[kLanes];
+    if (cnt == kTile) {  // the hot path: fixed trip counts, vectorised; same order as below
+      for (int k = 0; k < kLanes; ++k) lane[k] = Op::lift(at(k), 0);
+      for (int m = 1; m < kSteps; ++m)
+        for (int k = 0; k < kLanes; ++k) lane[k] = lane[k] + Op::lift(at(m * kLanes + k), 0);
+      const A mean = kern::order::lane_tree(lane, Plus{}) / static_cast<A>(kTile);
+      for (int k = 0; k < kLanes; ++k) {
+        const A d = Op::lift(at(k), 0) - mean;
+        lane[k] = d * d;
+      }
+      for (int m = 1; m < kSteps; ++m)
+        for (int k = 0; k < kLanes; ++k) {
+          const A d = Op::lift(at(m * kLanes + k), 0) - mean;
+          lane[k] = lane[k] + d * d;
+        }
+      return S{cnt, mean, kern::order::lane_tree(lane, Plus{})};
+    }
     for (int k = 0; k < occ; ++k) lane[k] = Op::lift(at(k), 0);
     for (int64_t i = kLanes; i < cnt; i += kLanes) {
       const int m = static_cast<int>(std::min<int64_t>(kLanes, cnt - i));
@@ -50,6 +100,9 @@ typename Op::State row_tile(const In* x, int64_t stride, int64_t j0, int64_t cnt
   } else {
     CombineOf<Op> c;
     S lane[kLanes];
+    if constexpr (requires { Op::kArg; }) {
+      if (cnt == kTile) return arg_tile<Op, In>(at, j0);
+    }
     if (cnt == kTile) {  // the hot path: fixed trip counts, vectorised
       for (int k = 0; k < kLanes; ++k) lane[k] = Op::lift(at(k), j0 + k);
       for (int m = 1; m < kSteps; ++m)
@@ -68,18 +121,22 @@ typename Op::State row_tile(const In* x, int64_t stride, int64_t j0, int64_t cnt
 
 // Tiles [t0, t1) of a row of length n (an aligned group, or the whole row): their subtree.
 template <class Op, class In, bool kUnit>
-typename Op::State row_range(const In* row, int64_t stride, int64_t n, int64_t t0, int64_t t1) {
+ND_REDUCE_CLONES typename Op::State row_range(const In* row, int64_t stride, int64_t n, int64_t t0, int64_t t1) {
+  // No lambdas here: a lambda is a separate function that would miss this function's clones.
   using S = typename Op::State;
-  auto tile = [&](int64_t t) {
-    const int64_t j0 = t * kTile;
+  if (t1 - t0 == 1) {
+    const int64_t j0 = t0 * kTile;
     return row_tile<Op, In, kUnit>(row + j0 * stride, stride, j0, std::min(kTile, n - j0));
-  };
-  if (t1 - t0 == 1) return tile(t0);
+  }
   CombineOf<Op> c;
   kern::order::TileStack<S> st;
-  for (int64_t t = t0; t < t1; ++t) st.push(tile(t), c);
+  for (int64_t t = t0; t < t1; ++t) {
+    const int64_t j0 = t * kTile;
+    st.push(row_tile<Op, In, kUnit>(row + j0 * stride, stride, j0, std::min(kTile, n - j0)), c);
+  }
   return st.fold(c);
 }
+
 
 // ---- columns: VC outputs side by side; x[i * rs + col * cs] --------------------------------
 template <class S, int VC>
@@ -99,7 +156,7 @@ struct BlockCombine {
 
 // Runs body(q, value) over the w columns of row i, with a unit-stride fast path.
 template <class In, class Body>
-inline void for_cols(const In* row, int64_t cs, int w, Body&& body) {
+ND_TILE_INLINE void for_cols(const In* row, int64_t cs, int w, Body&& body) {
   if (cs == 1) {
     for (int q = 0; q < w; ++q) body(q, row[q]);
   } else {
@@ -109,7 +166,7 @@ inline void for_cols(const In* row, int64_t cs, int w, Body&& body) {
 
 // One tile of rows [j0, j0 + cnt) for w <= VC columns; lane is scratch of 32 x VC states.
 template <class Op, class In, int VC>
-Block<typename Op::State, VC> col_tile(const In* x, int64_t rs, int64_t cs, int w, int64_t j0,
+ND_TILE_INLINE Block<typename Op::State, VC> col_tile(const In* x, int64_t rs, int64_t cs, int w, int64_t j0,
                                        int64_t cnt, typename Op::State (*lane)[VC]) {
   using S = typename Op::State;
   const int occ = static_cast<int>(std::min<int64_t>(cnt, kLanes));
@@ -150,19 +207,22 @@ Block<typename Op::State, VC> col_tile(const In* x, int64_t rs, int64_t cs, int 
 
 // Tiles [t0, t1) down the reduced axis for w columns starting at x (row 0).
 template <class Op, class In, int VC>
-Block<typename Op::State, VC> col_range(const In* x, int64_t rs, int64_t cs, int w, int64_t n,
+ND_REDUCE_CLONES Block<typename Op::State, VC> col_range(const In* x, int64_t rs, int64_t cs, int w, int64_t n,
                                         int64_t t0, int64_t t1) {
   using S = typename Op::State;
   alignas(64) S lane[kLanes][VC];
-  auto tile = [&](int64_t t) {
-    const int64_t j0 = t * kTile;
+  if (t1 - t0 == 1) {
+    const int64_t j0 = t0 * kTile;
     return col_tile<Op, In, VC>(x + j0 * rs, rs, cs, w, j0, std::min(kTile, n - j0), lane);
-  };
-  if (t1 - t0 == 1) return tile(t0);
+  }
   BlockCombine<Op, VC> c{w};
   kern::order::TileStack<Block<S, VC>> st;
-  for (int64_t t = t0; t < t1; ++t) st.push(tile(t), c);
+  for (int64_t t = t0; t < t1; ++t) {
+    const int64_t j0 = t * kTile;
+    st.push(col_tile<Op, In, VC>(x + j0 * rs, rs, cs, w, j0, std::min(kTile, n - j0), lane), c);
+  }
   return st.fold(c);
 }
+
 
 }  // namespace nd::cpu::red

@@ -253,6 +253,8 @@ int64_t div_up(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t plan_group(int64_t tiles, int64_t items, int64_t want) {
   const int64_t target_groups = items >= want ? 1 : div_up(want, items);
   int64_t g = kern::order::pow2_ceil(div_up(tiles, target_groups));
+  // At most 2^15 groups too: finish_columns pushes every group through a kGroupLevels stack.
+  g = std::max(g, kern::order::pow2_ceil(div_up(tiles, int64_t{1} << (kGroupLevels - 1))));
   return std::min<int64_t>(g, int64_t{1} << (kGroupLevels - 1));
 }
 
