@@ -16,13 +16,14 @@ for f in ("/tmp/ndgpu_np1.json", "/tmp/ndgpu_np2.json"):
     for line in open(f):
         r = json.loads(line)
         np_rows.setdefault((r["op"], r["size"]), []).append(r["median_s"])
-names = {"sum_axis1": "sum axis=1", "mean_axis1": "mean axis=1", "std_axis1": "std axis=1",
-         "max_axis1": "max axis=1", "argmax_axis1": "argmax axis=1", "norm_axis1": "norm axis=1",
-         "sum_full": "sum (all, full reduce)"}
+names = {"sum_rows": "sum axis=1", "mean_rows": "mean axis=1", "std_rows": "std axis=1",
+         "max_rows": "max axis=1", "argmax_rows": "argmax axis=1", "norm_rows": "norm axis=1",
+         "sum_all": "sum (all, full reduce)"}
 print(f"{'op':<16}{'size':<14}{'numpy ms':>10}{'ndgpu ms':>10}{'ratio':>8}")
 for b in json.load(open("/tmp/ndgpu_bench.json"))["benchmarks"]:
-    name, size, dev = b["name"].split("/")[:3]
-    t = b["real_time"]  # ms
+    name, _, size, dev = b["name"].split("/")[:4]
+    size = "(" + size.replace("x", ",") + ")"
+    t = b["real_time"]  # ms (manual time)
     key = (names.get(name, ""), size)
     if key in np_rows:
         n = min(np_rows[key]) * 1e3
