@@ -58,7 +58,7 @@ ND_TILE_INLINE typename Op::State arg_tile(At at, int64_t j0) {
 template <class Op, class In, bool kUnit>
 ND_TILE_INLINE typename Op::State row_tile(const In* x, int64_t stride, int64_t j0, int64_t cnt) {
   using S = typename Op::State;
-  auto at = [&](int64_t i) -> In { return kUnit ? x[i] : x[i * stride]; };
+  auto at = [&](int64_t i) __attribute__((always_inline)) -> In { return kUnit ? x[i] : x[i * stride]; };
   const int occ = static_cast<int>(std::min<int64_t>(cnt, kLanes));
   if constexpr (Op::kMoments) {
     using A = typename Op::A;

@@ -144,6 +144,8 @@ struct GatherDesc {
   Operand dense, indexed;
   const int64_t* offsets = nullptr;
   bool scatter = false;
+};
+
 // Reduction of one axis: out[o] = op over j < n of in[o][j], for every output element o.
 // host/ has already: checked the axes, moved/merged the reduced axes into ONE strided axis
 // (copying when they do not merge), coalesced the kept axes jointly for in and out (sorted by
