@@ -31,6 +31,14 @@
 
 #include "common.hpp"
 
+// Host builds force these small helpers inline, so they take the SIMD clone of their caller
+// (kernels/cpu/reduce_tiles.hpp); CUDA's ND_HD is already __forceinline__.
+#if defined(__CUDACC__) || !defined(__GNUC__)
+#define ND_ORDER_HD ND_HD
+#else
+#define ND_ORDER_HD inline __attribute__((always_inline))
+#endif
+
 namespace nd::kern::order {
 
 constexpr int kLanes = 32;
@@ -42,7 +50,7 @@ inline constexpr int64_t num_tiles(int64_t n) { return (n + kTile - 1) / kTile; 
 
 // Step 3 on an array of 32 lane values (in place); returns the tile value.
 template <class S, class Combine>
-ND_HD S lane_tree(S* lane, Combine combine) {
+ND_ORDER_HD S lane_tree(S* lane, Combine combine) {
   for (int s = kLanes / 2; s >= 1; s /= 2)
     for (int i = 0; i < s; ++i) lane[i] = combine(lane[i], lane[i + s]);
   return lane[0];
@@ -51,7 +59,7 @@ ND_HD S lane_tree(S* lane, Combine combine) {
 // Step 3 when only lanes [0, occupied) hold elements: the others hold the identity, and
 // combine(a, identity) == a, so skipping them gives the same bits as lane_tree.
 template <class S, class Combine>
-ND_HD S lane_tree_partial(S* lane, int occupied, Combine combine) {
+ND_ORDER_HD S lane_tree_partial(S* lane, int occupied, Combine combine) {
   for (int s = kLanes / 2; s >= 1; s /= 2) {
     for (int i = 0; i < s && i + s < occupied; ++i) lane[i] = combine(lane[i], lane[i + s]);
     if (occupied > s) occupied = s;
@@ -66,7 +74,7 @@ struct TileStack {
   uint64_t count = 0;
 
   template <class Combine>
-  ND_HD void push(S v, Combine combine) {
+  ND_ORDER_HD void push(S v, Combine combine) {
     for (int l = 0; l < Levels; ++l) {
       if (count & (uint64_t{1} << l)) {
         v = combine(level[l], v);  // level[l] holds earlier tiles
@@ -79,7 +87,7 @@ struct TileStack {
   }
   // The tree's root: leftovers folded from the smallest level up. count must be > 0.
   template <class Combine>
-  ND_HD S fold(Combine combine) const {
+  ND_ORDER_HD S fold(Combine combine) const {
     S acc{};
     bool have = false;
     for (int l = 0; l < Levels; ++l) {
@@ -94,7 +102,7 @@ struct TileStack {
 
 // Step 4 in level form over an array of partials (in place): the rule group values follow.
 template <class S, class Combine>
-ND_HD S tree_in_place(S* p, int64_t cnt, Combine combine) {
+ND_ORDER_HD S tree_in_place(S* p, int64_t cnt, Combine combine) {
   while (cnt > 1) {
     const int64_t half = cnt / 2;
     for (int64_t i = 0; i < half; ++i) p[i] = combine(p[2 * i], p[2 * i + 1]);
@@ -121,7 +129,7 @@ struct Moments {
 
 // Chan et al.: merge the moments of an earlier part a and a later part b.
 template <class A>
-ND_HD Moments<A> chan_combine(const Moments<A>& a, const Moments<A>& b) {
+ND_ORDER_HD Moments<A> chan_combine(const Moments<A>& a, const Moments<A>& b) {
   if (b.n == 0) return a;
   if (a.n == 0) return b;
   Moments<A> r;
