@@ -10,4 +10,3 @@
 #include "ndgpu/ops.hpp"
 #include "ndgpu/linalg.hpp"
 #include "ndgpu/nn.hpp"
-#include "ndgpu/reductions.hpp"
