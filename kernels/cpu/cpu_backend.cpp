@@ -27,6 +27,7 @@ class CpuBackend final : public Backend {
   void pairwise(const PairwiseDesc& d) override { cpu::pairwise(d); }
   void topk(const TopkDesc& d) override { cpu::topk(d); }
   void gather(const GatherDesc& d) override { cpu::gather(d); }
+  void reduce(const ReduceDesc& d) override { cpu::reduce(d); }
 };
 
 }  // namespace

@@ -16,6 +16,7 @@ void rowwise(const RowDesc& d);
 void pairwise(const PairwiseDesc& d);
 void topk(const TopkDesc& d);
 void gather(const GatherDesc& d);  // gather.cpp
+void reduce(const ReduceDesc& d);
 
 std::unique_ptr<Backend> make_backend(int index);
 

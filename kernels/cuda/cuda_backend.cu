@@ -55,6 +55,7 @@ class CudaBackend final : public Backend {
   void topk(const TopkDesc& d) override { DeviceGuard g(index_); cuda::topk(d, stream()); }
   void elementwise(const ElementwiseDesc& d) override { DeviceGuard g(index_); cuda::elementwise(d, stream()); }
   void gather(const GatherDesc& d) override { DeviceGuard g(index_); cuda::gather(d, stream()); }
+  void reduce(const ReduceDesc& d) override { DeviceGuard g(index_); cuda::reduce(d, stream(), *this); }
 
  private:
   // This thread's stream for the device: a StreamGuard's (ndgpu/stream.hpp) or ctx_.stream.

@@ -26,6 +26,9 @@ void topk(const TopkDesc& d, cudaStream_t stream);
 // elementwise*.cu
 void elementwise(const ElementwiseDesc& d, cudaStream_t stream);
 
+// reduce.cu: `mem` provides the group-partials workspace (stream-ordered caching allocator).
+void reduce(const ReduceDesc& d, cudaStream_t stream, Backend& mem);
+
 std::unique_ptr<Backend> make_backend(int index);
 
 }  // namespace nd::cuda

@@ -146,6 +146,21 @@ struct GatherDesc {
   bool scatter = false;
 };
 
+// Reduction of one axis: out[o] = op over j < n of in[o][j], for every output element o.
+// host/ has already: checked the axes, moved/merged the reduced axes into ONE strided axis
+// (copying when they do not merge), coalesced the kept axes jointly for in and out (sorted by
+// decreasing input stride, so a unit-stride kept axis comes last), and handled n == 0.
+// The backend follows kernels/reduce_order.hpp, so every backend writes the same bits.
+struct ReduceDesc {
+  uint16_t op = 0;        // kernels' ReduceOp code
+  Iter outer;             // kept axes (output elements); ndim 0 for a full reduction
+  Operand in;             // strides over the kept axes; dtype = input dtype
+  Operand out;            // strides over the kept axes; dtype = reduce_kernel_out_dtype(op, in)
+  int64_t n = 0;          // reduced length, >= 1
+  int64_t in_stride = 0;  // stride of the reduced axis in `in` (elements, any sign)
+  int64_t ddof = 0;       // var/std only
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -172,6 +187,7 @@ class Backend {
   virtual void rowwise(const RowDesc&) { unsupported("rowwise"); }
   virtual void pairwise(const PairwiseDesc&) { unsupported("pairwise"); }
   virtual void topk(const TopkDesc&) { unsupported("topk"); }
+  virtual void reduce(const ReduceDesc&) { unsupported("reduce"); }
 
  protected:
   [[noreturn]] void unsupported(const char* what) const {

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "ndgpu/axes.hpp"
 #include "ndgpu/device.hpp"
 #include "ndgpu/dtype.hpp"
 #include "ndgpu/error.hpp"
@@ -27,7 +28,9 @@ class Array;
 // ---- index objects --------------------------------------------------------------------------
 struct Omitted {};                   // nd::_ : an omitted slice part, like Python's empty slot
 inline constexpr Omitted _{};
-struct AllTag {};                    // nd::all == ":"
+struct AllTag {                      // nd::all == ":"; nd::all(x, axes) is also NumPy's all()
+  Array operator()(const Array& a, Axes axes = {}, bool keepdims = false) const;
+};
 inline constexpr AllTag all{};
 struct NewAxisTag {};                // nd::newaxis == None
 inline constexpr NewAxisTag newaxis{};
@@ -132,6 +135,19 @@ class Array {
   Array squeeze(int axis) const;
   Array expand_dims(int axis) const;
   Array broadcast_to(const Shape& shape) const;  // read-only view
+
+  // Reductions (ndgpu/reductions.hpp has the rules): x.sum(); x.mean(1, true); x.var(1, true, 1).
+  Array sum(Axes axes = {}, bool keepdims = false) const;
+  Array prod(Axes axes = {}, bool keepdims = false) const;
+  Array mean(Axes axes = {}, bool keepdims = false) const;
+  Array var(Axes axes = {}, bool keepdims = false, int64_t ddof = 0) const;
+  Array std(Axes axes = {}, bool keepdims = false, int64_t ddof = 0) const;
+  Array max(Axes axes = {}, bool keepdims = false) const;
+  Array min(Axes axes = {}, bool keepdims = false) const;
+  Array argmax(std::optional<int> axis = std::nullopt, bool keepdims = false) const;
+  Array argmin(std::optional<int> axis = std::nullopt, bool keepdims = false) const;
+  Array any(Axes axes = {}, bool keepdims = false) const;
+  Array all(Axes axes = {}, bool keepdims = false) const;
 
   // Internal constructor (used by host/ and tests): a view over storage.
   Array(std::shared_ptr<Storage> storage, DType dtype, Shape shape, Shape strides, int64_t offset,

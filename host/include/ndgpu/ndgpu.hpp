@@ -10,3 +10,4 @@
 #include "ndgpu/ops.hpp"
 #include "ndgpu/linalg.hpp"
 #include "ndgpu/nn.hpp"
+#include "ndgpu/reductions.hpp"

@@ -1,0 +1,176 @@
+// Reductions, host side: axis checks, output shape and dtype, the empty-axis rules, and the
+// ReduceDesc (reduced axes merged into one strided axis, kept axes sorted and coalesced).
+#include <algorithm>
+#include <numeric>
+
+#include "ops/reduce.hpp"
+
+#include "detail.hpp"
+#include "ndgpu/reductions.hpp"
+
+namespace nd {
+namespace {
+
+using kern::ReduceOp;
+
+const char* empty_name(ReduceOp op) {
+  switch (op) {
+    case ReduceOp::max: return "maximum";
+    case ReduceOp::min:
+    case ReduceOp::norm_min: return "minimum";
+    default: return nullptr;
+  }
+}
+
+// The public dtype: float math on integers gives float32 (DESIGN.md).
+DType public_dtype(ReduceOp op, DType in) {
+  const DType k = reduce_kernel_out_dtype(op, in);
+  const bool float_math = op == ReduceOp::mean || op == ReduceOp::var || op == ReduceOp::std ||
+                          op == ReduceOp::norm_l1 || op == ReduceOp::norm_l2 ||
+                          op == ReduceOp::norm_max || op == ReduceOp::norm_min ||
+                          op == ReduceOp::count_nonzero;
+  return float_math && !is_floating(in) ? DType::float32 : k;
+}
+
+// Value for an empty reduced axis, or throws NumPy's error.
+double empty_value(ReduceOp op) {
+  switch (op) {
+    case ReduceOp::prod:
+    case ReduceOp::all: return 1;
+    case ReduceOp::mean:
+    case ReduceOp::var:
+    case ReduceOp::std: return std::numeric_limits<double>::quiet_NaN();
+    case ReduceOp::argmax: throw ValueError("attempt to get argmax of an empty sequence");
+    case ReduceOp::argmin: throw ValueError("attempt to get argmin of an empty sequence");
+    case ReduceOp::max:
+    case ReduceOp::min:
+    case ReduceOp::norm_min:
+      throw ValueError(std::string("zero-size array to reduction operation ") + empty_name(op) +
+                       " which has no identity");
+    default: return 0;  // sum, any, norms (ord=inf uses initial=0 like NumPy)
+  }
+}
+
+std::vector<bool> reduced_mask(const Array& x, const Axes& axes) {
+  std::vector<bool> red(x.ndim(), axes.is_all());
+  if (axes.is_all()) return red;
+  for (int a : axes.list()) {
+    const int ax = normalize_axis(a, x.ndim());
+    if (red[ax]) throw ValueError("duplicate value in 'axis'");
+    red[ax] = true;
+  }
+  return red;
+}
+
+}  // namespace
+
+namespace detail {
+
+Array reduce(ReduceOp op, const Array& x_in, const Axes& axes, bool keepdims, int64_t ddof) {
+  check_defined(x_in, "reduce");
+  const std::vector<bool> red = reduced_mask(x_in, axes);
+  Shape out_shape, keep_shape;
+  int64_t n = 1;
+  for (int d = 0; d < x_in.ndim(); ++d) {
+    if (red[d]) n *= x_in.shape()[d];
+    else out_shape.push_back(x_in.shape()[d]);
+    keep_shape.push_back(red[d] ? 1 : x_in.shape()[d]);
+  }
+  const DType kdt = reduce_kernel_out_dtype(op, x_in.dtype());
+  const DType pdt = public_dtype(op, x_in.dtype());
+  Array out = new_array(out_shape, kdt, x_in.device());
+  if (n == 0) {
+    const double v = empty_value(op);  // may throw, before anything is written
+    fill(out, scalar_of(v, kdt));
+  } else if (out.size() > 0) {
+    // Merge the reduced axes (C order) into one strided axis; copy when they do not merge.
+    Array x = x_in;
+    std::vector<int> rdims, kdims, orig(x.ndim());  // orig: x's axis -> x_in's axis
+    std::iota(orig.begin(), orig.end(), 0);
+    for (int d = 0; d < x.ndim(); ++d)
+      if (x.shape()[d] != 1) (red[d] ? rdims : kdims).push_back(d);
+    bool merges = true;
+    for (size_t i = 1; i < rdims.size(); ++i)
+      merges = merges && x.strides()[rdims[i - 1]] == x.strides()[rdims[i]] * x.shape()[rdims[i]];
+    if (!merges) {  // reduced axes last, contiguous: the same C order over them
+      std::vector<int> perm;
+      for (int d = 0; d < x.ndim(); ++d) if (!red[d]) perm.push_back(d);
+      for (int d = 0; d < x.ndim(); ++d) if (red[d]) perm.push_back(d);
+      x = x.transpose(perm).copy();
+      orig = perm;
+      const int nk = static_cast<int>(std::count(red.begin(), red.end(), false));
+      rdims.clear();
+      kdims.clear();
+      for (int d = 0; d < x.ndim(); ++d)
+        if (x.shape()[d] != 1) (d >= nk ? rdims : kdims).push_back(d);
+    }
+    ReduceDesc desc;
+    desc.op = static_cast<uint16_t>(op);
+    desc.n = n;
+    desc.in_stride = rdims.empty() ? 0 : x.strides()[rdims.back()];
+    desc.ddof = ddof;
+    // Kept axes by decreasing |input stride| (a unit-stride kept axis last), then coalesced.
+    Array out_full = out.reshape(keep_shape);
+    std::stable_sort(kdims.begin(), kdims.end(), [&](int a, int b) {
+      return std::llabs(x.strides()[a]) > std::llabs(x.strides()[b]);
+    });
+    Shape kshape;
+    desc.in = operand(x);
+    desc.out = operand(out_full);
+    Operand in_k = desc.in, out_k = desc.out;
+    for (size_t i = 0; i < kdims.size(); ++i) {
+      kshape.push_back(x.shape()[kdims[i]]);
+      in_k.strides[i] = x.strides()[kdims[i]];
+      out_k.strides[i] = out_full.strides()[orig[kdims[i]]];
+    }
+    desc.outer = coalesce(kshape, {&in_k, &out_k});
+    desc.in = in_k;
+    desc.out = out_k;
+    backend(x.device()).reduce(desc);
+  }
+  if (pdt != kdt) out = out.astype(pdt);
+  return keepdims ? out.reshape(keep_shape) : out;
+}
+
+}  // namespace detail
+
+Array sum(const Array& x, Axes axes, bool keepdims) { return detail::reduce(ReduceOp::sum, x, axes, keepdims, 0); }
+Array prod(const Array& x, Axes axes, bool keepdims) { return detail::reduce(ReduceOp::prod, x, axes, keepdims, 0); }
+Array mean(const Array& x, Axes axes, bool keepdims) { return detail::reduce(ReduceOp::mean, x, axes, keepdims, 0); }
+Array var(const Array& x, Axes axes, bool keepdims, int64_t ddof) { return detail::reduce(ReduceOp::var, x, axes, keepdims, ddof); }
+Array std(const Array& x, Axes axes, bool keepdims, int64_t ddof) { return detail::reduce(ReduceOp::std, x, axes, keepdims, ddof); }
+Array max(const Array& x, Axes axes, bool keepdims) { return detail::reduce(ReduceOp::max, x, axes, keepdims, 0); }
+Array min(const Array& x, Axes axes, bool keepdims) { return detail::reduce(ReduceOp::min, x, axes, keepdims, 0); }
+Array amax(const Array& x, Axes axes, bool keepdims) { return max(x, axes, keepdims); }
+Array amin(const Array& x, Axes axes, bool keepdims) { return min(x, axes, keepdims); }
+Array any(const Array& x, Axes axes, bool keepdims) { return detail::reduce(ReduceOp::any, x, axes, keepdims, 0); }
+Array AllTag::operator()(const Array& x, Axes axes, bool keepdims) const {
+  return detail::reduce(ReduceOp::all, x, axes, keepdims, 0);
+}
+
+namespace {
+// argmax/argmin: axis=None means the index into the flattened array.
+Array arg_reduce(ReduceOp op, const Array& x, std::optional<int> axis, bool keepdims) {
+  detail::check_defined(x, "argmax");
+  if (axis) return detail::reduce(op, x, Axes(*axis), keepdims, 0);
+  Array r = detail::reduce(op, x.ndim() == 1 ? x : x.ravel(), Axes(), false, 0);
+  return keepdims ? r.reshape(Shape(x.ndim(), 1)) : r;
+}
+}  // namespace
+
+Array argmax(const Array& x, std::optional<int> axis, bool keepdims) { return arg_reduce(ReduceOp::argmax, x, axis, keepdims); }
+Array argmin(const Array& x, std::optional<int> axis, bool keepdims) { return arg_reduce(ReduceOp::argmin, x, axis, keepdims); }
+
+Array Array::sum(Axes axes, bool keepdims) const { return nd::sum(*this, axes, keepdims); }
+Array Array::prod(Axes axes, bool keepdims) const { return nd::prod(*this, axes, keepdims); }
+Array Array::mean(Axes axes, bool keepdims) const { return nd::mean(*this, axes, keepdims); }
+Array Array::var(Axes axes, bool keepdims, int64_t ddof) const { return nd::var(*this, axes, keepdims, ddof); }
+Array Array::std(Axes axes, bool keepdims, int64_t ddof) const { return nd::std(*this, axes, keepdims, ddof); }
+Array Array::max(Axes axes, bool keepdims) const { return nd::max(*this, axes, keepdims); }
+Array Array::min(Axes axes, bool keepdims) const { return nd::min(*this, axes, keepdims); }
+Array Array::argmax(std::optional<int> axis, bool keepdims) const { return nd::argmax(*this, axis, keepdims); }
+Array Array::argmin(std::optional<int> axis, bool keepdims) const { return nd::argmin(*this, axis, keepdims); }
+Array Array::any(Axes axes, bool keepdims) const { return nd::any(*this, axes, keepdims); }
+Array Array::all(Axes axes, bool keepdims) const { return nd::all(*this, axes, keepdims); }
+
+}  // namespace nd

@@ -1,0 +1,228 @@
+// CPU tile routines that follow kernels/reduce_order.hpp exactly: the 32 lanes are simulated
+// with small arrays the compiler vectorises. row_*: the reduced axis walks one row (unit or any
+// stride); col_*: VC neighbouring output columns reduced together down a strided axis.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <type_traits>
+
+#include "reduce_ops.hpp"
+#include "reduce_order.hpp"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// AVX-512 / AVX2 / baseline clones picked at load time (as the elementwise loops do).
+#define ND_REDUCE_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define ND_REDUCE_CLONES
+#endif
+// Tile routines are inlined into the cloned range functions, so they get each clone's ISA.
+#define ND_TILE_INLINE inline __attribute__((always_inline))
+
+namespace nd::cpu::red {
+
+using kern::CombineOf;
+using kern::order::kLanes;
+using kern::order::kSteps;
+using kern::order::kTile;
+
+struct Plus {
+  template <class A>
+  A operator()(A a, A b) const { return a + b; }
+};
+
+// A full tile of argmax/argmin with values and indices in separate arrays (vectorises). Within a
+// lane elements arrive in index order, so combine(acc, later) reduces to "strictly better, or
+// the first NaN": the same bits as the canonical lane loop.
+template <class Op, class In, class At>
+ND_TILE_INLINE typename Op::State arg_tile(At at, int64_t j0) {
+  using Idx = std::conditional_t<sizeof(In) <= 4, int32_t, int64_t>;
+  In v[kLanes];
+  Idx ix[kLanes];
+  for (int k = 0; k < kLanes; ++k) {
+    v[k] = at(k);
+    ix[k] = static_cast<Idx>(k);
+  }
+  for (int m = 1; m < kSteps; ++m)
+    for (int k = 0; k < kLanes; ++k) {
+      const In x = at(m * kLanes + k);
+      const bool take = (Op::kMax ? x > v[k] : x < v[k]) || (kern::is_nan(x) && !kern::is_nan(v[k]));
+      v[k] = take ? x : v[k];
+      ix[k] = take ? static_cast<Idx>(m * kLanes + k) : ix[k];
+    }
+  typename Op::State lane[kLanes];
+  for (int k = 0; k < kLanes; ++k) lane[k] = {v[k], j0 + ix[k]};
+  return kern::order::lane_tree(lane, CombineOf<Op>{});
+}
+
+// One tile of a row: x points at the tile's first element; j0 = its index in the row.
+template <class Op, class In, bool kUnit>
+ND_TILE_INLINE typename Op::State row_tile(const In* x, int64_t stride, int64_t j0, int64_t cnt) {
+  using S = typename Op::State;
+  auto at = [&](int64_t i) __attribute__((always_inline)) -> In { return kUnit ? x[i] : x[i * stride]; };
+  const int occ = static_cast<int>(std::min<int64_t>(cnt, kLanes));
+  if constexpr (Op::kMoments) {
+    using A = typename Op::A;
+    A lane[kLanes];
+    if (cnt == kTile) {  // the hot path: fixed trip counts, vectorised; same order as below
+      for (int k = 0; k < kLanes; ++k) lane[k] = Op::lift(at(k), 0);
+      for (int m = 1; m < kSteps; ++m)
+        for (int k = 0; k < kLanes; ++k) lane[k] = lane[k] + Op::lift(at(m * kLanes + k), 0);
+      const A mean = kern::order::lane_tree(lane, Plus{}) / static_cast<A>(kTile);
+      for (int k = 0; k < kLanes; ++k) {
+        const A d = Op::lift(at(k), 0) - mean;
+        lane[k] = d * d;
+      }
+      for (int m = 1; m < kSteps; ++m)
+        for (int k = 0; k < kLanes; ++k) {
+          const A d = Op::lift(at(m * kLanes + k), 0) - mean;
+          lane[k] = lane[k] + d * d;
+        }
+      return S{cnt, mean, kern::order::lane_tree(lane, Plus{})};
+    }
+    for (int k = 0; k < occ; ++k) lane[k] = Op::lift(at(k), 0);
+    for (int64_t i = kLanes; i < cnt; i += kLanes) {
+      const int m = static_cast<int>(std::min<int64_t>(kLanes, cnt - i));
+      for (int k = 0; k < m; ++k) lane[k] = lane[k] + Op::lift(at(i + k), 0);
+    }
+    const A mean = kern::order::lane_tree_partial(lane, occ, Plus{}) / static_cast<A>(cnt);
+    for (int k = 0; k < occ; ++k) {
+      const A d = Op::lift(at(k), 0) - mean;
+      lane[k] = d * d;
+    }
+    for (int64_t i = kLanes; i < cnt; i += kLanes) {
+      const int m = static_cast<int>(std::min<int64_t>(kLanes, cnt - i));
+      for (int k = 0; k < m; ++k) {
+        const A d = Op::lift(at(i + k), 0) - mean;
+        lane[k] = lane[k] + d * d;
+      }
+    }
+    return S{cnt, mean, kern::order::lane_tree_partial(lane, occ, Plus{})};
+  } else {
+    CombineOf<Op> c;
+    S lane[kLanes];
+    if constexpr (requires { Op::kArg; }) {
+      if (cnt == kTile) return arg_tile<Op, In>(at, j0);
+    }
+    if (cnt == kTile) {  // the hot path: fixed trip counts, vectorised
+      for (int k = 0; k < kLanes; ++k) lane[k] = Op::lift(at(k), j0 + k);
+      for (int m = 1; m < kSteps; ++m)
+        for (int k = 0; k < kLanes; ++k)
+          lane[k] = Op::combine(lane[k], Op::lift(at(m * kLanes + k), j0 + m * kLanes + k));
+      return kern::order::lane_tree(lane, c);
+    }
+    for (int k = 0; k < occ; ++k) lane[k] = Op::lift(at(k), j0 + k);
+    for (int64_t i = kLanes; i < cnt; i += kLanes) {
+      const int m = static_cast<int>(std::min<int64_t>(kLanes, cnt - i));
+      for (int k = 0; k < m; ++k) lane[k] = Op::combine(lane[k], Op::lift(at(i + k), j0 + i + k));
+    }
+    return kern::order::lane_tree_partial(lane, occ, c);
+  }
+}
+
+// Tiles [t0, t1) of a row of length n (an aligned group, or the whole row): their subtree.
+template <class Op, class In, bool kUnit>
+ND_REDUCE_CLONES typename Op::State row_range(const In* row, int64_t stride, int64_t n, int64_t t0, int64_t t1) {
+  // No lambdas here: a lambda is a separate function that would miss this function's clones.
+  using S = typename Op::State;
+  if (t1 - t0 == 1) {
+    const int64_t j0 = t0 * kTile;
+    return row_tile<Op, In, kUnit>(row + j0 * stride, stride, j0, std::min(kTile, n - j0));
+  }
+  CombineOf<Op> c;
+  kern::order::TileStack<S> st;
+  for (int64_t t = t0; t < t1; ++t) {
+    const int64_t j0 = t * kTile;
+    st.push(row_tile<Op, In, kUnit>(row + j0 * stride, stride, j0, std::min(kTile, n - j0)), c);
+  }
+  return st.fold(c);
+}
+
+
+// ---- columns: VC outputs side by side; x[i * rs + col * cs] --------------------------------
+template <class S, int VC>
+struct Block {
+  S v[VC];
+};
+template <class Op, int VC>
+struct BlockCombine {
+  int w;
+  template <class S>
+  Block<S, VC> operator()(const Block<S, VC>& a, const Block<S, VC>& b) const {
+    Block<S, VC> r;
+    for (int q = 0; q < w; ++q) r.v[q] = Op::combine(a.v[q], b.v[q]);
+    return r;
+  }
+};
+
+// Runs body(q, value) over the w columns of row i, with a unit-stride fast path.
+template <class In, class Body>
+ND_TILE_INLINE void for_cols(const In* row, int64_t cs, int w, Body&& body) {
+  if (cs == 1) {
+    for (int q = 0; q < w; ++q) body(q, row[q]);
+  } else {
+    for (int q = 0; q < w; ++q) body(q, row[q * cs]);
+  }
+}
+
+// One tile of rows [j0, j0 + cnt) for w <= VC columns; lane is scratch of 32 x VC states.
+template <class Op, class In, int VC>
+ND_TILE_INLINE Block<typename Op::State, VC> col_tile(const In* x, int64_t rs, int64_t cs, int w, int64_t j0,
+                                       int64_t cnt, typename Op::State (*lane)[VC]) {
+  using S = typename Op::State;
+  const int occ = static_cast<int>(std::min<int64_t>(cnt, kLanes));
+  Block<S, VC> out;
+  if constexpr (Op::kMoments) {
+    using A = typename Op::A;
+    A sum[kLanes][VC];
+    A mean[VC];
+    auto lane_pass = [&](auto value) {  // lane sums of value(q, x) in the canonical order
+      for (int64_t i = 0; i < cnt; ++i) {
+        const int k = static_cast<int>(i % kLanes);
+        A* acc = sum[k];
+        if (i < kLanes) for_cols(x + i * rs, cs, w, [&](int q, In v) { acc[q] = value(q, v); });
+        else for_cols(x + i * rs, cs, w, [&](int q, In v) { acc[q] = acc[q] + value(q, v); });
+      }
+      for (int s = kLanes / 2, o = occ; s >= 1; o = std::min(o, s), s /= 2)
+        for (int i = 0; i < s && i + s < o; ++i)
+          for (int q = 0; q < w; ++q) sum[i][q] = sum[i][q] + sum[i + s][q];
+    };
+    lane_pass([](int, In v) { return Op::lift(v, 0); });
+    for (int q = 0; q < w; ++q) mean[q] = sum[0][q] / static_cast<A>(cnt);
+    lane_pass([&](int q, In v) { const A d = Op::lift(v, 0) - mean[q]; return d * d; });
+    for (int q = 0; q < w; ++q) out.v[q] = S{cnt, mean[q], sum[0][q]};
+  } else {
+    for (int64_t i = 0; i < cnt; ++i) {
+      S* acc = lane[i % kLanes];
+      const int64_t j = j0 + i;
+      if (i < kLanes) for_cols(x + i * rs, cs, w, [&](int q, In v) { acc[q] = Op::lift(v, j); });
+      else for_cols(x + i * rs, cs, w, [&](int q, In v) { acc[q] = Op::combine(acc[q], Op::lift(v, j)); });
+    }
+    for (int s = kLanes / 2, o = occ; s >= 1; o = std::min(o, s), s /= 2)
+      for (int i = 0; i < s && i + s < o; ++i)
+        for (int q = 0; q < w; ++q) lane[i][q] = Op::combine(lane[i][q], lane[i + s][q]);
+    for (int q = 0; q < w; ++q) out.v[q] = lane[0][q];
+  }
+  return out;
+}
+
+// Tiles [t0, t1) down the reduced axis for w columns starting at x (row 0).
+template <class Op, class In, int VC>
+ND_REDUCE_CLONES Block<typename Op::State, VC> col_range(const In* x, int64_t rs, int64_t cs, int w, int64_t n,
+                                        int64_t t0, int64_t t1) {
+  using S = typename Op::State;
+  alignas(64) S lane[kLanes][VC];
+  if (t1 - t0 == 1) {
+    const int64_t j0 = t0 * kTile;
+    return col_tile<Op, In, VC>(x + j0 * rs, rs, cs, w, j0, std::min(kTile, n - j0), lane);
+  }
+  BlockCombine<Op, VC> c{w};
+  kern::order::TileStack<Block<S, VC>> st;
+  for (int64_t t = t0; t < t1; ++t) {
+    const int64_t j0 = t * kTile;
+    st.push(col_tile<Op, In, VC>(x + j0 * rs, rs, cs, w, j0, std::min(kTile, n - j0), lane), c);
+  }
+  return st.fold(c);
+}
+
+
+}  // namespace nd::cpu::red

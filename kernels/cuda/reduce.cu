@@ -1,0 +1,324 @@
+// CUDA reductions in the canonical order of kernels/reduce_order.hpp (bitwise equal to the CPU):
+//   rows:    a warp per (output, aligned tile group); lane k of the warp IS canonical lane k, the
+//            lane tree is the __shfl_down tree. Long rows / few outputs are split into groups.
+//   columns: a thread per (output column, tile group) when the reduced axis is strided and a
+//            kept axis is contiguous: neighbouring threads read neighbouring columns (coalesced);
+//            each thread keeps the 32 canonical lanes in registers.
+//   finish:  group partials -> the same pairwise tree, deterministic, no float atomics.
+#include <algorithm>
+#include <string>
+
+#include "common.hpp"
+#include "cuda/cuda_backend.cuh"
+#include "cuda/launch.cuh"
+#include "reduce_ops.hpp"
+
+namespace nd::cuda {
+namespace {
+
+using kern::CombineOf;
+using kern::order::kLanes;
+using kern::order::kSteps;
+using kern::order::kTile;
+using kern::order::Moments;
+using kern::order::TileStack;
+
+constexpr unsigned kFull = 0xffffffffu;
+constexpr int kWarpsPerBlock = 8;
+constexpr int kColBlock = 128;
+constexpr int kGroupLevels = 16;  // a group holds < 2^16 tiles (TileStack depth)
+
+// ---- warp shuffles for every State type ------------------------------------------------------
+template <class T>
+__device__ __forceinline__ T shfl(T v, int src) {
+  if constexpr (std::is_same_v<T, bool>) return __shfl_sync(kFull, static_cast<int>(v), src) != 0;
+  else return __shfl_sync(kFull, v, src);
+}
+template <class T>
+__device__ __forceinline__ kern::ValIdx<T> shfl(kern::ValIdx<T> v, int src) {
+  return {shfl(v.v, src), shfl(v.i, src)};
+}
+template <class A>
+__device__ __forceinline__ Moments<A> shfl(Moments<A> v, int src) {
+  return {shfl(v.n, src), shfl(v.mean, src), shfl(v.m2, src)};
+}
+template <class T>
+__device__ __forceinline__ T shfl_down(T v, int delta) {
+  if constexpr (std::is_same_v<T, bool>) return __shfl_down_sync(kFull, static_cast<int>(v), delta) != 0;
+  else return __shfl_down_sync(kFull, v, delta);
+}
+template <class T>
+__device__ __forceinline__ kern::ValIdx<T> shfl_down(kern::ValIdx<T> v, int delta) {
+  return {shfl_down(v.v, delta), shfl_down(v.i, delta)};
+}
+
+// Canonical lane tree (step 3) across the warp: lane 0 ends with the tile value.
+template <class S, class C>
+__device__ __forceinline__ S warp_lane_tree(S v, C combine) {
+#pragma unroll
+  for (int s = kLanes / 2; s >= 1; s /= 2) v = combine(v, shfl_down(v, s));
+  return v;
+}
+struct Plus {
+  template <class A>
+  ND_HD A operator()(A a, A b) const { return a + b; }
+};
+ND_HD int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
+
+// Element offsets of output o over the kept axes [0, nd).
+__device__ __forceinline__ void offsets(const ReduceDesc& d, int nd, int64_t o, int64_t& in_off,
+                                        int64_t& out_off) {
+  in_off = 0;
+  out_off = 0;
+  for (int k = nd - 1; k >= 0; --k) {
+    const int64_t i = o % d.outer.shape[k];
+    o /= d.outer.shape[k];
+    in_off += i * d.in.strides[k];
+    out_off += i * d.out.strides[k];
+  }
+}
+
+// ---- rows: one warp per (output, group) -------------------------------------------------------
+template <class Op, class In>
+__device__ typename Op::State warp_tile(const In* x, int64_t stride, int64_t j0, int64_t cnt, int lane) {
+  using S = typename Op::State;
+  if constexpr (Op::kMoments) {
+    using A = typename Op::A;
+    A xs[kSteps];
+    A acc = kern::order::sum_identity<A>();
+#pragma unroll
+    for (int m = 0; m < kSteps; ++m) {
+      const int64_t j = m * kLanes + lane;
+      xs[m] = j < cnt ? Op::lift(x[j * stride], 0) : A(0);
+      if (j < cnt) acc = acc + xs[m];
+    }
+    const A mean = shfl(warp_lane_tree(acc, Plus{}), 0) / static_cast<A>(cnt);
+    A acc2 = kern::order::sum_identity<A>();
+#pragma unroll
+    for (int m = 0; m < kSteps; ++m) {
+      const A dv = xs[m] - mean;
+      if (m * kLanes + lane < cnt) acc2 = acc2 + dv * dv;
+    }
+    return S{cnt, mean, warp_lane_tree(acc2, Plus{})};
+  } else {
+    S acc = Op::identity();
+#pragma unroll
+    for (int m = 0; m < kSteps; ++m) {
+      const int64_t j = m * kLanes + lane;
+      if (j < cnt) acc = Op::combine(acc, Op::lift(x[j * stride], j0 + j));
+    }
+    return warp_lane_tree(acc, CombineOf<Op>{});
+  }
+}
+
+template <class Op, class In>
+__global__ void reduce_rows_kernel(ReduceDesc d, int64_t nout, int64_t tiles, int64_t group,
+                                   int64_t groups, typename Op::State* partials) {
+  using S = typename Op::State;
+  const int lane = threadIdx.x % kLanes;
+  const int64_t item = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kLanes;
+  if (item >= nout * groups) return;  // warp-uniform
+  const int64_t o = item / groups, g = item % groups;
+  int64_t in_off, out_off;
+  offsets(d, d.outer.ndim, o, in_off, out_off);
+  const In* row = static_cast<const In*>(d.in.data) + in_off;
+  CombineOf<Op> c;
+  TileStack<S, kGroupLevels> st;
+  const int64_t t1 = imin(tiles, (g + 1) * group);
+  for (int64_t t = g * group; t < t1; ++t) {
+    const int64_t j0 = t * kTile;
+    st.push(warp_tile<Op, In>(row + j0 * d.in_stride, d.in_stride, j0, imin(kTile, d.n - j0), lane), c);
+  }
+  const S r = st.fold(c);
+  if (lane != 0) return;
+  if (partials) partials[o * groups + g] = r;
+  else static_cast<typename Op::Out*>(d.out.data)[out_off] = Op::finalize(r, d.n, d.ddof);
+}
+
+// A warp folds one output's group partials p[0..groups): aligned runs of 32 by the pairwise
+// odd-carry tree in registers, the run roots through a TileStack (reduce_order.hpp step 4).
+template <class Op>
+__global__ void finish_rows_kernel(ReduceDesc d, int64_t nout, const typename Op::State* partials,
+                                   int64_t groups) {
+  using S = typename Op::State;
+  const int lane = threadIdx.x % kLanes;
+  const int64_t o = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kLanes;
+  if (o >= nout) return;
+  CombineOf<Op> c;
+  TileStack<S, kGroupLevels> st;
+  for (int64_t b = 0; b < groups; b += kLanes) {
+    int cnt = static_cast<int>(imin(kLanes, groups - b));
+    S v = lane < cnt ? partials[o * groups + b + lane] : Op::identity();
+    while (cnt > 1) {
+      const int half = cnt / 2;
+      const S a = shfl(v, (2 * lane) % kLanes), bb = shfl(v, (2 * lane + 1) % kLanes), last = shfl(v, cnt - 1);
+      if (lane < half) v = c(a, bb);
+      else if (lane == half && (cnt & 1)) v = last;
+      cnt = half + (cnt & 1);
+    }
+    st.push(v, c);
+  }
+  const S r = st.fold(c);
+  if (lane != 0) return;
+  int64_t in_off, out_off;
+  offsets(d, d.outer.ndim, o, in_off, out_off);
+  static_cast<typename Op::Out*>(d.out.data)[out_off] = Op::finalize(r, d.n, d.ddof);
+}
+
+// ---- columns: one thread per (output column, group), 32 canonical lanes in registers ----------
+template <class Op, class In>
+__device__ typename Op::State column_tile(const In* x, int64_t rs, int64_t j0, int64_t cnt) {
+  using S = typename Op::State;
+  if constexpr (Op::kMoments) {
+    using A = typename Op::A;
+    A acc[kLanes];
+#pragma unroll
+    for (int k = 0; k < kLanes; ++k) acc[k] = kern::order::sum_identity<A>();
+    for (int m = 0; m < kSteps; ++m)
+#pragma unroll
+      for (int k = 0; k < kLanes; ++k)
+        if (m * kLanes + k < cnt) acc[k] = acc[k] + Op::lift(x[(m * kLanes + k) * rs], 0);
+    const A mean = kern::order::lane_tree(acc, Plus{}) / static_cast<A>(cnt);
+#pragma unroll
+    for (int k = 0; k < kLanes; ++k) acc[k] = kern::order::sum_identity<A>();
+    for (int m = 0; m < kSteps; ++m)  // second read of the tile: L1/L2 hits
+#pragma unroll
+      for (int k = 0; k < kLanes; ++k)
+        if (m * kLanes + k < cnt) {
+          const A dv = Op::lift(x[(m * kLanes + k) * rs], 0) - mean;
+          acc[k] = acc[k] + dv * dv;
+        }
+    return S{cnt, mean, kern::order::lane_tree(acc, Plus{})};
+  } else {
+    S acc[kLanes];
+#pragma unroll
+    for (int k = 0; k < kLanes; ++k) acc[k] = Op::identity();
+    for (int m = 0; m < kSteps; ++m)
+#pragma unroll
+      for (int k = 0; k < kLanes; ++k) {
+        const int64_t j = m * kLanes + k;
+        if (j < cnt) acc[k] = Op::combine(acc[k], Op::lift(x[j * rs], j0 + j));
+      }
+    return kern::order::lane_tree(acc, CombineOf<Op>{});
+  }
+}
+
+template <class Op, class In>
+__global__ void reduce_columns_kernel(ReduceDesc d, int64_t nout, int64_t width, int64_t tiles,
+                                      int64_t group, int64_t groups, typename Op::State* partials) {
+  using S = typename Op::State;
+  const int64_t item = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (item >= nout * groups) return;
+  const int64_t o = item % nout, g = item / nout;  // neighbouring threads: neighbouring columns
+  const int nd = d.outer.ndim;
+  const int64_t q = o % width;
+  int64_t in_off, out_off;
+  offsets(d, nd - 1, o / width, in_off, out_off);
+  in_off += q * d.in.strides[nd - 1];
+  out_off += q * d.out.strides[nd - 1];
+  const In* col = static_cast<const In*>(d.in.data) + in_off;
+  CombineOf<Op> c;
+  TileStack<S, kGroupLevels> st;
+  const int64_t t1 = imin(tiles, (g + 1) * group);
+  for (int64_t t = g * group; t < t1; ++t) {
+    const int64_t j0 = t * kTile;
+    st.push(column_tile<Op, In>(col + j0 * d.in_stride, d.in_stride, j0, imin(kTile, d.n - j0)), c);
+  }
+  const S r = st.fold(c);
+  if (partials) partials[g * nout + o] = r;
+  else static_cast<typename Op::Out*>(d.out.data)[out_off] = Op::finalize(r, d.n, d.ddof);
+}
+
+// A thread folds one output's group partials (layout [group][output]: coalesced).
+template <class Op>
+__global__ void finish_columns_kernel(ReduceDesc d, int64_t nout, int64_t width,
+                                      const typename Op::State* partials, int64_t groups) {
+  using S = typename Op::State;
+  const int64_t o = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (o >= nout) return;
+  CombineOf<Op> c;
+  TileStack<S, kGroupLevels> st;
+  for (int64_t g = 0; g < groups; ++g) st.push(partials[g * nout + o], c);
+  const int nd = d.outer.ndim;
+  int64_t in_off, out_off;
+  offsets(d, nd - 1, o / width, in_off, out_off);
+  out_off += (o % width) * d.out.strides[nd - 1];
+  static_cast<typename Op::Out*>(d.out.data)[out_off] = Op::finalize(st.fold(c), d.n, d.ddof);
+}
+
+// ---- planning and launch ----------------------------------------------------------------------
+int64_t div_up(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Tiles per group: enough (outputs x groups) work items to fill the GPU, < 2^kGroupLevels tiles.
+int64_t plan_group(int64_t tiles, int64_t items, int64_t want) {
+  const int64_t target_groups = items >= want ? 1 : div_up(want, items);
+  int64_t g = kern::order::pow2_ceil(div_up(tiles, target_groups));
+  // At most 2^15 groups too: finish_columns pushes every group through a kGroupLevels stack.
+  g = std::max(g, kern::order::pow2_ceil(div_up(tiles, int64_t{1} << (kGroupLevels - 1))));
+  return std::min<int64_t>(g, int64_t{1} << (kGroupLevels - 1));
+}
+
+// Workspace from the device's caching allocator; freed on the same stream after the finish kernel
+// is enqueued (stream-ordered reuse, so the kernels see valid memory).
+struct Workspace {
+  Backend& mem;
+  void* p = nullptr;
+  int64_t bytes = 0;
+  Workspace(Backend& m, int64_t b) : mem(m), p(b ? m.allocate(b) : nullptr), bytes(b) {}
+  ~Workspace() { if (p) mem.deallocate(p, bytes); }
+};
+
+template <class Op, class In>
+void run(const ReduceDesc& d, cudaStream_t stream, Backend& mem) {
+  using S = typename Op::State;
+  const int64_t nout = d.outer.numel();
+  if (nout == 0) return;
+  const int64_t tiles = kern::order::num_tiles(d.n);
+  const int nd = d.outer.ndim;
+  const int64_t last = nd ? (d.in.strides[nd - 1] < 0 ? -d.in.strides[nd - 1] : d.in.strides[nd - 1]) : 0;
+  const int64_t red = d.in_stride < 0 ? -d.in_stride : d.in_stride;
+  if (nd > 0 && d.in_stride != 1 && last < red) {
+    const int64_t width = d.outer.shape[nd - 1];
+    const int64_t group = plan_group(tiles, nout, 1 << 18);
+    const int64_t groups = div_up(tiles, group);
+    Workspace ws(mem, groups > 1 ? groups * nout * static_cast<int64_t>(sizeof(S)) : 0);
+    S* part = static_cast<S*>(ws.p);
+    launch(reduce_columns_kernel<Op, In>, dim3(static_cast<unsigned>(div_up(nout * groups, kColBlock))),
+           dim3(kColBlock), 0, stream, d, nout, width, tiles, group, groups, part);
+    if (groups > 1)
+      launch(finish_columns_kernel<Op>, dim3(static_cast<unsigned>(div_up(nout, kColBlock))),
+             dim3(kColBlock), 0, stream, d, nout, width, part, groups);
+    return;
+  }
+  const int64_t group = plan_group(tiles, nout, 8192);
+  const int64_t groups = div_up(tiles, group);
+  Workspace ws(mem, groups > 1 ? groups * nout * static_cast<int64_t>(sizeof(S)) : 0);
+  S* part = static_cast<S*>(ws.p);
+  const int threads = kWarpsPerBlock * kLanes;
+  launch(reduce_rows_kernel<Op, In>, dim3(static_cast<unsigned>(div_up(nout * groups, kWarpsPerBlock))),
+         dim3(threads), 0, stream, d, nout, tiles, group, groups, part);
+  if (groups > 1)
+    launch(finish_rows_kernel<Op>, dim3(static_cast<unsigned>(div_up(nout, kWarpsPerBlock))),
+           dim3(threads), 0, stream, d, nout, part, groups);
+}
+
+template <template <class> class F>
+void reduce_as(const ReduceDesc& d, cudaStream_t stream, Backend& mem) {
+  ND_DISPATCH(d.in.dtype, T, run<F<T>, T>(d, stream, mem));
+}
+
+}  // namespace
+
+void reduce(const ReduceDesc& d, cudaStream_t stream, Backend& mem) {
+  switch (static_cast<kern::ReduceOp>(d.op)) {
+#define ND_X(name, F)                  \
+  case kern::ReduceOp::name:           \
+    reduce_as<kern::F>(d, stream, mem); \
+    return;
+    ND_REDUCE_OPS(ND_X)
+#undef ND_X
+  }
+  throw ValueError("unknown reduction op " + std::to_string(d.op));
+}
+
+}  // namespace nd::cuda

@@ -1,0 +1,141 @@
+// The canonical order (kernels/reduce_order.hpp) written out a second time, naively, straight from
+// its comment; every layout the backends choose (contiguous rows, columns, strided, split into
+// tile groups, copied multi-axis) must reproduce it BIT FOR BIT. This is what makes CPU and CUDA
+// agree: both are checked against the same spec.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+
+#include "../../kernels/reduce_order.hpp"
+#include "support/device_test.hpp"
+
+namespace {
+namespace ord = nd::kern::order;
+
+// Level-by-level pairwise tree, odd last carried (spec step 4).
+template <class S, class C>
+S level_tree(std::vector<S> p, C combine) {
+  while (p.size() > 1) {
+    std::vector<S> q;
+    for (size_t i = 0; i + 1 < p.size(); i += 2) q.push_back(combine(p[i], p[i + 1]));
+    if (p.size() % 2) q.push_back(p.back());
+    p = q;
+  }
+  return p[0];
+}
+
+// Spec steps 1-3 for one tile with every lane combined (empty lanes hold the identity).
+template <class T, class Lift>
+T tile_sum(const std::vector<T>& x, size_t j0, Lift lift) {
+  T lane[32];
+  for (T& l : lane) l = T(-0.0);
+  for (int m = 0; m < 8; ++m)
+    for (int k = 0; k < 32; ++k)
+      if (j0 + m * 32 + k < x.size()) lane[k] = lane[k] + lift(x[j0 + m * 32 + k]);
+  for (int s = 16; s >= 1; s /= 2)
+    for (int i = 0; i < s; ++i) lane[i] = lane[i] + lane[i + s];
+  return lane[0];
+}
+
+template <class T>
+T ref_sum(const std::vector<T>& x) {
+  std::vector<T> tiles;
+  for (size_t j0 = 0; j0 < x.size(); j0 += 256) tiles.push_back(tile_sum(x, j0, [](T v) { return v; }));
+  return level_tree(tiles, [](T a, T b) { return a + b; });
+}
+
+template <class T>
+T ref_var(const std::vector<T>& x, int64_t ddof) {
+  std::vector<ord::Moments<T>> tiles;
+  for (size_t j0 = 0; j0 < x.size(); j0 += 256) {
+    const int64_t cnt = std::min<int64_t>(256, x.size() - j0);
+    const T mean = tile_sum(x, j0, [](T v) { return v; }) / static_cast<T>(cnt);
+    const T m2 = tile_sum(x, j0, [&](T v) { const T d = v - mean; return d * d; });
+    tiles.push_back({cnt, mean, m2});
+  }
+  auto m = level_tree(tiles, [](auto a, auto b) { return ord::chan_combine(a, b); });
+  return m.m2 / static_cast<T>(std::max<int64_t>(static_cast<int64_t>(x.size()) - ddof, 0));
+}
+
+template <class T>
+bool same_bits(T a, T b) { return std::memcmp(&a, &b, sizeof(T)) == 0; }
+
+TEST(ReduceOrder, StreamingStackEqualsLevelTree) {
+  auto join = [](const std::string& a, const std::string& b) { return "(" + a + " " + b + ")"; };
+  for (int n = 1; n <= 300; ++n) {
+    std::vector<std::string> leaves;
+    ord::TileStack<std::string, 12> st;
+    for (int i = 0; i < n; ++i) {
+      leaves.push_back(std::to_string(i));
+      st.push(leaves.back(), join);
+    }
+    std::vector<std::string> copy = leaves;
+    ASSERT_EQ(st.fold(join), level_tree(leaves, join)) << n;
+    ASSERT_EQ(ord::tree_in_place(copy.data(), n, join), level_tree(leaves, join)) << n;
+    // Aligned power-of-two groups are subtrees: group roots, then the tree over them.
+    for (int g = 1; g <= 64; g *= 2) {
+      std::vector<std::string> roots;
+      for (int b = 0; b < n; b += g)
+        roots.push_back(level_tree(std::vector<std::string>(leaves.begin() + b, leaves.begin() + std::min(n, b + g)), join));
+      ASSERT_EQ(level_tree(roots, join), level_tree(leaves, join)) << n << " g=" << g;
+    }
+  }
+}
+
+TEST(ReduceOrder, PartialLaneTreeEqualsFullTree) {
+  for (int occ = 1; occ <= 32; ++occ) {
+    std::vector<std::string> full(32, "e"), part(32, "e");
+    for (int i = 0; i < occ; ++i) full[i] = part[i] = std::to_string(i);
+    auto join = [](const std::string& a, const std::string& b) {
+      return b == "e" ? a : a == "e" ? b : "(" + a + " " + b + ")";
+    };
+    auto skip = [](const std::string& a, const std::string& b) { return "(" + a + " " + b + ")"; };
+    EXPECT_EQ(ord::lane_tree_partial(part.data(), occ, skip), ord::lane_tree(full.data(), join)) << occ;
+  }
+}
+
+class ReduceBitwise : public DeviceTest {};
+
+template <class T>
+void expect_rows_match_spec(const nd::Array& x, int axis, const nd::Device& dev) {
+  ASSERT_EQ(x.ndim(), 2);
+  nd::Array s = x.to(dev).sum(axis), v = x.to(dev).var(axis, false, 1);
+  std::vector<T> sv = s.to_vector<T>(), vv = v.to_vector<T>();
+  const int64_t outs = x.shape()[1 - axis];
+  for (int64_t o = 0; o < outs; ++o) {
+    nd::Array line = axis == 1 ? x[o] : x(nd::all, o);
+    std::vector<T> vals = line.to_vector<T>();
+    ASSERT_TRUE(same_bits(sv[o], ref_sum(vals))) << "sum output " << o << ": " << sv[o] << " vs " << ref_sum(vals);
+    ASSERT_TRUE(same_bits(vv[o], ref_var(vals, 1))) << "var output " << o << ": " << vv[o] << " vs " << ref_var(vals, 1);
+  }
+}
+
+TEST_P(ReduceBitwise, RowsColumnsStridedAndSplitFollowTheSpec) {
+  nd::random::seed(7);
+  for (int64_t n : {1, 31, 32, 33, 255, 256, 257, 1023, 1024, 1025, 4097, 70001}) {
+    SCOPED_TRACE(n);
+    nd::Array x = nd::random::normal(3.0, 2.0, {3, n});
+    expect_rows_match_spec<float>(x, 1, device());                               // rows, split when long
+    expect_rows_match_spec<float>(x.T().copy(), 0, device());                    // columns
+    expect_rows_match_spec<float>(x(nd::all, nd::slice(nd::_, nd::_, -1)), 1, device());  // reversed
+    expect_rows_match_spec<double>(x.astype(nd::float64).T(), 0, device());      // transposed view
+  }
+  nd::Array wide = nd::random::normal(0.0, 1.0, {700, 130});
+  expect_rows_match_spec<float>(wide, 0, device());                              // 3 column blocks
+  expect_rows_match_spec<float>(wide(nd::all, nd::slice(nd::_, nd::_, 3)), 0, device());  // strided columns
+}
+
+TEST_P(ReduceBitwise, FullAndMultiAxisReductionsFollowTheSpec) {
+  nd::random::seed(8);
+  nd::Array big = nd::random::normal(1.0, 1.0, {(1 << 20) + 7});
+  EXPECT_TRUE(same_bits(big.to(device()).sum().item<float>(), ref_sum(big.to_vector<float>())));
+  nd::Array t = nd::random::normal(0.0, 1.0, {5, 300, 4});
+  nd::Array s = t.to(device()).sum({0, 2});  // axes that do not merge: reduced in C order
+  for (int64_t j = 0; j < 300; ++j)
+    ASSERT_TRUE(same_bits(s[j].item<float>(), ref_sum(t(nd::all, j, nd::all).to_vector<float>()))) << j;
+}
+
+}  // namespace
+
+ND_INSTANTIATE_DEVICE_TESTS(ReduceBitwise);

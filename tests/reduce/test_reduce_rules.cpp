@@ -1,0 +1,140 @@
+// The pinned rules: empty axes, NaN, ties, keepdims, axis errors (class + message), dtypes,
+// accuracy along a non-contiguous axis, and var's resistance to a large offset.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <regex>
+
+#include "support/array_matchers.hpp"
+#include "support/device_test.hpp"
+
+namespace {
+
+class ReduceRules : public DeviceTest {};
+
+template <class E, class F>
+void expect_error(F&& f, const std::string& pattern) {
+  try {
+    f();
+    ADD_FAILURE() << "no exception; expected " << pattern;
+  } catch (const E& e) {
+    EXPECT_TRUE(std::regex_search(e.what(), std::regex(pattern))) << e.what();
+  }
+}
+
+TEST_P(ReduceRules, EmptyAxisGivesIdentityNanOrNumPysError) {
+  nd::Array e = nd::zeros({0, 3}, nd::float32, device());
+  EXPECT_TRUE(array_equals<float>(e.sum(0), {0, 0, 0}, {3}));
+  EXPECT_TRUE(array_equals<float>(e.prod(0), {1, 1, 1}, {3}));
+  EXPECT_TRUE(array_equals<bool>(e.any(0), {false, false, false}, {3}));
+  EXPECT_TRUE(array_equals<bool>(e.all(0), {true, true, true}, {3}));
+  EXPECT_TRUE(std::isnan(e.mean().item<float>()));
+  EXPECT_TRUE(array_equals<float>(e.var(0), {NAN, NAN, NAN}, {3}));
+  EXPECT_TRUE(array_equals<float>(e.max(1), {}, {0}));  // 3 elements per output, no outputs
+  EXPECT_TRUE(array_equals<float>(nd::linalg::norm(e, nd::linalg::Ord{INFINITY}, 0), {0, 0, 0}, {3}));
+  expect_error<nd::ValueError>([&] { e.max(0); },
+                               "^zero-size array to reduction operation maximum which has no identity$");
+  expect_error<nd::ValueError>([&] { e.min(); },
+                               "^zero-size array to reduction operation minimum which has no identity$");
+  expect_error<nd::ValueError>([&] { nd::zeros({0, 0}, nd::float32, device()).max(0); }, "maximum");
+  expect_error<nd::ValueError>([&] { e.argmax(0); }, "^attempt to get argmax of an empty sequence$");
+  expect_error<nd::ValueError>([&] { e.argmin(); }, "^attempt to get argmin of an empty sequence$");
+  EXPECT_TRUE(array_equals<int64_t>(e.argmax(1), {}, {0}));
+  EXPECT_TRUE(array_equals<int64_t>(nd::zeros({0}, nd::int32, device()).sum(), {0}, {}));
+}
+
+TEST_P(ReduceRules, AxisErrorsByClassAndMessage) {
+  nd::Array x = nd::ones({2, 3}, nd::float32, device());
+  expect_error<nd::AxisError>([&] { x.sum(2); }, "^axis 2 is out of bounds for array of dimension 2$");
+  expect_error<nd::AxisError>([&] { x.mean(-3); }, "^axis -3 is out of bounds for array of dimension 2$");
+  expect_error<nd::AxisError>([&] { x.argmax(5); }, "^axis 5 is out of bounds");
+  expect_error<nd::ValueError>([&] { x.sum({0, -2}); }, "^duplicate value in 'axis'$");
+  expect_error<nd::ValueError>([&] { nd::linalg::norm(x, {0, 0}); }, "^Duplicate axes given.$");
+  expect_error<nd::ValueError>([&] { nd::linalg::norm(nd::ones({2, 2, 2}), nd::linalg::Ord{1}); },
+                               "^Improper number of dimensions to norm.$");
+  expect_error<nd::ValueError>([&] { nd::Array().sum(); }, "undefined");
+}
+
+TEST_P(ReduceRules, NanPropagatesAndArgsReturnTheFirstExtremum) {
+  nd::Array x = nd::array<float>({{3, NAN, 5, NAN}, {2, 7, 7, 1}, {-1, -1, -1, -1}}, {}, device());
+  EXPECT_TRUE(array_equals<float>(x.max(1), {NAN, 7, -1}, {3}));
+  EXPECT_TRUE(array_equals<float>(x.min(1), {NAN, 1, -1}, {3}));
+  EXPECT_TRUE(array_equals<int64_t>(x.argmax(1), {1, 1, 0}, {3}));
+  EXPECT_TRUE(array_equals<int64_t>(x.argmin(1), {1, 3, 0}, {3}));
+  EXPECT_TRUE(array_equals<int64_t>(x.argmax(), {1}, {}));
+  // Ties across tiles and lanes: the first index wins at every size.
+  for (int64_t n : {1, 31, 32, 33, 1023, 1024, 1025, 5000}) {
+    nd::Array c = nd::full({n}, 2.5, nd::float32, device());
+    EXPECT_EQ(c.argmax().item<int64_t>(), 0) << n;
+    EXPECT_EQ(c.argmin().item<int64_t>(), 0) << n;
+    EXPECT_EQ(c.var().item<float>(), 0.0f) << n;
+    EXPECT_EQ(c.mean().item<float>(), 2.5f) << n;
+  }
+}
+
+TEST_P(ReduceRules, KeepdimsBroadcastsBackAndDtypesFollowTheRules) {
+  nd::Array x = nd::arange(12, nd::float32, device()).reshape({3, 4});
+  nd::Array m = x.mean(1, true);
+  EXPECT_EQ(m.shape(), (nd::Shape{3, 1}));
+  EXPECT_TRUE(array_equals<float>(m, {1.5, 5.5, 9.5}, {3, 1}));
+  EXPECT_EQ(x.sum({0, 1}, true).shape(), (nd::Shape{1, 1}));
+  EXPECT_EQ(x.argmax(0, true).shape(), (nd::Shape{1, 4}));
+  EXPECT_EQ(x.argmax(std::nullopt, true).shape(), (nd::Shape{1, 1}));
+  EXPECT_TRUE(array_equals<float>(x.sum(std::vector<int>{}), x.to_vector<float>(), {3, 4}));  // axis=()
+  nd::Array i = nd::arange(6, nd::int32, device()).reshape({2, 3});
+  EXPECT_EQ(i.sum().dtype(), nd::int64);
+  EXPECT_EQ(i.prod(1).dtype(), nd::int64);
+  EXPECT_EQ(i.max().dtype(), nd::int32);
+  EXPECT_EQ(i.mean().dtype(), nd::float32);  // documented: float math on integers is float32
+  EXPECT_EQ(i.std(0).dtype(), nd::float32);
+  EXPECT_EQ(nd::ones({3}, nd::bool_, device()).sum().item<int64_t>(), 3);
+  EXPECT_TRUE(array_equals<float>(i.mean(1), {1, 4}, {2}));
+  nd::Array big = nd::full({3}, int64_t{1} << 62, nd::int64, device());
+  EXPECT_EQ(big.sum().item<int64_t>(), int64_t{1} << 62 | int64_t(1) << 63);  // wraps like NumPy
+}
+
+TEST_P(ReduceRules, VarStdDdofAndFreeFunctions) {
+  nd::Array x = nd::array<float>({{1, 2, 3, 4}, {2, 4, 6, 8}}, {}, device());
+  EXPECT_TRUE(array_near(nd::var(x, 1, false, 1), {5.0 / 3, 20.0 / 3}, {2}, 1e-6, 0));
+  EXPECT_TRUE(array_near(x.std(1, true), {std::sqrt(1.25), std::sqrt(5.0)}, {2, 1}, 1e-6, 0));
+  EXPECT_TRUE(array_equals<float>(x.var(1, false, 4), {INFINITY, INFINITY}, {2}));
+  EXPECT_TRUE(array_equals<float>(nd::var(nd::ones({2}, nd::float32, device()), {}, false, 2), {NAN}, {}));
+  EXPECT_TRUE(array_equals<float>(nd::sum(x, 0), {3, 6, 9, 12}, {4}));
+  EXPECT_TRUE(array_equals<float>(nd::max(x), {8}, {}));
+  EXPECT_TRUE(array_equals<bool>(nd::all(x, 1), {true, true}, {2}));
+  EXPECT_TRUE(array_equals<bool>(nd::any(nd::zeros({2, 2}, nd::float32, device())), {false}, {}));
+}
+
+// NumPy's float32 sum down a non-contiguous axis is sequential; ours meets the bound anyway.
+TEST_P(ReduceRules, AccuracyBoundHoldsAlongANonContiguousAxis) {
+  nd::random::seed(3);
+  const int64_t n = 1 << 17;
+  nd::Array x = nd::random::uniform(0.5, 1.5, {n, 4}, nd::float32, device());
+  nd::Array got = x.sum(0).astype(nd::float64);
+  nd::Array oracle = x.astype(nd::float64).sum(0);
+  nd::Array abs_sum = x.astype(nd::float64).sum(0);
+  const double eps = 1.1920929e-07, bound_factor = 4 * 17 * eps;
+  std::vector<double> g = got.to_vector<double>(), o = oracle.to_vector<double>(), a = abs_sum.to_vector<double>();
+  for (int c = 0; c < 4; ++c) {
+    EXPECT_LE(std::fabs(g[c] - o[c]), bound_factor * a[c]) << c;
+    EXPECT_LE(std::fabs(g[c] - o[c]), 1e-6 * o[c]) << c;  // in practice far tighter
+  }
+}
+
+TEST_P(ReduceRules, VarianceIgnoresALargeOffset) {
+  nd::random::seed(11);
+  nd::Array x = nd::random::normal(0.0, 1.0, {4, 3000}, nd::float32, device());
+  std::vector<double> v = x.astype(nd::float64).to_vector<double>();  // x + 1e4, rounded once
+  for (double& e : v) e += 1e4;
+  nd::Array xs = nd::array(v, {4, 3000}, nd::float64, nd::Device::cpu()).astype(nd::float32).to(device());
+  std::vector<float> a = x.var(1).to_vector<float>(), b = xs.var(1).to_vector<float>();
+  std::vector<double> exact = xs.astype(nd::float64).var(1).to_vector<double>();
+  for (int r = 0; r < 4; ++r) {
+    EXPECT_NEAR(b[r], exact[r], 1e-3 * exact[r]) << r;  // the naive E[x^2]-E[x]^2 is off by 100%
+    EXPECT_NEAR(a[r], b[r], 0.05 * a[r]) << r;          // x+1e4 rounds x to ~1e-3: var moves a little
+  }
+}
+
+}  // namespace
+
+ND_INSTANTIATE_DEVICE_TESTS(ReduceRules);
