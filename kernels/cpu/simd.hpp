@@ -10,7 +10,10 @@
 // GCC only: clang rejects the 64-byte vector helpers in the baseline clone ("AVX vector return
 // ... changes the ABI"), which broke every clang build (sanitizers, fuzzers).
 #if defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && !defined(NDGPU_NO_CLONES)
-#define ND_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+// The x86-64-v3/v4 levels include FMA, so kern::fma32 (fast_math.hpp) inlines as vfmadd there;
+// -ffp-contract=off still keeps every other a * b + c unfused.
+#define ND_SIMD_CLONES \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define ND_SIMD_CLONES
 #endif
@@ -42,30 +45,6 @@ ND_VINLINE float hmax(v16f v) {
   float m = v[0];
   for (int l = 1; l < kLanes; ++l) m = v[l] > m ? v[l] : m;
   return m;
-}
-
-// exp(x) for x <= 0 (softmax arguments after the max is subtracted): Cephes' expf polynomial,
-// about 1 ulp; x < -87.3 (and -inf) gives 0, NaN stays NaN.
-ND_VINLINE v16f exp_nonpos(v16f x) {
-  const v16f magic = splat(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
-  v16f xc = x < -87.33654f ? splat(-87.33654f) : x;
-  v16f t = xc * 1.44269504088896341f + magic;
-  v16f n = t - magic;
-  v16f r = xc - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  v16f p = splat(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  v16i bits = (__builtin_convertvector(n, v16i) + 127) << 23;
-  v16f scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  v16f y = p * scale;
-  y = x < -87.33654f ? splat(0.0f) : y;
-  return x != x ? x : y;
 }
 
 // Sum of squares of a float32 row, float32 SIMD lanes with a float64 redo for rows whose result

@@ -1,10 +1,13 @@
 // CUDA row ops (softmax, log_softmax, L2 normalise, standardise): one block per row (grid-stride
 // over rows). The row is read from global memory once: it is staged in shared memory when it
 // fits, and statistics come from one pass (online max + sum for softmax, Chan's mean/M2 for
-// standardise). Accumulation in float64, reductions in a fixed order (deterministic).
+// standardise). Accumulation in float64, reductions in a fixed order (deterministic). float32
+// softmax rows take the CPU kernel's path instead (max, then sum of exps: float_softmax_row).
 #include <cmath>
+#include <type_traits>
 
 #include "common.hpp"
+#include "fast_math.hpp"
 #include "cuda/block_reduce.cuh"
 #include "cuda/cuda_backend.cuh"
 #include "cuda/launch.cuh"
@@ -71,6 +74,28 @@ struct MaxOp {
   __device__ double operator()(double a, double b) const { return a > b ? a : b; }
 };
 
+// float32 softmax / log_softmax: the row max, the sum of kern::exp_f32(x - max) in float64, then
+// exp_f32(x - max) * float(1 / sum) or (x - max) - float(log(sum)) in float32: the same operations
+// as the CPU kernel (only the summation order differs), with the elementwise exp.
+template <class Load>
+__device__ __forceinline__ void float_softmax_row(const RowParams& p, Load X, float* dst, int64_t live,
+                                                  double* red) {
+  double mx = -INFINITY;
+  for (int64_t i = threadIdx.x; i < live; i += blockDim.x) mx = MaxOp{}(mx, X(i));
+  const float mf = static_cast<float>(block_reduce(mx, MaxOp{}, red));
+  double s = 0;
+  for (int64_t i = threadIdx.x; i < live; i += blockDim.x) s += kern::exp_f32(static_cast<float>(X(i)) - mf);
+  s = block_reduce(s, SumOp{}, red);
+  const float inv = static_cast<float>(1.0 / s), lse = static_cast<float>(log(s));
+  for (int64_t i = threadIdx.x; i < p.len; i += blockDim.x) {
+    const float x = i < live ? static_cast<float>(X(i)) : 0.0f;
+    float y;
+    if (p.op == RowOp::softmax) y = i < live ? kern::exp_f32(x - mf) * inv : 0.0f;
+    else y = i < live ? (x - mf) - lse : -INFINITY;
+    dst[i * p.out_stride] = y;
+  }
+}
+
 template <class T>
 __global__ void row_kernel(RowParams p) {
   ND_EXTERN_SHARED(T, cache);
@@ -95,15 +120,19 @@ __global__ void row_kernel(RowParams p) {
     switch (p.op) {
       case RowOp::softmax:
       case RowOp::log_softmax: {
-        MaxSum st{-INFINITY, 0.0};
-        for (int64_t i = threadIdx.x; i < live; i += blockDim.x) st = combine(st, MaxSum{X(i), 1.0});
-        st = block_reduce(st, MaxSumOp{}, red_ms);
-        const double lse = log(st.s);
-        for (int64_t i = threadIdx.x; i < p.len; i += blockDim.x) {
-          double y;
-          if (p.op == RowOp::softmax) y = i < live ? exp(X(i) - st.m) / st.s : 0.0;
-          else y = i < live ? (X(i) - st.m) - lse : -INFINITY;
-          dst[i * p.out_stride] = static_cast<T>(y);
+        if constexpr (std::is_same_v<T, float>) {  // the CPU kernel's arithmetic (rowwise.cpp)
+          float_softmax_row(p, X, dst, live, red_d);
+        } else {
+          MaxSum st{-INFINITY, 0.0};
+          for (int64_t i = threadIdx.x; i < live; i += blockDim.x) st = combine(st, MaxSum{X(i), 1.0});
+          st = block_reduce(st, MaxSumOp{}, red_ms);
+          const double lse = log(st.s);
+          for (int64_t i = threadIdx.x; i < p.len; i += blockDim.x) {
+            double y;
+            if (p.op == RowOp::softmax) y = i < live ? exp(X(i) - st.m) / st.s : 0.0;
+            else y = i < live ? (X(i) - st.m) - lse : -INFINITY;
+            dst[i * p.out_stride] = static_cast<T>(y);
+          }
         }
         break;
       }
