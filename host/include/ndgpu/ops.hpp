@@ -40,7 +40,7 @@ Array sin(const Array& x);
 Array cos(const Array& x);
 Array tan(const Array& x);
 Array tanh(const Array& x);
-Array sigmoid(const Array& x);    // 1 / (1 + exp(-x)) (scipy.special.expit)
+Array sigmoid(const Array& x);    // 1 / (1 + exp(-x)) (scipy.special.expit); float32: <= 2 ULP
 Array floor(const Array& x);      // integers stay integers (NumPy 2)
 Array ceil(const Array& x);
 Array round(const Array& x);      // half to even
