@@ -18,6 +18,10 @@ echo "ci_emulated: built in $((SECONDS - t0))s"
 # and the tail past each request, so it hides no overflow.
 export ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=0:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export NDGPU_EMU_LAUNCH_LOG="$PWD/$build/launched_kernels.txt"
+rm -f "$NDGPU_EMU_LAUNCH_LOG"
 t1=$SECONDS
 "$build/tests/ndgpu_tests" --gtest_brief=1 "$@"
 echo "ci_emulated: tests ran in $((SECONDS - t1))s (total $((SECONDS - t0))s)"
+# Every __global__ function in kernels/cuda must have run (only meaningful for the whole suite).
+if [[ $# -eq 0 ]]; then python3 scripts/emu_kernel_coverage.py "$NDGPU_EMU_LAUNCH_LOG"; fi

@@ -2,6 +2,7 @@
 // See simt.hpp for the contract and docs/emulation.md for what it checks and what it cannot.
 #include "cuda/emu/simt.hpp"
 
+#include <dlfcn.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 
@@ -11,6 +12,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -422,11 +424,38 @@ void run_schedule(const LaunchSpec& s, bool reverse) {
   if (error) std::rethrow_exception(error);
 }
 
+// With NDGPU_EMU_LAUNCH_LOG=<file>, every kernel that ran is written there at exit as
+// "<module> <offset of the kernel's symbol, hex>", one line per distinct kernel instantiation;
+// scripts/emu_kernel_coverage.py names them (nm) and checks that every __global__ function in
+// kernels/cuda ran (issue 7). Called with launch_mutex held.
+void log_launch(const void* kernel) {
+  static const char* path = std::getenv("NDGPU_EMU_LAUNCH_LOG");
+  if (!path || !*path) return;
+  static std::set<const void*>* launched = [] {
+    auto* set = new std::set<const void*>;  // leaked on purpose: read by the atexit writer
+    std::atexit([] {
+      FILE* f = std::fopen(path, "w");
+      if (!f) return;
+      for (const void* k : *launched) {
+        Dl_info info;
+        if (dladdr(k, &info) && info.dli_fname)
+          std::fprintf(f, "%s %zx\n", info.dli_fname,
+                       static_cast<size_t>(static_cast<const char*>(k) -
+                                           static_cast<const char*>(info.dli_fbase)));
+      }
+      std::fclose(f);
+    });
+    return set;
+  }();
+  launched->insert(kernel);
+}
+
 }  // namespace
 
 void run_launch(const LaunchSpec& s) {
   validate(s);
   std::lock_guard<std::mutex> lock(launch_mutex());
+  log_launch(s.kernel_addr);
   if (schedules() == 1) {
     run_schedule(s, false);
     return;

@@ -97,6 +97,7 @@ struct LaunchSpec {
   void (*invoke)(const void* ctx) = nullptr;
   const void* ctx = nullptr;
   const char* kernel_name = nullptr;
+  const void* kernel_addr = nullptr;  // for the launch log (NDGPU_EMU_LAUNCH_LOG)
   dim3 grid, block;
   size_t shared_bytes = 0;
   cudaStream_t stream = nullptr;
@@ -132,6 +133,7 @@ void run(void (*kernel)(KArgs...), dim3 grid, dim3 block, size_t shared_bytes, c
   };
   s.ctx = &bound;
   s.kernel_name = kernel_name<void (*)(KArgs...)>();
+  s.kernel_addr = reinterpret_cast<const void*>(kernel);
   s.grid = grid;
   s.block = block;
   s.shared_bytes = shared_bytes;
