@@ -27,13 +27,9 @@ def declared_kernels(root):
 
 def base_name(demangled):
     """'void nd::cuda::(anonymous namespace)::f<Op, float>(float*, long)' -> 'f'."""
-    depth, cut = 0, len(demangled)
-    for i, c in enumerate(demangled):  # the first '<' or '(' outside any template brackets
-        if c in "<(" and depth == 0:
-            cut = i
-            break
-    head = demangled[:cut].replace("(anonymous namespace)", "anon")
-    return head.split("::")[-1].split()[-1]
+    name = demangled.replace("(anonymous namespace)", "anon")
+    cut = min((name.find(c) for c in "<(" if c in name), default=len(name))  # before template args
+    return name[:cut].split("::")[-1].split()[-1]
 
 
 def launched_kernels(log):
