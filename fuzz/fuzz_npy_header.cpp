@@ -8,16 +8,10 @@
 #include <cstdlib>
 #include <string>
 
+#include "fuzz_check.hpp"
 #include "npy_header.hpp"
 
 namespace {
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "fuzz_npy_header invariant violated: %s\n", what);
-    std::abort();
-  }
-}
 
 // Container nesting of a parsed literal (scalars are 0).
 int depth(const nd::npy::Literal& v) {
@@ -27,7 +21,6 @@ int depth(const nd::npy::Literal& v) {
   const bool container = v.kind == K::tuple || v.kind == K::list || v.kind == K::dict;
   return container ? d + 1 : 0;
 }
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -35,30 +28,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
     nd::npy::Literal v = nd::npy::parse_literal(text);
-    check(depth(v) <= nd::npy::kMaxNesting + 1, "nesting bound exceeded");
+    fuzz::check(depth(v) <= nd::npy::kMaxNesting + 1, "nesting bound exceeded");
     const std::string canon = nd::npy::repr(v);
     bool has_big_int = canon.find("<int too large>") != std::string::npos;
     if (!has_big_int) {
       nd::npy::Literal w = nd::npy::parse_literal(canon);
-      check(nd::npy::repr(w) == canon, "repr does not round-trip");
+      fuzz::check(nd::npy::repr(w) == canon, "repr does not round-trip");
     }
   } catch (const nd::NpyFormatError&) {
   }
   try {
     nd::npy::Header h = nd::npy::parse_header(text);
-    check(h.shape.size() <= 8, "more than 8 dimensions accepted");
+    fuzz::check(h.shape.size() <= 8, "more than 8 dimensions accepted");
     int64_t n = nd::dtype_size(h.dtype);
     for (int64_t d : h.shape) {
-      check(d >= 0, "negative dimension accepted");
+      fuzz::check(d >= 0, "negative dimension accepted");
       n *= d;
     }
-    check(n == h.data_bytes, "data_bytes is not numel * itemsize");
+    fuzz::check(n == h.data_bytes, "data_bytes is not numel * itemsize");
     // The header np.save would write for it parses back to the same description.
     const std::string full = nd::npy::format_header(h.dtype, h.fortran_order, h.shape);
-    check(full.size() % 64 == 0, "header not 64-byte aligned");
+    fuzz::check(full.size() % 64 == 0, "header not 64-byte aligned");
     nd::npy::Header g = nd::npy::parse_header(std::string_view(full).substr(10));
-    check(g.dtype == h.dtype && g.shape == h.shape && g.fortran_order == h.fortran_order,
-          "formatted header reads back differently");
+    fuzz::check(g.dtype == h.dtype && g.shape == h.shape && g.fortran_order == h.fortran_order,
+                "formatted header reads back differently");
   } catch (const nd::NpyFormatError&) {
   } catch (const nd::TypeError&) {
   }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ndgpu/ndgpu.hpp"
+#include "fuzz_check.hpp"
 #include "npy_io.hpp"
 
 namespace {
@@ -16,38 +17,23 @@ nd::Array read_bytes(const void* data, size_t size) {
   nd::npy::RangeReader r(src, 0, size);
   return nd::npy::read(r);
 }
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "fuzz_npy_load invariant violated: %s\n", what);
-    std::abort();
-  }
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  nd::Array a;
-  try {
-    a = read_bytes(data, size);
-  } catch (const nd::NpyFormatError&) {
-    return 0;
-  } catch (const nd::TypeError&) {
-    return 0;
-  } catch (const nd::ValueError&) {
-    return 0;
-  }
-  check(a.storage()->nbytes() <= static_cast<int64_t>(size), "allocated more than the file holds");
+  const auto loaded = fuzz::loaded_or_rejected([&] { return read_bytes(data, size); });
+  if (!loaded) return 0;
+  const nd::Array& a = *loaded;
+  fuzz::check(a.storage()->nbytes() <= static_cast<int64_t>(size), "allocated more than the file holds");
   std::string out;
   nd::npy::write(a, [&](const void* p, size_t n) { out.append(static_cast<const char*>(p), n); });
   nd::Array b = read_bytes(out.data(), out.size());
-  check(a.dtype() == b.dtype(), "dtype changed in the round trip");
-  check(a.shape() == b.shape(), "shape changed in the round trip");
+  fuzz::check(a.dtype() == b.dtype(), "dtype changed in the round trip");
+  fuzz::check(a.shape() == b.shape(), "shape changed in the round trip");
   std::string again;  // saving is idempotent: the same bytes, C or Fortran order included
   nd::npy::write(b, [&](const void* p, size_t n) { again.append(static_cast<const char*>(p), n); });
-  check(again == out, "save(load(save(x))) differs from save(x)");
+  fuzz::check(again == out, "save(load(save(x))) differs from save(x)");
   nd::Array ca = a.copy(), cb = b.copy();
-  check(ca.nbytes() == 0 || std::memcmp(ca.data_ptr(), cb.data_ptr(), ca.nbytes()) == 0,
-        "data changed in the round trip");
+  fuzz::check(ca.nbytes() == 0 || std::memcmp(ca.data_ptr(), cb.data_ptr(), ca.nbytes()) == 0,
+              "data changed in the round trip");
   return 0;
 }

@@ -13,14 +13,12 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.hpp"
 #include "ndgpu/ndgpu.hpp"
 
 namespace {
 
-[[noreturn]] void fail(const std::string& what) {
-  std::fprintf(stderr, "fuzz_slice_parse invariant violated: %s\n", what.c_str());
-  std::abort();
-}
+using fuzz::fail;
 
 // The reference: std::nullopt when the text is outside the conservative grammar.
 std::optional<std::vector<nd::Index>> reference_parse(std::string_view s) {

@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "support/array_matchers.hpp"
+#include "support/device_test.hpp"
+
 #include "ndgpu/ndgpu.hpp"
 
 struct GoldenNN {
@@ -48,3 +51,14 @@ inline nd::Array golden_array(const std::string& name, nd::DType dtype, nd::Devi
   const GoldenNN& g = golden_nn(name);
   return nd::array(g.values, g.shape, dtype, device);
 }
+
+// The fixture of the nn test files: g("name") is a golden input on the test's device, and
+// EXPECT_GOLDEN compares a result with a golden output.
+class NnGoldenTest : public DeviceTest {
+ protected:
+  nd::Array g(const char* name, nd::DType t = nd::float32) { return golden_array(name, t, device()); }
+};
+
+#define EXPECT_GOLDEN(arr, name, rtol, atol) \
+  EXPECT_TRUE(array_near(arr, golden_nn(name).values, golden_nn(name).shape, rtol, atol))
+

@@ -7,14 +7,8 @@
 
 using namespace nd;
 
-class AttentionKMeans : public DeviceTest {
- protected:
-  Array g(const char* name, DType t = float32) { return golden_array(name, t, device()); }
-};
+using AttentionKMeans = NnGoldenTest;
 ND_INSTANTIATE_DEVICE_TESTS(AttentionKMeans);
-
-#define EXPECT_GOLDEN(arr, name, rtol, atol) \
-  EXPECT_TRUE(array_near(arr, golden_nn(name).values, golden_nn(name).shape, rtol, atol))
 
 TEST_P(AttentionKMeans, AttentionMatchesNumPy) {
   EXPECT_GOLDEN(attention(g("at_q"), g("at_k"), g("at_v")), "at_out", 1e-5, 1e-5);

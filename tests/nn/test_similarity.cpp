@@ -9,14 +9,8 @@
 
 using namespace nd;
 
-class Similarity : public DeviceTest {
- protected:
-  Array g(const char* name, DType t = float32) { return golden_array(name, t, device()); }
-};
+using Similarity = NnGoldenTest;
 ND_INSTANTIATE_DEVICE_TESTS(Similarity);
-
-#define EXPECT_GOLDEN(arr, name, rtol, atol) \
-  EXPECT_TRUE(array_near(arr, golden_nn(name).values, golden_nn(name).shape, rtol, atol))
 
 TEST_P(Similarity, TutorialCosineIs0Point9840) {
   Array a = array({0.2, 0.5, 0.8}, float32, device());

@@ -10,14 +10,8 @@
 
 using namespace nd;
 
-class RowOps : public DeviceTest {
- protected:
-  Array g(const char* name, DType t = float32) { return golden_array(name, t, device()); }
-};
+using RowOps = NnGoldenTest;
 ND_INSTANTIATE_DEVICE_TESTS(RowOps);
-
-#define EXPECT_GOLDEN(arr, name, rtol, atol) \
-  EXPECT_TRUE(array_near(arr, golden_nn(name).values, golden_nn(name).shape, rtol, atol))
 
 TEST_P(RowOps, SoftmaxMatchesNumPyAlongEitherAxis) {
   for (DType t : {float32, float64}) {

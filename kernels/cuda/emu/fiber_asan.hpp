@@ -7,15 +7,9 @@
 #include <cstring>
 #include <vector>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define ND_EMU_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ND_EMU_ASAN 1
-#endif
-#endif
+#include "asan.hpp"
 
-#if ND_EMU_ASAN
+#if ND_ASAN
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #define ND_EMU_NO_ASAN __attribute__((no_sanitize("address")))
@@ -33,7 +27,7 @@ struct FiberSwitch {
 
   FiberSwitch() = default;
   FiberSwitch(void* b, size_t s) : bottom(b), size(s) {}
-#if ND_EMU_ASAN
+#if ND_ASAN
   // A reused stack may hold redzones of frames that never returned (an aborted block).
   void reset_stack() { ASAN_UNPOISON_MEMORY_REGION(bottom, size); }
   void leave(const FiberSwitch& to) { __sanitizer_start_switch_fiber(&fake_stack, to.bottom, to.size); }
@@ -50,7 +44,7 @@ struct FiberSwitch {
 // Byte copies and compares that ASan does not check (volatile: no memcpy idiom, which ASan would).
 ND_EMU_NO_ASAN inline std::vector<char> raw_read(const char* p, size_t n) {
   std::vector<char> v(n);
-#if ND_EMU_ASAN
+#if ND_ASAN
   const volatile char* src = p;
   for (size_t i = 0; i < n; ++i) v[i] = src[i];
 #else
@@ -59,7 +53,7 @@ ND_EMU_NO_ASAN inline std::vector<char> raw_read(const char* p, size_t n) {
   return v;
 }
 ND_EMU_NO_ASAN inline void raw_write(char* p, const std::vector<char>& v) {
-#if ND_EMU_ASAN
+#if ND_ASAN
   volatile char* dst = p;
   for (size_t i = 0; i < v.size(); ++i) dst[i] = v[i];
 #else

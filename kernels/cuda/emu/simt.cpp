@@ -36,7 +36,7 @@ struct Stack {
   static constexpr size_t kGuard = 4096;
 };
 
-#if ND_EMU_ASAN
+#if ND_ASAN
 constexpr size_t kStackSize = 128 << 10;  // ASan frames are larger
 #else
 constexpr size_t kStackSize = 64 << 10;

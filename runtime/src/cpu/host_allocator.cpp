@@ -10,15 +10,8 @@
 #include <new>
 #include <string>
 
+#include "asan.hpp"
 #include "ndgpu/error.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define ND_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ND_ASAN 1
-#endif
-#endif
 
 namespace nd::host_memory {
 namespace {

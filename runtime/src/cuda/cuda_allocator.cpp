@@ -5,15 +5,8 @@
 #include <string>
 
 #include "cuda/cuda_check.hpp"
+#include "asan.hpp"
 #include "ndgpu/error.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define ND_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ND_ASAN 1
-#endif
-#endif
 
 #if NDGPU_CUDA_EMULATION && ND_ASAN  // emulated device memory is host memory ASan can see
 #include <sanitizer/asan_interface.h>
