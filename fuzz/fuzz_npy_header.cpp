@@ -4,7 +4,6 @@
 // np.save's header writer reproduces.
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
