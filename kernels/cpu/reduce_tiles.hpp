@@ -54,6 +54,50 @@ ND_TILE_INLINE typename Op::State arg_tile(At at, int64_t j0) {
   return kern::order::lane_tree(lane, CombineOf<Op>{});
 }
 
+// argmax/argmin over p[0, n) (n >= 1), indices from j0. The answer -- the first NaN, else the
+// first extremum -- is the same in any evaluation order (the combine is a total order with ties
+// to the lower index), so two vectorised passes replace the canonical tree on contiguous rows:
+// the extremum and whether a NaN occurs, then the first index holding it.
+template <class Op, class In>
+ND_TILE_INLINE typename Op::State arg_scan(const In* p, int64_t n, int64_t j0) {
+  constexpr int L = 32;
+  In m = p[0];
+  bool any_nan = false;
+  int64_t i = 0;
+  if (n >= L) {
+    In acc[L];
+    int32_t nan[L];
+    for (int k = 0; k < L; ++k) {
+      acc[k] = p[k];
+      nan[k] = kern::is_nan(p[k]);
+    }
+    for (i = L; i + L <= n; i += L)
+      for (int k = 0; k < L; ++k) {
+        const In v = p[i + k];
+        acc[k] = (Op::kMax ? v > acc[k] : v < acc[k]) ? v : acc[k];
+        nan[k] |= kern::is_nan(v);
+      }
+    for (int k = 0; k < L; ++k) {
+      m = (Op::kMax ? acc[k] > m : acc[k] < m) ? acc[k] : m;
+      any_nan |= nan[k] != 0;
+    }
+  }
+  for (; i < n; ++i) {
+    m = (Op::kMax ? p[i] > m : p[i] < m) ? p[i] : m;
+    any_nan |= kern::is_nan(p[i]);
+  }
+  // The first index holding the target: whole blocks of L are tested without branches first.
+  for (i = 0; i + L <= n; i += L) {
+    int32_t hit = 0;
+    if (any_nan) for (int k = 0; k < L; ++k) hit |= kern::is_nan(p[i + k]);
+    else for (int k = 0; k < L; ++k) hit |= p[i + k] == m;
+    if (hit) break;
+  }
+  for (; i < n; ++i)
+    if (any_nan ? kern::is_nan(p[i]) : p[i] == m) break;
+  return {p[i], j0 + i};
+}
+
 // One tile of a row: x points at the tile's first element; j0 = its index in the row.
 template <class Op, class In, bool kUnit>
 ND_TILE_INLINE typename Op::State row_tile(const In* x, int64_t stride, int64_t j0, int64_t cnt) {
@@ -124,6 +168,10 @@ template <class Op, class In, bool kUnit>
 ND_REDUCE_CLONES typename Op::State row_range(const In* row, int64_t stride, int64_t n, int64_t t0, int64_t t1) {
   // No lambdas here: a lambda is a separate function that would miss this function's clones.
   using S = typename Op::State;
+  if constexpr ((requires { Op::kArg; }) && kUnit) {
+    const int64_t j0 = t0 * kTile;
+    return arg_scan<Op, In>(row + j0, std::min(n, t1 * kTile) - j0, j0);
+  }
   if (t1 - t0 == 1) {
     const int64_t j0 = t0 * kTile;
     return row_tile<Op, In, kUnit>(row + j0 * stride, stride, j0, std::min(kTile, n - j0));
