@@ -20,6 +20,8 @@ if [ -d "$deps" ]; then
   export LD_LIBRARY_PATH=$deps/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
   export PKG_CONFIG_PATH=$deps/usr/lib/x86_64-linux-gnu/openblas-pthread/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
   export CXXFLAGS="${CXXFLAGS:-} -isystem $deps/usr/include/x86_64-linux-gnu/openblas-pthread -isystem $deps/usr/include"
+  # CPATH too: a preset's CMAKE_CXX_FLAGS would drop CXXFLAGS (dlpack/dlpack.h went missing).
+  export CPATH=$deps/usr/include${CPATH:+:$CPATH}
   dep_args=(-DCMAKE_PREFIX_PATH="$deps/usr"
             -Dbenchmark_DIR="$deps/usr/lib/x86_64-linux-gnu/cmake/benchmark"
             -DFETCHCONTENT_SOURCE_DIR_GOOGLETEST="$deps/googletest" -DFETCHCONTENT_FULLY_DISCONNECTED=ON

@@ -24,6 +24,9 @@ class ArrayOrScalar {
 };
 
 // ---- unary ---------------------------------------------------------------------------------
+// exp, log and sigmoid are ndgpu's own (bitwise equal on CPU and CUDA); log2, log10, log1p,
+// expm1, sin, cos, tan and tanh call the platform's math (glibc / CUDA), float32 within 1 to 4 ULP
+// of the correctly rounded result (the bound of each is in tests/golden/make_golden_ops.py).
 Array negative(const Array& x);   // bool: TypeError, as NumPy
 Array absolute(const Array& x);   // abs(INT_MIN) == INT_MIN, as NumPy
 Array abs(const Array& x);
