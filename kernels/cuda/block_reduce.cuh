@@ -28,6 +28,7 @@ __device__ __forceinline__ T block_reduce(T v, Op op, T* scratch) {
       // lanes past nwarps hold copies of warp 0's value: only combine real partials
       if ((lane ^ o) < nwarps && lane < nwarps) w = op(w, other);
     }
+    __syncwarp();  // every lane of warp 0 has read scratch[0] before lane 0 overwrites it
     if (lane == 0) scratch[0] = w;
   }
   __syncthreads();

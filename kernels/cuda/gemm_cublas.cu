@@ -21,14 +21,24 @@ void check_cublas(cublasStatus_t st, const char* what) {
 
 // One handle per device, created on first use and kept for the process (never destroyed:
 // arrays may outlive main and cuBLAS teardown order at exit is unspecified).
+// One handle per device, made on first use. Destroyed at exit (this static is constructed after
+// the CUDA runtime started, so it is destroyed before the runtime's own teardown), so leak
+// checkers such as compute-sanitizer see cuBLAS's workspace returned.
+struct Handles {
+  std::mutex mu;
+  cublasHandle_t of[64] = {};
+  ~Handles() {
+    for (cublasHandle_t h : of)
+      if (h) cublasDestroy(h);
+  }
+};
 cublasHandle_t handle_for_current_device() {
-  static std::mutex mu;
-  static cublasHandle_t handles[64] = {};
+  static Handles handles;
   int dev = 0;
   if (cudaGetDevice(&dev) != cudaSuccess || dev < 0 || dev >= 64) dev = 0;
-  std::lock_guard<std::mutex> lock(mu);
-  if (!handles[dev]) check_cublas(cublasCreate(&handles[dev]), "cublasCreate");
-  return handles[dev];
+  std::lock_guard<std::mutex> lock(handles.mu);
+  if (!handles.of[dev]) check_cublas(cublasCreate(&handles.of[dev]), "cublasCreate");
+  return handles.of[dev];
 }
 
 // Batch entry b -> element offsets of a, b, c (the batch Iter minus its innermost dim).
