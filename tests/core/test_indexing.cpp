@@ -2,6 +2,7 @@
 // string/struct equivalence, negative strides, size-0 results, errors by class and message.
 #include "support/array_matchers.hpp"
 #include "support/device_test.hpp"
+#include "support/expect_error.hpp"
 
 using namespace nd;
 
@@ -76,17 +77,6 @@ TEST_P(Indexing, SizeZeroAndClampingFollowPython) {
   Array e = zeros({0, 3}, float32, device());
   EXPECT_EQ(e[":, 1"].shape(), Shape{0});
   EXPECT_EQ(e["::-1"].shape(), (Shape{0, 3}));
-}
-
-// Checks class and exact message.
-template <class E, class F>
-void expect_error(F&& f, const std::string& msg) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected: " << msg;
-  } catch (const E& e) {
-    EXPECT_EQ(std::string(e.what()), msg);
-  }
 }
 
 TEST_P(Indexing, ErrorsNameTheProblem) {

@@ -2,21 +2,12 @@
 // stack, and NumPy's errors (class and exact message).
 #include "support/array_matchers.hpp"
 #include "support/device_test.hpp"
+#include "support/expect_error.hpp"
 
 using namespace nd;
 
 class ShapeOps : public DeviceTest {};
 ND_INSTANTIATE_DEVICE_TESTS(ShapeOps);
-
-template <class E, class F>
-void expect_error(F&& f, const std::string& msg) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected: " << msg;
-  } catch (const E& e) {
-    EXPECT_EQ(std::string(e.what()), msg);
-  }
-}
 
 TEST_P(ShapeOps, TutorialSection5) {
   Array arr = arange(12, {}, device());
