@@ -128,6 +128,8 @@ struct Extremum {
   using State = T;
   using Out = T;
   static constexpr bool kMoments = false;
+  static constexpr bool kExtremum = true;  // the result equals one lifted input (any order finds it)
+  static constexpr bool kMax = kIsMax;
   ND_HD static State identity() { return kIsMax ? lowest_value<T>() : highest_value<T>(); }
   ND_HD static State combine(State a, State b) { return kIsMax ? max_nan(a, b) : min_nan(a, b); }
   ND_HD static Out finalize(State s, int64_t, int64_t) { return s; }

@@ -4,8 +4,10 @@
 // agree: both are checked against the same spec.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <random>
 #include <string>
 
 #include "../../kernels/reduce_order.hpp"
@@ -27,16 +29,31 @@ S level_tree(std::vector<S> p, C combine) {
 }
 
 // Spec steps 1-3 for one tile with every lane combined (empty lanes hold the identity).
-template <class T, class Lift>
-T tile_sum(const std::vector<T>& x, size_t j0, Lift lift) {
+template <class T, class Lift, class Combine>
+T tile_fold(const std::vector<T>& x, size_t j0, T identity, Lift lift, Combine combine) {
   T lane[32];
-  for (T& l : lane) l = T(-0.0);
+  for (T& l : lane) l = identity;
   for (int m = 0; m < 8; ++m)
     for (int k = 0; k < 32; ++k)
-      if (j0 + m * 32 + k < x.size()) lane[k] = lane[k] + lift(x[j0 + m * 32 + k]);
+      if (j0 + m * 32 + k < x.size()) lane[k] = combine(lane[k], lift(x[j0 + m * 32 + k]));
   for (int s = 16; s >= 1; s /= 2)
-    for (int i = 0; i < s; ++i) lane[i] = lane[i] + lane[i + s];
+    for (int i = 0; i < s; ++i) lane[i] = combine(lane[i], lane[i + s]);
   return lane[0];
+}
+template <class T, class Lift>
+T tile_sum(const std::vector<T>& x, size_t j0, Lift lift) {
+  return tile_fold(x, j0, T(-0.0), lift, [](T a, T b) { return a + b; });
+}
+
+// max/min: the later operand wins only if strictly better or NaN (ties keep the earlier one).
+template <class T>
+T ref_extremum(const std::vector<T>& x, bool is_max) {
+  auto combine = [is_max](T a, T b) { return ((is_max ? b > a : b < a) || std::isnan(b)) ? b : a; };
+  const T identity = is_max ? -INFINITY : INFINITY;
+  std::vector<T> tiles;
+  for (size_t j0 = 0; j0 < x.size(); j0 += 256)
+    tiles.push_back(tile_fold(x, j0, identity, [](T v) { return v; }, combine));
+  return level_tree(tiles, combine);
 }
 
 template <class T>
@@ -139,6 +156,35 @@ TEST_P(ReduceBitwise, FullAndMultiAxisReductionsFollowTheSpec) {
   nd::Array s = t.to(device()).sum({0, 2});  // axes that do not merge: reduced in C order
   for (int64_t j = 0; j < 300; ++j)
     ASSERT_TRUE(same_bits(s[j].item<float>(), ref_sum(t(nd::all, j, nd::all).to_vector<float>()))) << j;
+}
+
+// max/min answer in one vectorised pass when the result's bits cannot depend on the order; a
+// result of +-0 can, so rows whose extremum is a zero of mixed signs must still give the tree's.
+TEST_P(ReduceBitwise, SignedZeroExtremaFollowTheSpec) {
+  std::mt19937 rng(9);
+  for (int64_t n : {1, 2, 31, 33, 64, 256, 257, 1025, 70001}) {
+    SCOPED_TRACE(n);
+    std::vector<float> v(3 * n);
+    for (int64_t j = 0; j < n; ++j) {
+      const float zero = rng() % 2 ? 0.0f : -0.0f, mag = 1.0f + rng() % 100;
+      v[j] = rng() % 3 ? zero : -mag;          // max is a zero, min is negative
+      v[n + j] = rng() % 3 ? zero : mag;       // min is a zero
+      v[2 * n + j] = rng() % 3 ? zero : -mag;  // and a NaN further down
+    }
+    v[2 * n + n / 2] = NAN;
+    nd::Array x = nd::array(v, {3, n}).to(device());
+    for (bool is_max : {true, false}) {
+      std::vector<float> got = (is_max ? x.max(1) : x.min(1)).to_vector<float>();
+      std::vector<float> got_rev = (is_max ? x(nd::all, nd::slice(nd::_, nd::_, -1)).max(1)
+                                           : x(nd::all, nd::slice(nd::_, nd::_, -1)).min(1)).to_vector<float>();
+      for (int64_t r = 0; r < 3; ++r) {
+        std::vector<float> row(v.begin() + r * n, v.begin() + (r + 1) * n);
+        ASSERT_TRUE(same_bits(got[r], ref_extremum(row, is_max))) << "row " << r << " max=" << is_max;
+        std::reverse(row.begin(), row.end());
+        ASSERT_TRUE(same_bits(got_rev[r], ref_extremum(row, is_max))) << "reversed row " << r;
+      }
+    }
+  }
 }
 
 }  // namespace
