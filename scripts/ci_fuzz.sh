@@ -15,7 +15,7 @@ cc=${NDGPU_FUZZ_CC:-$(command -v clang-14 || command -v clang)}
 t0=$SECONDS
 mkdir -p "$dir"
 cmake -S . -B "$dir" -DNDGPU_CUDA=OFF -DNDGPU_FUZZ=ON -DNDGPU_BUILD_TESTS=OFF -DNDGPU_BUILD_BENCH=OFF \
-  -DNDGPU_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DNDGPU_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" \
   -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_C_COMPILER="$cc" > "$dir/ci_configure.log" 2>&1 || { cat "$dir/ci_configure.log"; exit 1; }
 cmake --build "$dir" -j2 --target fuzz > "$dir/ci_build.log" 2>&1 || { tail -50 "$dir/ci_build.log"; exit 1; }
 echo "=== fuzz: built in $((SECONDS - t0))s"

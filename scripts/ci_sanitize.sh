@@ -13,7 +13,7 @@ which_jobs=${1:-all}
 CXX_SAN=${NDGPU_SAN_CXX:-$(command -v clang++-14 || command -v c++)}
 CC_SAN=${NDGPU_SAN_CC:-$(command -v clang-14 || command -v cc)}
 common=(-DNDGPU_CUDA=OFF -DNDGPU_BUILD_BENCH=OFF -DNDGPU_BUILD_EXAMPLES=OFF
-        -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g"
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1"
         -DCMAKE_CXX_COMPILER="$CXX_SAN" -DCMAKE_C_COMPILER="$CC_SAN")
 
 job() {  # job <name> <build dir> <cmake option> <gtest filter> <env...>

@@ -9,8 +9,9 @@
 #include "reduce_ops.hpp"
 #include "reduce_order.hpp"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-// AVX-512 / AVX2 / baseline clones picked at load time (as the elementwise loops do).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && !defined(NDGPU_NO_CLONES)
+// AVX-512 / AVX2 / baseline clones picked at load time (as the elementwise loops do). Not in
+// sanitizer builds, which check the same source once (the clones tripled their compile time).
 #define ND_REDUCE_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define ND_REDUCE_CLONES
