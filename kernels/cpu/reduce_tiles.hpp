@@ -65,6 +65,51 @@ ND_TILE_INLINE typename Op::State arg_tile(At at, int64_t j0) {
   return kern::order::lane_tree(lane, CombineOf<Op>{});
 }
 
+// The max (kMax) or min of lift(p[0, n)) (n >= 1) in no particular order -- equal values may
+// differ in sign (+-0) or payload (NaN) -- and whether any lifted value is NaN.
+template <class S>
+struct ScanResult {
+  S value;
+  bool any_nan;
+};
+template <bool kMax, class S, class In, class Lift>
+ND_TILE_INLINE ScanResult<S> extremum_and_nan(const In* p, int64_t n, Lift lift) {
+  constexpr int L = 64;
+  auto better = [](S a, S b) __attribute__((always_inline)) { return kMax ? a > b : a < b; };
+  S m = lift(p[0]);
+  int32_t any_nan = kern::is_nan(m);
+  int64_t i = 1;
+  if (n >= L) {
+    S acc[L];
+    int32_t nan[L];
+    for (int k = 0; k < L; ++k) {
+      acc[k] = lift(p[k]);
+      nan[k] = kern::is_nan(acc[k]);
+    }
+    for (i = L; i + L <= n; i += L) {
+      prefetch_ahead(p + i, L);
+      for (int k = 0; k < L; ++k) {
+        const S v = lift(p[i + k]);
+        acc[k] = better(v, acc[k]) ? v : acc[k];
+        nan[k] |= kern::is_nan(v);
+      }
+    }
+    for (int w = L / 2; w >= 1; w /= 2)  // halving, not a serial chain: it vectorises
+      for (int k = 0; k < w; ++k) {
+        acc[k] = better(acc[k + w], acc[k]) ? acc[k + w] : acc[k];
+        nan[k] |= nan[k + w];
+      }
+    m = better(acc[0], m) ? acc[0] : m;
+    any_nan |= nan[0];
+  }
+  for (; i < n; ++i) {
+    const S v = lift(p[i]);
+    m = better(v, m) ? v : m;
+    any_nan |= kern::is_nan(v);
+  }
+  return {m, any_nan != 0};
+}
+
 // argmax/argmin over p[0, n) (n >= 1), indices from j0. The answer -- the first NaN, else the
 // first extremum -- is the same in any evaluation order (the combine is a total order with ties
 // to the lower index), so two vectorised passes replace the canonical tree on contiguous rows:
@@ -72,38 +117,11 @@ ND_TILE_INLINE typename Op::State arg_tile(At at, int64_t j0) {
 template <class Op, class In>
 ND_TILE_INLINE typename Op::State arg_scan(const In* p, int64_t n, int64_t j0) {
   constexpr int L = 32;
-  In m = p[0];
-  bool any_nan = false;
-  int64_t i = 0;
-  if (n >= L) {
-    In acc[L];
-    int32_t nan[L];
-    for (int k = 0; k < L; ++k) {
-      acc[k] = p[k];
-      nan[k] = kern::is_nan(p[k]);
-    }
-    for (i = L; i + L <= n; i += L) {
-      prefetch_ahead(p + i, L);
-      for (int k = 0; k < L; ++k) {
-        const In v = p[i + k];
-        acc[k] = (Op::kMax ? v > acc[k] : v < acc[k]) ? v : acc[k];
-        nan[k] |= kern::is_nan(v);
-      }
-    }
-    for (int w = L / 2; w >= 1; w /= 2)  // halving, not a serial chain: it vectorises
-      for (int k = 0; k < w; ++k) {
-        acc[k] = (Op::kMax ? acc[k + w] > acc[k] : acc[k + w] < acc[k]) ? acc[k + w] : acc[k];
-        nan[k] |= nan[k + w];
-      }
-    m = (Op::kMax ? acc[0] > m : acc[0] < m) ? acc[0] : m;
-    any_nan = nan[0] != 0;
-  }
-  for (; i < n; ++i) {
-    m = (Op::kMax ? p[i] > m : p[i] < m) ? p[i] : m;
-    any_nan |= kern::is_nan(p[i]);
-  }
+  const auto [m, any_nan] =
+      extremum_and_nan<Op::kMax, In>(p, n, [](In x) __attribute__((always_inline)) { return x; });
   // The first index holding the target: whole blocks of L are tested without branches first.
-  for (i = 0; i + L <= n; i += L) {
+  int64_t i = 0;
+  for (; i + L <= n; i += L) {
     int32_t hit = 0;
     if (any_nan) for (int k = 0; k < L; ++k) hit |= kern::is_nan(p[i + k]);
     else for (int k = 0; k < L; ++k) hit |= p[i + k] == m;
@@ -121,39 +139,8 @@ ND_TILE_INLINE typename Op::State arg_scan(const In* p, int64_t n, int64_t j0) {
 template <class Op, class In>
 ND_TILE_INLINE bool extremum_scan(const In* p, int64_t n, typename Op::State& out) {
   using S = typename Op::State;
-  constexpr int L = 64;
-  auto better = [](S a, S b) __attribute__((always_inline)) { return Op::kMax ? a > b : a < b; };
-  S m = Op::lift(p[0], 0);
-  int32_t any_nan = kern::is_nan(m);
-  int64_t i = 1;
-  if (n >= L) {
-    S acc[L];
-    int32_t nan[L];
-    for (int k = 0; k < L; ++k) {
-      acc[k] = Op::lift(p[k], 0);
-      nan[k] = kern::is_nan(acc[k]);
-    }
-    for (i = L; i + L <= n; i += L) {
-      prefetch_ahead(p + i, L);
-      for (int k = 0; k < L; ++k) {
-        const S v = Op::lift(p[i + k], 0);
-        acc[k] = better(v, acc[k]) ? v : acc[k];
-        nan[k] |= kern::is_nan(v);
-      }
-    }
-    for (int w = L / 2; w >= 1; w /= 2)  // halving, not a serial chain: it vectorises
-      for (int k = 0; k < w; ++k) {
-        acc[k] = better(acc[k + w], acc[k]) ? acc[k + w] : acc[k];
-        nan[k] |= nan[k + w];
-      }
-    m = better(acc[0], m) ? acc[0] : m;
-    any_nan |= nan[0];
-  }
-  for (; i < n; ++i) {
-    const S v = Op::lift(p[i], 0);
-    m = better(v, m) ? v : m;
-    any_nan |= kern::is_nan(v);
-  }
+  const auto [m, any_nan] = extremum_and_nan<Op::kMax, S>(
+      p, n, [](In x) __attribute__((always_inline)) { return Op::lift(x, 0); });
   if constexpr (std::is_floating_point_v<S>)
     if (any_nan || m == S(0)) return false;
   out = m;

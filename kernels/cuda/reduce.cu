@@ -42,21 +42,15 @@ template <class A>
 __device__ __forceinline__ Moments<A> shfl(Moments<A> v, int src) {
   return {shfl(v.n, src), shfl(v.mean, src), shfl(v.m2, src)};
 }
-template <class T>
-__device__ __forceinline__ T shfl_down(T v, int delta) {
-  if constexpr (std::is_same_v<T, bool>) return __shfl_down_sync(kFull, static_cast<int>(v), delta) != 0;
-  else return __shfl_down_sync(kFull, v, delta);
-}
-template <class T>
-__device__ __forceinline__ kern::ValIdx<T> shfl_down(kern::ValIdx<T> v, int delta) {
-  return {shfl_down(v.v, delta), shfl_down(v.i, delta)};
-}
 
-// Canonical lane tree (step 3) across the warp: lane 0 ends with the tile value.
+// Canonical lane tree (step 3) across the warp: lane 0 ends with the tile value. Lane i reads
+// lane i + s (a shuffle down; the sources past lane 31 wrap, and what those lanes compute is
+// never read), so one shfl overload set serves every exchange here.
 template <class S, class C>
 __device__ __forceinline__ S warp_lane_tree(S v, C combine) {
+  const int lane = threadIdx.x % kLanes;
 #pragma unroll
-  for (int s = kLanes / 2; s >= 1; s /= 2) v = combine(v, shfl_down(v, s));
+  for (int s = kLanes / 2; s >= 1; s /= 2) v = combine(v, shfl(v, lane + s));
   return v;
 }
 struct Plus {
