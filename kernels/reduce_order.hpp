@@ -15,6 +15,12 @@
 //      Streaming form (TileStack): push tile values in order, merging like a binary counter, then
 //      fold the leftovers from the smallest level up: identical to the level-by-level tree.
 //
+// Shortcuts: a backend may reach the result by another route only where no order can change its
+// bits: argmax/argmin (a total order, ties to the lower index), and max/min whose result is
+// neither +-0 nor NaN (the CPU's one-pass scans in kernels/cpu/reduce_tiles.hpp; a zero or NaN
+// result is recomputed in this order). Checked in tests/reduce: test_reduce_order.cpp (signed
+// zeros against this spec), test_reduce_rules.cpp (ties, NaN).
+//
 // The left operand of combine is always the earlier part (some combines, like Chan's, are not
 // bitwise commutative). Every identity satisfies combine(a, identity) == a bitwise (float sums use
 // -0.0), so skipping an empty lane and combining its identity give the same bits.
