@@ -19,8 +19,6 @@ void check_cublas(cublasStatus_t st, const char* what) {
     throw DeviceError(std::string("cuBLAS ") + what + " failed: " + cublasGetStatusString(st));
 }
 
-// One handle per device, created on first use and kept for the process (never destroyed:
-// arrays may outlive main and cuBLAS teardown order at exit is unspecified).
 // One handle per device, made on first use. Destroyed at exit (this static is constructed after
 // the CUDA runtime started, so it is destroyed before the runtime's own teardown), so leak
 // checkers such as compute-sanitizer see cuBLAS's workspace returned.
