@@ -27,6 +27,10 @@ export NDGPU_EMU_LAUNCH_LOG="$PWD/$build/launched_kernels.txt"
 rm -f "$NDGPU_EMU_LAUNCH_LOG"
 t1=$SECONDS
 "$build/tests/ndgpu_tests" --gtest_brief=1 "$@"
+# Two emulated devices: the runtime's device guards, per-device pools and cross-device frees.
+if [[ $# -eq 0 ]]; then
+  NDGPU_EMU_DEVICES=2 "$build/tests/ndgpu_tests" --gtest_brief=1 --gtest_filter='CudaStreams.*:CudaRuntime.*'
+fi
 echo "ci_emulated: tests ran in $((SECONDS - t1))s (total $((SECONDS - t0))s)"
 # Every __global__ function in kernels/cuda must have run (only meaningful for the whole suite).
 if [[ $# -eq 0 ]]; then python3 scripts/emu_kernel_coverage.py "$NDGPU_EMU_LAUNCH_LOG"; fi

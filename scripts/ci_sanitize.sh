@@ -3,7 +3,9 @@
 #   asan: ASan + UBSan build of the test binary, the whole CPU suite. The host pool bypasses its
 #         cache under ASan (tested by HostPool.BypassedUnderAsanCachedOtherwise); NDGPU_POOL=off
 #         makes that explicit for every other pool too.
-#   tsan: ThreadSanitizer build, the allocator and concurrent read-only tests.
+#   tsan: ThreadSanitizer build with the CUDA backend on the SIMT emulator (so cuda:0 exists):
+#         the allocators, concurrent read-only ops, and threads driving their own streams and
+#         GEMMs on cuda:0 (tests/cuda/test_streams.cpp).
 # usage: scripts/ci_sanitize.sh [asan|tsan|all]   (default all). Builds only ndgpu_tests.
 # Compiler: clang++-14 when present (libclang-rt-14-dev), else the default c++.
 set -euo pipefail
@@ -16,12 +18,13 @@ common=(-DNDGPU_CUDA=OFF -DNDGPU_BUILD_BENCH=OFF -DNDGPU_BUILD_EXAMPLES=OFF
         -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1"
         -DCMAKE_CXX_COMPILER="$CXX_SAN" -DCMAKE_C_COMPILER="$CC_SAN")
 
-job() {  # job <name> <build dir> <cmake option> <gtest filter> <env...>
+job() {  # job <name> <build dir> <cmake options, space-separated> <gtest filter> <env...>
   local name=$1 dir=$2 opt=$3 filter=$4
   shift 4
   local t0=$SECONDS
   echo "=== sanitize/$name: configure + build ($CXX_SAN)"
-  cmake -S . -B "$dir" "${common[@]}" "$opt" > "$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; return 1; }
+  # shellcheck disable=SC2086  # $opt: one or more -D options
+  cmake -S . -B "$dir" "${common[@]}" $opt > "$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; return 1; }
   cmake --build "$dir" -j2 --target ndgpu_tests > "$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
   local t1=$SECONDS
   echo "=== sanitize/$name: run ($filter)"
@@ -36,7 +39,8 @@ if [[ $which_jobs == asan || $which_jobs == all ]]; then
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 NDGPU_POOL=off
 fi
 if [[ $which_jobs == tsan || $which_jobs == all ]]; then
-  # The allocator (pool limits, host pool, concurrent allocation) and concurrent read-only ops.
-  job tsan build/tsan -DNDGPU_TSAN=ON '*Threads*:*PoolLimits*:HostPool.*' \
+  # The allocators (pool limits, host pool, concurrent allocation), concurrent read-only ops,
+  # and threads on their own streams (cpu and emulated cuda:0).
+  job tsan build/tsan "-DNDGPU_TSAN=ON -DNDGPU_CUDA_EMULATION=ON" '*Threads*:*PoolLimits*:HostPool.*:CudaStreams.*' \
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 fi

@@ -26,6 +26,8 @@
 #endif
 
 namespace nd::cuda {
-// Throws nd::DeviceError naming file:line if the last kernel launch failed.
+// runtime/src/cuda/cuda_check.cpp: around each real launch (launch.cuh). Both throw
+// nd::DeviceError naming file:line; an error left by earlier asynchronous work is named as such.
+void check_before_launch(const char* file, int line);
 void check_launch(const char* file, int line);
 }  // namespace nd::cuda

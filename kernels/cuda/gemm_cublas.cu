@@ -1,43 +1,18 @@
 // CUDA matrix products: float32/float64 through cuBLAS strided-batched GEMM (TF32 only when
 // nd::set_matmul_precision(high) asked for it), integer and bool through our own 16x16 tiled
 // kernel with NumPy's wrapping arithmetic. Row-major C = A B is column-major C^T = B^T A^T, so
-// cuBLAS gets the operands swapped.
-#include <mutex>
-#include <string>
+// cuBLAS gets the operands swapped. Sizes go through cuBLAS's 64-bit (_64) API: no dimension is
+// truncated to int. The handle is this thread's own (cublas_handles.hpp).
 #include <type_traits>
 
 #include "common.hpp"
-#include "cuda/cublas_api.hpp"
+#include "cuda/cublas_handles.hpp"
 #include "cuda/cuda_backend.cuh"
+#include "cuda/cuda_check.hpp"
 #include "cuda/launch.cuh"
 
 namespace nd::cuda {
 namespace {
-
-void check_cublas(cublasStatus_t st, const char* what) {
-  if (st != CUBLAS_STATUS_SUCCESS)
-    throw DeviceError(std::string("cuBLAS ") + what + " failed: " + cublasGetStatusString(st));
-}
-
-// One handle per device, made on first use. Destroyed at exit (this static is constructed after
-// the CUDA runtime started, so it is destroyed before the runtime's own teardown), so leak
-// checkers such as compute-sanitizer see cuBLAS's workspace returned.
-struct Handles {
-  std::mutex mu;
-  cublasHandle_t of[64] = {};
-  ~Handles() {
-    for (cublasHandle_t h : of)
-      if (h) cublasDestroy(h);
-  }
-};
-cublasHandle_t handle_for_current_device() {
-  static Handles handles;
-  int dev = 0;
-  if (cudaGetDevice(&dev) != cudaSuccess || dev < 0 || dev >= 64) dev = 0;
-  std::lock_guard<std::mutex> lock(handles.mu);
-  if (!handles.of[dev]) check_cublas(cublasCreate(&handles.of[dev]), "cublasCreate");
-  return handles.of[dev];
-}
 
 // Batch entry b -> element offsets of a, b, c (the batch Iter minus its innermost dim).
 struct BatchWalk {
@@ -94,8 +69,9 @@ __global__ void int_gemm_kernel(GemmDesc d, BatchWalk walk, int64_t batches) {
 
 template <class T>
 void float_gemm(const GemmDesc& d, cudaStream_t stream) {
-  cublasHandle_t h = handle_for_current_device();
-  check_cublas(cublasSetStream(h, stream), "cublasSetStream");
+  int device = 0;
+  ND_CUDA_CHECK(cudaGetDevice(&device));  // the backend made it current
+  cublasHandle_t h = cublas_handle(device, stream);
   const bool tf32 = std::is_same_v<T, float> && d.allow_tf32;
   check_cublas(cublasSetMathMode(h, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
                "cublasSetMathMode");
@@ -120,22 +96,15 @@ void float_gemm(const GemmDesc& d, cudaStream_t stream) {
     const T* a = static_cast<const T*>(d.a) + off[0];
     const T* b = static_cast<const T*>(d.b) + off[1];
     T* c = static_cast<T*>(d.c) + off[2];
-    for (int64_t done = 0; done < count; done += 65535) {  // batchCount is an int: chunk it
-      const int chunk = static_cast<int>(count - done < 65535 ? count - done : 65535);
-      cublasStatus_t st;
-      if constexpr (std::is_same_v<T, float>) {
-        st = cublasSgemmStridedBatched(h, op_b, op_a, static_cast<int>(d.n), static_cast<int>(d.m),
-                                       static_cast<int>(d.k), &alpha, b + done * sb, static_cast<int>(d.ldb), sb,
-                                       a + done * sa, static_cast<int>(d.lda), sa, &beta, c + done * sc,
-                                       static_cast<int>(d.ldc), sc, chunk);
-      } else {
-        st = cublasDgemmStridedBatched(h, op_b, op_a, static_cast<int>(d.n), static_cast<int>(d.m),
-                                       static_cast<int>(d.k), &alpha, b + done * sb, static_cast<int>(d.ldb), sb,
-                                       a + done * sa, static_cast<int>(d.lda), sa, &beta, c + done * sc,
-                                       static_cast<int>(d.ldc), sc, chunk);
-      }
-      check_cublas(st, "gemmStridedBatched");
+    cublasStatus_t st;
+    if constexpr (std::is_same_v<T, float>) {
+      st = cublasSgemmStridedBatched_64(h, op_b, op_a, d.n, d.m, d.k, &alpha, b, d.ldb, sb, a, d.lda,
+                                        sa, &beta, c, d.ldc, sc, count);
+    } else {
+      st = cublasDgemmStridedBatched_64(h, op_b, op_a, d.n, d.m, d.k, &alpha, b, d.ldb, sb, a, d.lda,
+                                        sa, &beta, c, d.ldc, sc, count);
     }
+    check_cublas(st, "gemmStridedBatched");
   }
 }
 

@@ -1,6 +1,7 @@
 // The one way ndgpu launches a kernel. Call sites never use <<< >>>: they call
 //   nd::cuda::launch(my_kernel, grid, block, shared_bytes, stream, args...);
-// Under nvcc this is a real launch followed by a launch-error check; under the SIMT emulation
+// Under nvcc this is a real launch between two error checks (an error pending from earlier
+// asynchronous work is reported as that, not as this launch's); under the SIMT emulation
 // (NDGPU_CUDA_EMULATION, issue 7, docs/emulation.md) the same kernel source runs on the CPU.
 #pragma once
 #include <algorithm>
@@ -19,6 +20,7 @@ void launch(void (*kernel)(KArgs...), dim3 grid, dim3 block, size_t shared_bytes
 #if NDGPU_CUDA_EMULATION
   emu::run(kernel, grid, block, shared_bytes, stream, static_cast<KArgs>(std::forward<Args>(args))...);
 #else
+  check_before_launch(__FILE__, __LINE__);
   kernel<<<grid, block, shared_bytes, stream>>>(static_cast<KArgs>(std::forward<Args>(args))...);
   check_launch(__FILE__, __LINE__);
 #endif

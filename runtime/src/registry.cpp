@@ -1,10 +1,11 @@
 // The backend registry and device discovery. Backends are created on first use and never
-// destroyed, so arrays that outlive main() can still free their memory.
+// destroyed, so arrays that outlive main() can still free their memory. Every op asks for its
+// backend, so finding an existing one takes no lock (one atomic load).
+#include <atomic>
 #include <cstdlib>
 #include <mutex>
 #include <ostream>
 #include <string>
-#include <vector>
 
 #include "backend.hpp"
 
@@ -17,11 +18,12 @@ static int cuda_probe_device_count() noexcept { return 0; }
 #endif
 
 namespace {
+constexpr int kMaxCudaDevices = 64;
 struct Registry {
-  std::mutex mu;
+  std::mutex mu;  // creation only
   BackendFactory factory[2] = {nullptr, nullptr};
-  std::vector<Backend*> cuda;  // one per device, created lazily
-  Backend* cpu = nullptr;
+  std::atomic<Backend*> cpu{nullptr};
+  std::atomic<Backend*> cuda[kMaxCudaDevices] = {};  // one per device, created lazily
 };
 Registry& registry() {
   static Registry* r = new Registry;  // leaked on purpose: see the file comment
@@ -47,22 +49,30 @@ bool device_available(Device d) {
   return d.index >= 0 && d.index < device_count();
 }
 
-Backend& backend_for(Device d) {
-  Registry& r = registry();
+// The slow path of backend_for: checks the device and creates its backend once.
+static Backend& create_backend(Registry& r, Device d) {
   std::lock_guard<std::mutex> lock(r.mu);
   if (d.is_cpu()) {
-    if (!r.cpu) r.cpu = r.factory[0](0).release();
-    return *r.cpu;
+    if (!r.cpu.load()) r.cpu.store(r.factory[0](0).release(), std::memory_order_release);
+    return *r.cpu.load();
   }
   int n = device_count();
-  if (d.index < 0 || d.index >= n || !r.factory[1]) {
+  if (d.index < 0 || d.index >= n || d.index >= kMaxCudaDevices || !r.factory[1]) {
     throw DeviceError("device " + d.str() + " is not available (" + std::to_string(n) +
                       " CUDA device" + (n == 1 ? "" : "s") + " found" +
                       (r.factory[1] ? "" : ", ndgpu was built without CUDA") + ")");
   }
-  if (r.cuda.empty()) r.cuda.resize(n, nullptr);
-  if (!r.cuda[d.index]) r.cuda[d.index] = r.factory[1](d.index).release();
-  return *r.cuda[d.index];
+  std::atomic<Backend*>& slot = r.cuda[d.index];
+  if (!slot.load()) slot.store(r.factory[1](d.index).release(), std::memory_order_release);
+  return *slot.load();
+}
+
+Backend& backend_for(Device d) {
+  Registry& r = registry();
+  Backend* b = nullptr;
+  if (d.is_cpu()) b = r.cpu.load(std::memory_order_acquire);
+  else if (d.index >= 0 && d.index < kMaxCudaDevices) b = r.cuda[d.index].load(std::memory_order_acquire);
+  return b ? *b : create_backend(r, d);
 }
 
 Device parse_device(const std::string& s) {
@@ -95,9 +105,9 @@ MemoryStats memory_stats(Device d) { return backend_for(d).memory_stats(); }
 void empty_cache() {
   Registry& r = registry();
   std::lock_guard<std::mutex> lock(r.mu);
-  if (r.cpu) r.cpu->empty_cache();
-  for (Backend* b : r.cuda)
-    if (b) b->empty_cache();
+  if (Backend* c = r.cpu.load()) c->empty_cache();
+  for (auto& slot : r.cuda)
+    if (Backend* b = slot.load()) b->empty_cache();
 }
 
 }  // namespace nd

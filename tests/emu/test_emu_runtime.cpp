@@ -66,6 +66,56 @@ TEST(EmuRuntime, CudaCheckThrowsTheRightClassWithCallAndLocation) {
   EXPECT_FALSE(ND_CUDA_CHECK_NOTHROW(cudaErrorInvalidValue));
 }
 
+// Around a real launch (kernels/cuda/launch.cuh): an error pending from earlier asynchronous work
+// is named as such, before or after the launch; the launch's own error is the launch's.
+TEST(EmuRuntime, LaunchChecksNameAnEarlierAsynchronousErrorAsSuch) {
+  auto message = [](auto check) {
+    try {
+      check();
+    } catch (const nd::DeviceError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no throw");
+  };
+  EXPECT_NO_THROW(nd::cuda::check_before_launch("k.cu", 1));
+  nd::emu::set_last_error(cudaErrorIllegalAddress);
+  std::string m = message([] { nd::cuda::check_before_launch("k.cu", 7); });
+  EXPECT_NE(m.find("an illegal memory access was encountered (cudaErrorIllegalAddress) from an earlier "
+                   "asynchronous operation"), std::string::npos) << m;
+  EXPECT_NE(m.find("detected before the kernel launch at k.cu:7"), std::string::npos) << m;
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+  nd::emu::set_last_error(cudaErrorLaunchFailure);
+  m = message([] { nd::cuda::check_launch("k.cu", 8); });
+  EXPECT_NE(m.find("from an earlier asynchronous operation"), std::string::npos) << m;
+  EXPECT_NE(m.find("reported at the kernel launch at k.cu:8"), std::string::npos) << m;
+  nd::emu::set_last_error(cudaErrorInvalidConfiguration);
+  m = message([] { nd::cuda::check_launch("k.cu", 9); });
+  EXPECT_NE(m.find("(cudaErrorInvalidConfiguration) in kernel launch at k.cu:9"), std::string::npos) << m;
+  EXPECT_EQ(m.find("earlier"), std::string::npos) << m;
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+}
+
+// A held stream's events stay pending until it is released or the host waits on them.
+TEST(EmuRuntime, HeldStreamsKeepTheirEventsPendingUntilTheHostWaits) {
+  cudaStream_t s = nullptr;
+  cudaEvent_t e = nullptr;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking), cudaSuccess);
+  ASSERT_EQ(cudaEventCreateWithFlags(&e, cudaEventDisableTiming), cudaSuccess);
+  nd::emu::hold_stream(s);
+  EXPECT_EQ(cudaEventRecord(e, s), cudaSuccess);
+  EXPECT_EQ(cudaEventQuery(e), cudaErrorNotReady);
+  EXPECT_EQ(cudaStreamQuery(s), cudaErrorNotReady);
+  nd::emu::release_stream(s);
+  EXPECT_EQ(cudaEventQuery(e), cudaSuccess);
+  nd::emu::hold_stream(s);
+  EXPECT_EQ(cudaEventRecord(e, s), cudaSuccess);
+  EXPECT_EQ(cudaEventSynchronize(e), cudaSuccess);  // waiting finishes the held work
+  EXPECT_EQ(cudaEventQuery(e), cudaSuccess);
+  EXPECT_EQ(cudaStreamQuery(s), cudaSuccess);
+  EXPECT_EQ(cudaEventDestroy(e), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(s), cudaSuccess);
+}
+
 namespace {
 // C = alpha * op(A) * op(B) + beta * C, column-major, the naive way.
 std::vector<double> naive_gemm(bool ta, bool tb, int m, int n, int k, double alpha,

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "cuda/emu/fiber_asan.hpp"
+#include "cuda/emu/fiber_sanitizers.hpp"
 #include "ndgpu/error.hpp"
 
 namespace nd::emu {
@@ -229,8 +229,7 @@ void run_block(BlockRun& r, const std::vector<Stack>& stacks, bool reverse) {
     f.coords.linear = t;
     f.coords.thread_idx = {t % bd.x, (t / bd.x) % bd.y, t / (bd.x * bd.y)};
     f.wait = Wait::runnable;
-    f.sw = FiberSwitch(stacks[t].usable(), stacks[t].size);
-    f.sw.reset_stack();
+    f.sw.set_stack(stacks[t].usable(), stacks[t].size);
     getcontext(&f.ctx);
     f.ctx.uc_stack.ss_sp = stacks[t].usable();
     f.ctx.uc_stack.ss_size = stacks[t].size;

@@ -10,7 +10,7 @@
 #include <new>
 #include <string>
 
-#include "asan.hpp"
+#include "sanitizers.hpp"
 #include "ndgpu/error.hpp"
 
 namespace nd::host_memory {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cuda/cuda_check.hpp"
+#include "ndgpu/device.hpp"
 
 namespace nd {
 
@@ -62,13 +63,25 @@ StreamOverride exchange_stream(int index, StreamOverride next) noexcept {
   return prev;
 }
 
-DeviceGuard::DeviceGuard(int index) {
+bool DeviceGuard::switch_to(int index) noexcept {
+  if (device_count() <= 1) return true;  // device 0 is always current
   int current = 0;
-  ND_CUDA_CHECK(cudaGetDevice(&current));
-  if (current != index) {
-    ND_CUDA_CHECK(cudaSetDevice(index));
-    previous_ = current;
+  cudaError_t e = cudaGetDevice(&current);
+  if (e == cudaSuccess && current != index) {
+    e = cudaSetDevice(index);
+    if (e == cudaSuccess) previous_ = current;
   }
+  return e == cudaSuccess;
+}
+
+DeviceGuard::DeviceGuard(int index) {
+  if (switch_to(index)) return;
+  const cudaError_t e = cudaGetLastError();
+  throw_cuda_error(e != cudaSuccess ? e : cudaErrorInvalidDevice, "cudaSetDevice", __FILE__, __LINE__);
+}
+
+DeviceGuard::DeviceGuard(int index, std::nothrow_t) noexcept : ok_(switch_to(index)) {
+  if (!ok_) (void)cudaGetLastError();
 }
 
 DeviceGuard::~DeviceGuard() {

@@ -1,6 +1,8 @@
 // CUDA devices as the runtime keeps them: discovery, one stream per device (all of a device's
 // work is enqueued on it; host reads synchronise it), and a guard that makes a device current.
 #pragma once
+#include <new>
+
 #include "cuda/cuda_api.hpp"
 
 namespace nd {
@@ -31,15 +33,20 @@ StreamOverride exchange_stream(int index, StreamOverride next) noexcept;
 const StreamOverride& stream_override(int index) noexcept;
 
 // Makes `index` the current device for the guard's lifetime. The destructor never throws.
+// With one device there is nothing to switch: no driver call at all (the host fast path).
 class DeviceGuard {
  public:
-  explicit DeviceGuard(int index);
+  explicit DeviceGuard(int index);  // throws DeviceError
+  DeviceGuard(int index, std::nothrow_t) noexcept;  // for noexcept paths: see ok()
   ~DeviceGuard();
+  bool ok() const { return ok_; }  // is `index` current?
   DeviceGuard(const DeviceGuard&) = delete;
   DeviceGuard& operator=(const DeviceGuard&) = delete;
 
  private:
+  bool switch_to(int index) noexcept;
   int previous_ = -1;
+  bool ok_ = true;
 };
 
 }  // namespace nd::cuda

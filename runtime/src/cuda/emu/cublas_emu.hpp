@@ -2,6 +2,12 @@
 // names, enums and column-major semantics as <cublas_v2.h> for the subset ndgpu calls. Arguments
 // are validated as cuBLAS does (CUBLAS_STATUS_INVALID_VALUE), and matrices must lie in emulated
 // device memory (a host pointer is CUBLAS_STATUS_INVALID_VALUE here, a fault on a GPU).
+// CUBLAS_TF32_TENSOR_OP_MATH rounds float32 inputs to TF32 (10 mantissa bits, to nearest) before
+// the product, as tensor cores do, so a wrong math mode changes the result here too. A handle
+// belongs to the first thread that sets its stream or runs a GEMM on it, until that thread exits;
+// another thread's cublasSetStream or GEMM on it fails with CUBLAS_STATUS_EXECUTION_FAILED. cuBLAS
+// handles are not thread-safe, and ndgpu keeps one per thread (docs/runtime.md): the emulator
+// holds it to that, where on a GPU a shared handle would run GEMMs on another thread's stream.
 #pragma once
 #include "cuda/emu/cuda_runtime_emu.hpp"
 
@@ -33,6 +39,7 @@ cublasStatus_t cublasSetStream(cublasHandle_t handle, cudaStream_t stream);
 cublasStatus_t cublasGetStream(cublasHandle_t handle, cudaStream_t* stream);
 cublasStatus_t cublasSetMathMode(cublasHandle_t handle, cublasMath_t mode);
 cublasStatus_t cublasGetMathMode(cublasHandle_t handle, cublasMath_t* mode);
+cublasStatus_t cublasSetWorkspace(cublasHandle_t handle, void* workspace, size_t bytes);
 const char* cublasGetStatusName(cublasStatus_t status);
 const char* cublasGetStatusString(cublasStatus_t status);
 
@@ -54,3 +61,17 @@ cublasStatus_t cublasDgemmStridedBatched(cublasHandle_t handle, cublasOperation_
                                          long long strideA, const double* B, int ldb,
                                          long long strideB, const double* beta, double* C, int ldc,
                                          long long strideC, int batchCount);
+cublasStatus_t cublasSgemmStridedBatched_64(cublasHandle_t handle, cublasOperation_t transa,
+                                            cublasOperation_t transb, int64_t m, int64_t n,
+                                            int64_t k, const float* alpha, const float* A,
+                                            int64_t lda, long long strideA, const float* B,
+                                            int64_t ldb, long long strideB, const float* beta,
+                                            float* C, int64_t ldc, long long strideC,
+                                            int64_t batchCount);
+cublasStatus_t cublasDgemmStridedBatched_64(cublasHandle_t handle, cublasOperation_t transa,
+                                            cublasOperation_t transb, int64_t m, int64_t n,
+                                            int64_t k, const double* alpha, const double* A,
+                                            int64_t lda, long long strideA, const double* B,
+                                            int64_t ldb, long long strideB, const double* beta,
+                                            double* C, int64_t ldc, long long strideC,
+                                            int64_t batchCount);

@@ -1,8 +1,11 @@
 // The CUDA runtime API, emulated on the host for the NDGPU_CUDA_EMULATION build (issue 7,
-// docs/emulation.md): one device whose memory is host memory, streams and events that are
-// always complete (kernels run synchronously), and the same names, types and error codes as
-// <cuda_runtime.h> for the subset ndgpu calls. Copies check that the device side of each
-// transfer lies inside a live device allocation, like the real runtime rejects bad pointers.
+// docs/emulation.md): devices whose memory is host memory (one, or NDGPU_EMU_DEVICES of them,
+// each with its own current-device, stream and event bookkeeping), streams and events that are
+// complete as soon as they are enqueued (kernels run synchronously) unless a test holds a stream,
+// and the same names, types and error codes as <cuda_runtime.h> for the subset ndgpu calls.
+// Copies check that the device side of each transfer lies inside a live device allocation, and
+// like CUDA, a kernel launch or event record on a stream of another device than the current
+// (or the event's) one fails with cudaErrorInvalidResourceHandle.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +23,7 @@ enum cudaError {
   cudaErrorInvalidDevice = 101,
   cudaErrorInvalidResourceHandle = 400,
   cudaErrorNotReady = 600,
+  cudaErrorIllegalAddress = 700,
   cudaErrorContextIsDestroyed = 709,
   cudaErrorLaunchFailure = 719,
   cudaErrorUnknown = 999,
@@ -118,5 +122,22 @@ bool find_segment(const void* p, Segment* out);
 bool valid_stream(cudaStream_t s);
 // Records a launch failure as the sticky-free "last error" (cudaGetLastError returns it once).
 void set_last_error(cudaError_t err);
+
+// Test hooks that model work still running on the device (tests/emu). While stream s is held,
+// every event recorded on it stays cudaErrorNotReady and cudaStreamQuery(s) is NotReady; the hold
+// ends with release_stream(s) or when the host waits (cudaStreamSynchronize(s), cudaEventSynchronize
+// of such an event, cudaDeviceSynchronize), as the work would finish then.
+void hold_stream(cudaStream_t s);
+void release_stream(cudaStream_t s);
+// Calls counted since the process started (the allocator's hot path is measured by them).
+struct Counters {
+  long event_records = 0;
+  long event_creates = 0;
+  long mallocs = 0;
+  long frees = 0;
+};
+Counters counters();
+// The device a stream belongs to (the current device for the null, legacy and per-thread streams).
+int stream_device(cudaStream_t s);
 
 }  // namespace nd::emu
