@@ -472,7 +472,8 @@ void run_launch(const LaunchSpec& s) {
   run_schedule(s, false);
   for (size_t i = 0; i < segs.size(); ++i) {
     forward[i] = raw_read(segs[i].base, segs[i].size);
-    raw_write(segs[i].base, before[i]);
+    // Only what the launch wrote: its inputs may be read by other host threads meanwhile.
+    if (forward[i] != before[i]) raw_write(segs[i].base, before[i]);
   }
   run_schedule(s, true);
   for (size_t i = 0; i < segs.size(); ++i) {
