@@ -7,6 +7,7 @@
 #if NDGPU_TEST_CUDA_RUNTIME
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
@@ -18,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "cuda/cuda_allocator.hpp"
 #include "cuda/cuda_api.hpp"
 #include "ndgpu/ndgpu.hpp"
 #include "support/array_matchers.hpp"
@@ -88,6 +90,19 @@ class CudaStreams : public ::testing::Test {
 };
 
 }  // namespace
+
+// Size classes: 4 per power of two, at least 512 bytes, never more than 25 % above the request.
+TEST(CudaAllocator, SizeClassesMatchTheirDefinition) {
+  for (int64_t n = 1; n <= (1 << 20) + 3; n += (n < 5000 ? 1 : 97)) {
+    int64_t pow2 = 1;
+    while (pow2 * 2 < n) pow2 *= 2;
+    const int64_t step = std::max<int64_t>(512, pow2 / 4);
+    const int64_t want = n <= 512 ? 512 : (n + step - 1) / step * step;
+    ASSERT_EQ(cuda::CachingAllocator::size_class(n), want) << n;
+  }
+  EXPECT_EQ(cuda::CachingAllocator::size_class(int64_t(1) << 40), int64_t(1) << 40);
+  EXPECT_EQ(cuda::CachingAllocator::size_class((int64_t(1) << 40) + 1), (int64_t(1) << 40) + (int64_t(1) << 38));
+}
 
 #if NDGPU_CUDA_EMULATION
 // Thread 1 works on its own stream A; thread 2 reads A's array on the device's stream D, where

@@ -1,6 +1,7 @@
 #include "cuda/cuda_allocator.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 #include <string>
 
@@ -46,8 +47,7 @@ CachingAllocator::~CachingAllocator() { empty_cache(); }
 
 int64_t CachingAllocator::size_class(int64_t n) {
   if (n <= 512) return 512;
-  int64_t pow2 = 1;
-  while (pow2 * 2 < n) pow2 *= 2;          // pow2 < n <= 2 * pow2
+  const auto pow2 = static_cast<int64_t>(std::bit_floor(static_cast<uint64_t>(n - 1)));  // < n <= 2x
   const int64_t step = std::max<int64_t>(512, pow2 / 4);
   return (n + step - 1) / step * step;     // at most 25% above the request
 }
