@@ -15,6 +15,14 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# The CPU BLAS (docs/blas.md): a current OpenBLAS from the scipy-openblas32 wheel, which knows CPUs
+# that Debian's OpenBLAS 0.3.21 runs on its generic kernel (3-6x slower). Without it the build
+# falls back to Debian's OpenBLAS and ndgpu warns at start-up where that kernel is generic.
+NDGPU_SCIPY_OPENBLAS=${NDGPU_SCIPY_OPENBLAS:-scipy-openblas32==0.3.34.481.3}
+if ! python3 -c "import scipy_openblas32" 2>/dev/null; then
+  echo "setup: installing $NDGPU_SCIPY_OPENBLAS"
+  python3 -m pip install -q "$NDGPU_SCIPY_OPENBLAS" 2>/dev/null || echo "setup: scipy-openblas32 unavailable (the system's OpenBLAS is used)"
+fi
 # NumPy makes the golden files and the baseline timings; tests never need it.
 if ! python3 -c "import numpy" 2>/dev/null; then
   echo "setup: installing numpy"

@@ -1,6 +1,6 @@
 // CPU limits: a STREAM-like triad over both cores (huge pages, first touch by the thread that
 // streams it) and OpenBLAS SGEMM, both measured in the main job's own process.
-#include <cblas.h>
+#include "cpu_blas.hpp"
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -70,14 +70,14 @@ CpuLimits measure_cpu_limits(bool full) {
   if (const char* e = std::getenv("NDGPU_NUM_THREADS"); e && std::atoi(e) > 0) L.threads = std::atoi(e);
   L.triad_gbs = measure_cpu_triad_gbs(L.threads);
 
-  L.blas_core = openblas_get_corename();
-  L.blas_config = openblas_get_config();
-  L.blas_threads = openblas_get_num_threads();
+  L.blas_core = ND_BLAS(openblas_get_corename)();
+  L.blas_config = ND_BLAS(openblas_get_config)();
+  L.blas_threads = ND_BLAS(openblas_get_num_threads)();
   const int n = full ? 4096 : 2048;
   L.sgemm_n = n;
   std::vector<float> A(size_t(n) * n, 0.5f), B(size_t(n) * n, 0.25f), C(size_t(n) * n);
   auto gemm = [&] {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.f, A.data(), n, B.data(), n,
+    ND_BLAS(cblas_sgemm)(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.f, A.data(), n, B.data(), n,
                 0.f, C.data(), n);
   };
   gemm();  // warm-up: BLAS threads start, pages fault in

@@ -3,7 +3,7 @@
 // in the same run, prints the table, and writes ndgpu.json (+ report.md and report.png through
 // report.py when python3 is there).
 //   ndgpu-bench [--full] [--quick] [--out DIR] [--filter TEXT] [--no-chart] [--keep-blas-env]
-#include <cblas.h>
+#include "cpu_blas.hpp"
 #include <unistd.h>
 
 #include <chrono>
@@ -52,34 +52,15 @@ Options parse(int argc, char** argv) {
 }
 
 // OpenBLAS picks its kernel when it loads, from OPENBLAS_CORETYPE or by detecting the CPU. The
-// main job drops the environment's overrides (OPENBLAS_CORETYPE=Haswell runs SGEMM 1.86x slower)
-// and re-executes itself. When the detection falls back to a generic core on a CPU that this
-// OpenBLAS does not know (Debian's 0.3.21 runs "Prescott", 3-6x slower, on Emerald Rapids), it
-// pins the best kernel the CPU supports instead; compare_frameworks.py applies the same pin to
-// NumPy, so both sides run the same kind of kernel, and the JSON records which.
-void choose_openblas_kernel(char** argv, bool keep) {
-  if (keep || std::getenv("NDGPU_BENCH_BLAS_CHOSEN")) return;
-  setenv("NDGPU_BENCH_BLAS_CHOSEN", "1", 1);
-  const char* pin = nullptr;
-  const std::string core = openblas_get_corename();
-  const bool generic = core == "Prescott" || core == "Core2" || core == "Nehalem" ||
-                       core == "Katmai" || core == "Banias" || core == "Penryn" || core == "Dunnington";
-  const bool overridden = std::getenv("OPENBLAS_CORETYPE") || std::getenv("OPENBLAS_L2_SIZE");
-  if (overridden || generic) {
-    unsetenv("OPENBLAS_CORETYPE");
-    unsetenv("OPENBLAS_L2_SIZE");
-  }
-  if (generic) {
-    if (__builtin_cpu_supports("avx512f")) pin = "SkylakeX";
-    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) pin = "Haswell";
-  }
-  if (pin) {
-    setenv("OPENBLAS_CORETYPE", pin, 1);
-    setenv("NDGPU_BENCH_BLAS_PINNED", ("autodetected " + core + ", pinned").c_str(), 1);
-  }
-  if (!overridden && !pin) return;
+// main job drops overrides the environment may carry (OPENBLAS_CORETYPE=Haswell runs SGEMM 1.86x
+// slower on AVX-512) and re-executes itself, so ndgpu runs the kernel its BLAS detects, as a user's
+// program does: no pin (docs/blas.md). compare_frameworks.py runs NumPy the same way.
+void drop_blas_overrides(char** argv, bool keep) {
+  if (keep || !(std::getenv("OPENBLAS_CORETYPE") || std::getenv("OPENBLAS_L2_SIZE"))) return;
+  unsetenv("OPENBLAS_CORETYPE");
+  unsetenv("OPENBLAS_L2_SIZE");
   execv("/proc/self/exe", argv);
-  std::perror("ndgpu-bench: re-exec with the chosen OpenBLAS kernel failed; going on");
+  std::perror("ndgpu-bench: re-exec without the OpenBLAS overrides failed; going on");
 }
 
 std::string shell_line(const std::string& cmd) {
@@ -118,7 +99,7 @@ void progress(int step, int total, const std::string& what) {
 
 int main(int argc, char** argv) {
   Options opt = parse(argc, argv);
-  choose_openblas_kernel(argv, opt.keep_blas_env);
+  drop_blas_overrides(argv, opt.keep_blas_env);
   auto t_start = std::chrono::steady_clock::now();
   // Median of >= 5 samples (PERFORMANCE.md); each sample at least min_time of device time.
   init_google_benchmark(argv[0], opt.quick ? 0.01 : opt.full ? 0.2 : 0.05, opt.quick ? 3 : 5);
@@ -154,7 +135,7 @@ int main(int argc, char** argv) {
   info.blas_env = std::getenv("OPENBLAS_CORETYPE")
                       ? std::string("OPENBLAS_CORETYPE=") + std::getenv("OPENBLAS_CORETYPE")
                       : "OPENBLAS_CORETYPE unset";
-  if (const char* why = std::getenv("NDGPU_BENCH_BLAS_PINNED")) info.blas_env = std::string(why) + " " + info.blas_env;
+  info.blas_env = std::string(NDGPU_BLAS_LABEL) + ", " + info.blas_env;
 
   progress(++step, total, "CPU limits: STREAM-like triad and OpenBLAS SGEMM");
   info.cpu = measure_cpu_limits(opt.full);

@@ -3,12 +3,14 @@
 #include <cstring>
 
 #include "cpu/host_allocator.hpp"
+#include "cpu_blas.hpp"
 
 namespace nd::cpu {
 namespace {
 
 class CpuBackend final : public Backend {
  public:
+  CpuBackend() { blas::warn_once_if_generic(); }  // never a silently slow matmul (docs/blas.md)
   Device device() const override { return Device::cpu(); }
   void* allocate(int64_t nbytes) override { return host_memory::allocate(nbytes); }
   void deallocate(void* p, int64_t nbytes) noexcept override { host_memory::deallocate(p, nbytes); }

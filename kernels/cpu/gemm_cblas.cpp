@@ -1,6 +1,6 @@
 // CPU matrix products: float32/float64 through OpenBLAS's CBLAS (one call per batch entry),
 // integer and bool through our own cache-blocked loop with NumPy's wrapping arithmetic.
-#include <cblas.h>
+#include "cpu_blas.hpp"
 
 #include <algorithm>
 #include <type_traits>
@@ -73,14 +73,14 @@ void gemm(const GemmDesc& d) {
   switch (d.dtype) {
     case DType::float32:
       for_each_batch(d, 4, [&](const char* a, const char* b, char* c) {
-        cblas_sgemm(CblasRowMajor, ta, tb, d.m, d.n, d.k, static_cast<float>(d.alpha),
+        ND_BLAS(cblas_sgemm)(CblasRowMajor, ta, tb, d.m, d.n, d.k, static_cast<float>(d.alpha),
                     reinterpret_cast<const float*>(a), d.lda, reinterpret_cast<const float*>(b), d.ldb,
                     0.0f, reinterpret_cast<float*>(c), d.ldc);
       });
       break;
     case DType::float64:
       for_each_batch(d, 8, [&](const char* a, const char* b, char* c) {
-        cblas_dgemm(CblasRowMajor, ta, tb, d.m, d.n, d.k, d.alpha, reinterpret_cast<const double*>(a),
+        ND_BLAS(cblas_dgemm)(CblasRowMajor, ta, tb, d.m, d.n, d.k, d.alpha, reinterpret_cast<const double*>(a),
                     d.lda, reinterpret_cast<const double*>(b), d.ldb, 0.0,
                     reinterpret_cast<double*>(c), d.ldc);
       });

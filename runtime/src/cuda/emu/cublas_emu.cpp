@@ -2,7 +2,7 @@
 // CBLAS is called with CblasColMajor, so arguments pass through unchanged.
 #include "cuda/emu/cublas_emu.hpp"
 
-#include <cblas.h>
+#include "cpu_blas.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -220,13 +220,13 @@ cublasStatus_t cublasSgemm(cublasHandle_t h, cublasOperation_t ta, cublasOperati
                            int n, int k, const float* alpha, const float* A, int lda,
                            const float* B, int ldb, const float* beta, float* C, int ldc) {
   return gemm_batched(h, ta, tb, m, n, k, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1,
-                      cblas_sgemm);
+                      ND_BLAS(cblas_sgemm));
 }
 cublasStatus_t cublasDgemm(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb, int m,
                            int n, int k, const double* alpha, const double* A, int lda,
                            const double* B, int ldb, const double* beta, double* C, int ldc) {
   return gemm_batched(h, ta, tb, m, n, k, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1,
-                      cblas_dgemm);
+                      ND_BLAS(cblas_dgemm));
 }
 cublasStatus_t cublasSgemmStridedBatched(cublasHandle_t h, cublasOperation_t ta,
                                          cublasOperation_t tb, int m, int n, int k,
@@ -234,7 +234,7 @@ cublasStatus_t cublasSgemmStridedBatched(cublasHandle_t h, cublasOperation_t ta,
                                          const float* B, int ldb, long long sB, const float* beta,
                                          float* C, int ldc, long long sC, int batch) {
   return gemm_batched(h, ta, tb, m, n, k, alpha, A, lda, sA, B, ldb, sB, beta, C, ldc, sC, batch,
-                      cblas_sgemm);
+                      ND_BLAS(cblas_sgemm));
 }
 cublasStatus_t cublasDgemmStridedBatched(cublasHandle_t h, cublasOperation_t ta,
                                          cublasOperation_t tb, int m, int n, int k,
@@ -242,7 +242,7 @@ cublasStatus_t cublasDgemmStridedBatched(cublasHandle_t h, cublasOperation_t ta,
                                          const double* B, int ldb, long long sB, const double* beta,
                                          double* C, int ldc, long long sC, int batch) {
   return gemm_batched(h, ta, tb, m, n, k, alpha, A, lda, sA, B, ldb, sB, beta, C, ldc, sC, batch,
-                      cblas_dgemm);
+                      ND_BLAS(cblas_dgemm));
 }
 
 // The 64-bit API: the same GEMM, for sizes CBLAS's int arguments hold (the emulator's memory
@@ -263,7 +263,7 @@ cublasStatus_t cublasSgemmStridedBatched_64(cublasHandle_t h, cublasOperation_t 
                                             int64_t batch) {
   if (!fits_int({m, n, k, lda, ldb, ldc, batch})) return CUBLAS_STATUS_NOT_SUPPORTED;
   return gemm_batched(h, ta, tb, int(m), int(n), int(k), alpha, A, int(lda), sA, B, int(ldb), sB,
-                      beta, C, int(ldc), sC, int(batch), cblas_sgemm);
+                      beta, C, int(ldc), sC, int(batch), ND_BLAS(cblas_sgemm));
 }
 cublasStatus_t cublasDgemmStridedBatched_64(cublasHandle_t h, cublasOperation_t ta,
                                             cublasOperation_t tb, int64_t m, int64_t n, int64_t k,
@@ -273,5 +273,5 @@ cublasStatus_t cublasDgemmStridedBatched_64(cublasHandle_t h, cublasOperation_t 
                                             int64_t ldc, long long sC, int64_t batch) {
   if (!fits_int({m, n, k, lda, ldb, ldc, batch})) return CUBLAS_STATUS_NOT_SUPPORTED;
   return gemm_batched(h, ta, tb, int(m), int(n), int(k), alpha, A, int(lda), sA, B, int(ldb), sB,
-                      beta, C, int(ldc), sC, int(batch), cblas_dgemm);
+                      beta, C, int(ldc), sC, int(batch), ND_BLAS(cblas_dgemm));
 }

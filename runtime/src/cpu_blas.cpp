@@ -1,0 +1,41 @@
+#include "cpu_blas.hpp"
+
+#include <cstdio>
+#include <mutex>
+
+namespace nd::blas {
+
+std::string kernel() { return ND_BLAS(openblas_get_corename)(); }
+std::string config() { return ND_BLAS(openblas_get_config)(); }
+
+std::string generic_kernel_warning(const std::string& k, bool avx2, bool avx512) {
+  // OpenBLAS's x86-64 kernels that use neither AVX2 nor AVX-512 (what an old OpenBLAS falls back
+  // to on a CPU it does not know, e.g. Debian's 0.3.21 on Sapphire/Emerald Rapids).
+  static const char* const kGeneric[] = {"Katmai", "Coppermine", "Northwood", "Prescott", "Banias",
+                                         "Atom", "Core2", "Penryn", "Dunnington", "Nehalem",
+                                         "Opteron", "Opteron(SSE3)", "Barcelona", "Bobcat", "Nano"};
+  if (!avx2 && !avx512) return "";
+  bool generic = false;
+  for (const char* g : kGeneric) generic = generic || k == g;
+  if (!generic) return "";
+  const char* isa = avx512 ? "AVX-512" : "AVX2";
+  const char* pin = avx512 ? "SkylakeX" : "Haswell";
+  return std::string("ndgpu: warning: the CPU BLAS (OpenBLAS) runs its generic '") + k +
+         "' kernel on a CPU with " + isa +
+         ": CPU matrix products (matmul, cosine search, attention) run 3-6x slower than they "
+         "could. Fix: build ndgpu with a current OpenBLAS (scripts/setup.sh installs the "
+         "scipy-openblas32 wheel, which knows this CPU), or set OPENBLAS_CORETYPE=" + pin +
+         " in the environment before the program starts.";
+}
+
+void warn_once_if_generic() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    __builtin_cpu_init();
+    const std::string w = generic_kernel_warning(kernel(), __builtin_cpu_supports("avx2"),
+                                                 __builtin_cpu_supports("avx512f"));
+    if (!w.empty()) std::fprintf(stderr, "%s\n", w.c_str());
+  });
+}
+
+}  // namespace nd::blas

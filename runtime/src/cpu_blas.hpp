@@ -1,0 +1,29 @@
+// The CPU BLAS as ndgpu calls it (docs/blas.md): OpenBLAS's CBLAS, either the current OpenBLAS
+// of the scipy-openblas32 wheel (scripts/setup.sh installs it; its symbols carry a scipy_ prefix,
+// NDGPU_BLAS_SCIPY=1) or the system's. Call every BLAS symbol as ND_BLAS(cblas_sgemm)(...).
+#pragma once
+#include <cblas.h>
+
+#include <string>
+
+#if NDGPU_BLAS_SCIPY
+#define ND_BLAS(name) scipy_##name
+#else
+#define ND_BLAS(name) name
+#endif
+
+namespace nd::blas {
+
+// The kernel OpenBLAS chose when it loaded (e.g. "Haswell", "SkylakeX", "Zen"), and its build line.
+std::string kernel();
+std::string config();
+
+// When `kernel` is one of OpenBLAS's generic pre-AVX kernels (Prescott, Katmai, Core2, ...) and the
+// CPU has AVX2 or AVX-512: the warning to print (what it costs, how to fix it). Else "".
+std::string generic_kernel_warning(const std::string& kernel, bool avx2, bool avx512);
+
+// Prints generic_kernel_warning for this process's BLAS and CPU to stderr, at most once. The CPU
+// backend calls it when it starts.
+void warn_once_if_generic();
+
+}  // namespace nd::blas

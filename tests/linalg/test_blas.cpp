@@ -1,0 +1,55 @@
+// The CPU BLAS check at start-up (docs/blas.md): a generic OpenBLAS kernel on a CPU with AVX2 or
+// AVX-512 is never silent. Forced in a child process, where OpenBLAS reads OPENBLAS_CORETYPE as it
+// loads.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "cpu_blas.hpp"
+#include "ndgpu/ndgpu.hpp"
+#include "support/subprocess.hpp"
+
+namespace {
+
+const char* const kWarning = "ndgpu: warning: the CPU BLAS (OpenBLAS) runs its generic";
+
+bool cpu_has_avx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+}  // namespace
+
+TEST(CpuBlas, GenericKernelWarningNamesTheKernelAndTheFix) {
+  const std::string w = nd::blas::generic_kernel_warning("Prescott", true, true);
+  EXPECT_NE(w.find("generic 'Prescott' kernel on a CPU with AVX-512"), std::string::npos) << w;
+  EXPECT_NE(w.find("OPENBLAS_CORETYPE=SkylakeX"), std::string::npos) << w;
+  EXPECT_NE(w.find("scipy-openblas32"), std::string::npos) << w;
+  EXPECT_NE(nd::blas::generic_kernel_warning("Katmai", true, false).find("OPENBLAS_CORETYPE=Haswell"),
+            std::string::npos);
+  EXPECT_EQ(nd::blas::generic_kernel_warning("Prescott", false, false), "");  // an old CPU: right kernel
+  EXPECT_EQ(nd::blas::generic_kernel_warning("Haswell", true, false), "");
+  EXPECT_EQ(nd::blas::generic_kernel_warning("SkylakeX", true, true), "");
+  EXPECT_EQ(nd::blas::generic_kernel_warning("Zen", true, false), "");
+}
+
+// The child: any CPU work starts the CPU backend, which checks the BLAS once.
+TEST(CpuBlas, DISABLED_ChildMultipliesMatrices) {
+  const nd::Array a = nd::ones({4, 4}, nd::float32);
+  EXPECT_EQ(nd::matmul(a, a).sum().item<float>(), 64.f);
+  EXPECT_EQ((a + a).sum().item<float>(), 32.f);
+}
+
+TEST(CpuBlas, AGenericKernelIsReportedOnceAtStartUp) {
+  if (!cpu_has_avx2()) GTEST_SKIP() << "skipped: this CPU has no AVX2 (a generic kernel is right)";
+  const ChildResult forced = run_test_in_child("CpuBlas.DISABLED_ChildMultipliesMatrices",
+                                               {{"OPENBLAS_CORETYPE", "Prescott"}});
+  EXPECT_EQ(forced.exit_code, 0) << forced.output;
+  const size_t at = forced.output.find(kWarning);
+  EXPECT_NE(at, std::string::npos) << forced.output;
+  EXPECT_EQ(forced.output.find(kWarning, at + 1), std::string::npos) << "warned twice:\n" << forced.output;
+  const ChildResult tuned = run_test_in_child("CpuBlas.DISABLED_ChildMultipliesMatrices",
+                                              {{"OPENBLAS_CORETYPE", "Haswell"}});
+  EXPECT_EQ(tuned.exit_code, 0) << tuned.output;
+  EXPECT_EQ(tuned.output.find(kWarning), std::string::npos) << tuned.output;
+}
