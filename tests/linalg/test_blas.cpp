@@ -35,7 +35,7 @@ TEST(CpuBlas, GenericKernelWarningNamesTheKernelAndTheFix) {
 
 // The child: any CPU work starts the CPU backend, which checks the BLAS once.
 TEST(CpuBlas, DISABLED_ChildMultipliesMatrices) {
-  const nd::Array a = nd::ones({4, 4}, nd::float32);
+  const nd::Array a = nd::ones({4, 4}, nd::float32, nd::Device::cpu());
   EXPECT_EQ(nd::matmul(a, a).sum().item<float>(), 64.f);
   EXPECT_EQ((a + a).sum().item<float>(), 32.f);
 }
