@@ -129,11 +129,10 @@ void print_table(std::ostream& os, const RunInfo& info, const std::vector<Device
        << (gpu ? fmt_rate(w, in(r.per_device[1], Mode::throughput), *gpu) : "") << "\n";
   }
   os << std::right;
-  os << "modes: latency = call + synchronise; throughput = up to " << kMaxInFlight
-     << " calls back to back, one synchronise, per call; enqueue = host time of the call alone.\n"
-        "GPU/CPU and rates: throughput mode. limits: CPU % of same-run triad (bandwidth) or OpenBLAS"
-        " SGEMM (FLOPs); GPU % of same-run copy kernel or cuBLAS SGEMM. \"not built\": the op's"
-        " benchmark is not registered yet.\n";
+  os << "modes (per call): latency = call + synchronise; throughput = calls back to back, one\n"
+        "synchronise per " << kMaxInFlight << "; enqueue = host time of the call alone. GPU/CPU and rates: throughput.\n"
+        "limits: CPU % of same-run triad (bandwidth) or OpenBLAS SGEMM (FLOPs); GPU % of same-run\n"
+        "copy kernel or cuBLAS SGEMM. \"not built\": the op's benchmark is not registered yet.\n";
 }
 
 void write_json(const std::string& path, const RunInfo& info,
