@@ -1,6 +1,7 @@
 // Reductions on (N, 768) float32: PERFORMANCE.md C5 (CPU vs NumPy) and G5 (GPU bandwidth), on
-// every available device. Names follow bench/README (`<op>/<dtype>/<size>/<device>`) so the main
-// job's workloads.hpp finds them. NumPy in the same run: bench/run_reduce_vs_numpy.sh.
+// every available device and timing mode. Names follow bench/README
+// (`<op>/<dtype>/<size>/<device>/<mode>`) so the main job's workloads.hpp finds them. NumPy in
+// the same run: bench/run_reduce_vs_numpy.sh.
 #include <benchmark/benchmark.h>
 
 #include <functional>
@@ -14,12 +15,10 @@ using Op = std::function<nd::Array(const nd::Array&)>;
 
 void add(const std::string& op, int64_t rows, Op fn) {
   const std::string name = op + "/f32/" + std::to_string(rows) + "x768";
-  ndbench::register_pair(name, [rows, fn](benchmark::State& st, nd::Device dev) {
+  ndbench::register_pair(name, [rows, fn](nd::Device dev) {
     nd::random::seed(0);
     nd::Array x = nd::random::randn({rows, 768}, nd::float32, dev);
-    nd::Array r;
-    const double s = ndbench::timed(st, dev, [&] { r = fn(x); });
-    ndbench::set_bytes(st, dev, static_cast<double>(x.nbytes()), s);
+    return ndbench::Case{[x, fn] { benchmark::DoNotOptimize(fn(x).data_ptr()); }, static_cast<double>(x.nbytes())};
   });
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Ratio tables: ndgpu's Google Benchmark JSON against NumPy's numpy_baseline.py output (same run).
-Usage: compare.py NUMPY_OUTPUT.txt GBENCH.json [--json OUT.json] > table.md
-NUMPY_OUTPUT.txt: the output of numpy_baseline.py --json (its "JSON {...}" lines are read)."""
+Usage: compare.py NUMPY_OUTPUT.txt GBENCH.json [--mode latency|throughput] [--json OUT.json] > table.md
+NUMPY_OUTPUT.txt: the output of numpy_baseline.py --json (its "JSON {...}" lines are read).
+--mode: ndgpu's timing mode to compare (bench/README.md; default latency). NumPy's calls are
+synchronous, so its one number stands for either mode."""
 import json, sys
 
 # numpy_baseline.py op names -> ndgpu benchmark names (bench/bench_*.cpp)
@@ -18,11 +20,12 @@ def main(argv):
     numpy = [json.loads(l[5:]) for l in open(argv[1]) if l.startswith("JSON ")]
     ours = {b["name"].split("/manual_time")[0]: b for b in json.load(open(argv[2]))["benchmarks"]
             if b.get("run_type", "iteration") == "iteration"}
+    mode = argv[argv.index("--mode") + 1] if "--mode" in argv else "latency"
     rows = []
     for r in numpy:
         op = NAMES.get(r["op"])
         for dev in ("cpu", "cuda0"):
-            b = ours.get(f"{op}/f32/{size_tag(r['size'])}/{dev}") if op else None
+            b = ours.get(f"{op}/f32/{size_tag(r['size'])}/{dev}/{mode}") if op else None
             if not b:
                 continue
             t = b["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]

@@ -8,7 +8,11 @@ job's workloads to ndgpu-bench's JSON, so the report shows them side by side.
 Each workload is found by its benchmark family and size in ndgpu's JSON ("zscore/f32/100000x768/
 {dev}" -> zscore on a (100000, 768) float32 array), so a workload added to the C++ table needs only
 its NumPy spelling here. Timing follows PERFORMANCE.md: warm-up, samples of >= 2 ms (small calls
-batched), median of >= 5; GPU frameworks synchronise inside every sample.
+batched), median of >= 5, in the timing modes of ndgpu-bench (bench/README.md), so each "ndgpu vs X"
+ratio compares like modes: latency (every call followed by a synchronise) and throughput (calls back
+to back, one synchronise every BATCH calls and at the end of the sample, as ndgpu's kMaxInFlight).
+NumPy's calls are synchronous, so one measurement serves both modes. ndgpu's enqueue mode has no
+counterpart here.
 
 BLAS: OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set exactly as ndgpu-bench ran (its JSON says:
 unset, or pinned when its OpenBLAS did not know the CPU); this script re-executes itself with that
@@ -42,7 +46,11 @@ def ensure_blas_env(ndgpu):
 
 
 # ------------------------------------------------------------------------------------ timing
-def bench(fn, sync, quick):
+MODES = ("latency", "throughput")
+BATCH = 64  # calls between synchronises in throughput mode: kMaxInFlight of bench/support/modes.hpp
+
+
+def bench(fn, sync, quick, mode):
     budget, min_samples = (0.15, 3) if quick else (0.6, 5)
     fn(); sync()  # warm-up: page faults, BLAS threads, kernels compiled/cached
     t0 = time.perf_counter(); fn(); sync()
@@ -51,9 +59,15 @@ def bench(fn, sync, quick):
     samples, start = [], time.perf_counter()
     while len(samples) < 41:
         t0 = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        sync()
+        if mode == "latency":
+            for _ in range(inner):
+                fn()
+                sync()
+        else:
+            for i in range(1, inner + 1):
+                fn()
+                if i % BATCH == 0 or i == inner:
+                    sync()
         samples.append((time.perf_counter() - t0) / inner)
         if len(samples) >= min_samples and time.perf_counter() - start > budget:
             break
@@ -64,8 +78,9 @@ def bench(fn, sync, quick):
 class ArrayModule:
     """NumPy or CuPy: the tutorial's code, written once against `xp`."""
 
-    def __init__(self, name, xp, sync):
+    def __init__(self, name, xp, sync, synchronous=False):
         self.name, self.xp, self.sync = name, xp, sync
+        self.synchronous = synchronous  # every call returns finished: latency == throughput
 
     def rand(self, *shape):
         return self.xp.random.rand(*shape).astype(self.xp.float32)
@@ -142,6 +157,7 @@ class ArrayModule:
 
 class Torch:
     name = "torch"
+    synchronous = False
 
     def __init__(self, torch):
         self.t = torch
@@ -201,7 +217,7 @@ def frameworks(only):
     out = []
     if "numpy" in only:
         import numpy as np
-        out.append(ArrayModule("numpy", np, lambda: None))
+        out.append(ArrayModule("numpy", np, lambda: None, synchronous=True))
     if "cupy" in only:
         try:
             import cupy as cp
@@ -264,9 +280,9 @@ def loop_vs_vectorised(quick):
             result.append(arr1[i] + arr2[i])
         return result
     out = {}
-    out["NumPy a + b"] = bench(lambda: a + b, lambda: None, quick)[0]
-    out["Python loop over lists"] = bench(lambda: add_loop(la, lb), lambda: None, True)[0]
-    out["Python loop over ndarrays"] = bench(lambda: add_loop(a, b), lambda: None, True)[0]
+    out["NumPy a + b"] = bench(lambda: a + b, lambda: None, quick, "latency")[0]
+    out["Python loop over lists"] = bench(lambda: add_loop(la, lb), lambda: None, True, "latency")[0]
+    out["Python loop over ndarrays"] = bench(lambda: add_loop(a, b), lambda: None, True, "latency")[0]
     return out
 
 
@@ -290,8 +306,13 @@ def main():
         fn = fw.setup(family, shape) if shape else None
         if fn is None:
             continue
-        t, n = bench(fn, fw.sync, quick)
-        w.setdefault("frameworks", {})[fw.name] = {"median_s": t, "samples": n}
+        res = w.setdefault("frameworks", {})[fw.name] = {}
+        for mode in MODES:
+            if fw.synchronous and mode != MODES[0]:
+                res[mode] = dict(res[MODES[0]], same_as=MODES[0])
+                continue
+            t, n = bench(fn, fw.sync, quick, mode)
+            res[mode] = {"median_s": t, "samples": n}
         del fn
     if any(fw.name == "numpy" for fw in fws) and any(w["section"] == "loop" for w in data["workloads"]):
         print("[loop] NumPy and Python loops at 1e6", file=sys.stderr, flush=True)

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # ndgpu reductions vs NumPy, back to back in one run (PERFORMANCE.md "same process, same run"):
 # NumPy's reduce section, bench_reduce, NumPy again; prints both and the ratios (NumPy / ndgpu).
+# ndgpu in latency mode (bench/README.md); NumPy's calls are synchronous, so it has one mode.
 # Usage: bench/run_reduce_vs_numpy.sh [build-dir]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 np() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 /work/shared/bench/numpy_baseline.py --sections reduce --json | grep '^JSON' | sed 's/^JSON //'; }
 np > /tmp/ndgpu_np1.json
-"$build/bench/bench_reduce" --benchmark_format=json --benchmark_filter='cpu' > /tmp/ndgpu_bench.json
+"$build/bench/bench_reduce" --benchmark_format=json --benchmark_filter='cpu/latency' > /tmp/ndgpu_bench.json
 np > /tmp/ndgpu_np2.json
 python3 - <<'PY'
 import json

@@ -1,6 +1,7 @@
 // Console table and JSON for the main job.
 #include "report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -30,11 +31,19 @@ std::string fmt_rate(const Workload& w, const Measurement& m, const DeviceColumn
   return buf;
 }
 
-std::string cell(const Measurement& m, bool gpu) {
-  if (!m.ran) return gpu ? "no GPU" : "not built";
+// A mode not registered for a workload that another mode has (the latency-only loops) reads "-".
+std::string cell(const PerMode& modes, Mode mode, bool gpu) {
+  const Measurement& m = modes[static_cast<size_t>(mode)];
+  if (!m.ran) {
+    for (const Measurement& other : modes)
+      if (other.ran) return "-";
+    return gpu ? "no GPU" : "not built";
+  }
   if (m.error) return "error";
   return fmt_time(m.median_s);
 }
+
+const Measurement& in(const PerMode& modes, Mode mode) { return modes[static_cast<size_t>(mode)]; }
 
 std::string json_escape(const std::string& s) {
   std::string out;
@@ -78,34 +87,52 @@ void print_table(std::ostream& os, const RunInfo& info, const std::vector<Device
     os << "GPU cuda:" << g << ": " << info.gpus[g].name << "; copy kernel " << num(info.gpus[g].copy_gbs)
        << " GB/s; cuBLAS SGEMM " << info.gpus[g].sgemm_n << "^3 " << num(info.gpus[g].sgemm_gflops)
        << " GFLOP/s; empty launch " << num(info.gpus[g].launch_us) << " us\n";
-  if (info.gpus.empty()) os << "GPU: none usable on this machine (the GPU column reads \"no GPU\")\n";
+  if (info.gpus.empty()) os << "GPU: none usable on this machine (no GPU columns)\n";
 
+  // Per device: latency, throughput, enqueue; GPU/CPU and the rates use throughput mode.
   const DeviceColumn& cpu = devices[0];
   const DeviceColumn* gpu = devices.size() > 1 ? &devices[1] : nullptr;
-  std::string gpu_name = gpu ? "GPU " + gpu->display : "GPU";
-  os << "\n" << std::left << std::setw(30) << "workload" << std::right << std::setw(12) << "CPU"
-     << std::setw(12) << gpu_name << std::setw(10) << "GPU/CPU" << "   " << std::left
-     << std::setw(26) << "CPU rate (% of limit)" << "GPU rate (% of limit)\n";
+  auto group = [&](const std::string& title) {
+    std::string t = " " + title + " ";
+    const size_t width = 33, left = (width - t.size()) / 2;
+    return std::string(left, '-') + t + std::string(width - left - t.size(), '-');
+  };
+  os << "\n" << std::string(30, ' ') << "  " << group("ndgpu CPU");
+  if (gpu) os << "   " << group("ndgpu GPU " + gpu->display);
+  os << "\n" << std::left << std::setw(30) << "workload" << std::right;
+  for (size_t d = 0; d < (gpu ? 2u : 1u); ++d) {
+    os << (d ? "   " : "  ");
+    for (Mode m : kModes) os << std::setw(11) << mode_name(m);
+  }
+  if (gpu) os << std::setw(10) << "GPU/CPU";
+  os << "   " << std::left << std::setw(26) << "CPU rate (% of limit)" << (gpu ? "GPU rate (% of limit)" : "")
+     << "\n";
   std::string section;
   for (const Row& r : rows) {
     const Workload& w = *r.workload;
     if (section != w.section) os << "-- " << (section = w.section) << "\n";
-    const Measurement& c = r.per_device[0];
-    Measurement none;
-    const Measurement& g = gpu ? r.per_device[1] : none;
-    std::string speedup = "-";
-    if (c.ran && g.ran && !c.error && !g.error && g.median_s > 0) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.1fx", c.median_s / g.median_s);
-      speedup = buf;
+    os << std::left << std::setw(30) << w.label << std::right << "  ";
+    for (Mode m : kModes) os << std::setw(11) << cell(r.per_device[0], m, false);
+    if (gpu) {
+      os << "   ";
+      for (Mode m : kModes) os << std::setw(11) << cell(r.per_device[1], m, true);
+      const Measurement &c = in(r.per_device[0], Mode::throughput), &g = in(r.per_device[1], Mode::throughput);
+      std::string speedup = "-";
+      if (c.ran && g.ran && !c.error && !g.error && g.median_s > 0) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.1fx", c.median_s / g.median_s);
+        speedup = buf;
+      }
+      os << std::setw(10) << speedup;
     }
-    os << std::left << std::setw(30) << w.label << std::right << std::setw(12) << cell(c, false)
-       << std::setw(12) << cell(g, true) << std::setw(10) << speedup << "   " << std::left
-       << std::setw(26) << fmt_rate(w, c, cpu) << (gpu ? fmt_rate(w, g, *gpu) : "-") << "\n";
+    os << "   " << std::left << std::setw(26) << fmt_rate(w, in(r.per_device[0], Mode::throughput), cpu)
+       << (gpu ? fmt_rate(w, in(r.per_device[1], Mode::throughput), *gpu) : "") << "\n";
   }
   os << std::right;
-  os << "limits: CPU % of same-run triad (bandwidth) or OpenBLAS SGEMM (FLOPs); GPU % of same-run"
-        " copy kernel or cuBLAS SGEMM. \"not built\": the op's benchmark is not registered yet.\n";
+  os << "modes (per call): latency = call + synchronise; throughput = calls back to back, one\n"
+        "synchronise per " << kMaxInFlight << "; enqueue = host time of the call alone. GPU/CPU and rates: throughput.\n"
+        "limits: CPU % of same-run triad (bandwidth) or OpenBLAS SGEMM (FLOPs); GPU % of same-run\n"
+        "copy kernel or cuBLAS SGEMM. \"not built\": the op's benchmark is not registered yet.\n";
 }
 
 void write_json(const std::string& path, const RunInfo& info,
@@ -116,6 +143,13 @@ void write_json(const std::string& path, const RunInfo& info,
   f << "  \"commit\": \"" << json_escape(info.commit) << "\",\n";
   f << "  \"mode\": \"" << json_escape(info.mode) << "\",\n";
   f << "  \"wall_s\": " << num(info.wall_s) << ",\n";
+  f << "  \"timing_modes\": {\"max_in_flight\": " << kMaxInFlight;
+  for (Mode m : kModes) {
+    const Sampling& smp = info.sampling[static_cast<size_t>(m)];
+    f << ", \"" << mode_name(m) << "\": {\"min_time_s\": " << num(smp.min_time_s)
+      << ", \"repetitions\": " << smp.repetitions << "}";
+  }
+  f << "},\n";
   f << "  \"host\": {\"cpu_model\": \"" << json_escape(info.cpu_model) << "\", \"threads\": "
     << info.cpu.threads << ", \"l3_bytes\": " << info.l3_bytes << "},\n";
   f << "  \"limits\": {\n    \"cpu\": {\"triad_gbs\": " << num(info.cpu.triad_gbs)
@@ -144,16 +178,28 @@ void write_json(const std::string& path, const RunInfo& info,
       << (w.unit == Unit::bytes ? "bytes" : w.unit == Unit::flops ? "flops" : "none")
       << "\", \"work\": " << num(w.work) << ", \"results\": {";
     for (size_t d = 0; d < devices.size(); ++d) {
-      const Measurement& m = rows[i].per_device[d];
+      const PerMode& modes = rows[i].per_device[d];
       f << (d ? ", " : "") << "\"" << devices[d].key << "\": ";
-      if (!m.ran) {
+      if (std::none_of(modes.begin(), modes.end(), [](const Measurement& m) { return m.ran; })) {
         f << "null";
         continue;
       }
-      f << "{\"median_s\": " << (m.error ? "null" : num(m.median_s)) << ", \"samples\": "
-        << m.samples << ", \"iterations\": " << m.iterations << ", \"rate\": "
-        << num(rate(w, m)) << ", \"pct_of_limit\": " << num(percent_of_limit(w, m, devices[d]));
-      if (m.error) f << ", \"error\": \"" << json_escape(m.message) << "\"";
+      f << "{";
+      for (Mode mode : kModes) {
+        const Measurement& m = in(modes, mode);
+        f << (mode == kModes[0] ? "" : ", ") << "\"" << mode_name(mode) << "\": ";
+        if (!m.ran) {
+          f << "null";
+          continue;
+        }
+        f << "{\"median_s\": " << (m.error ? "null" : num(m.median_s)) << ", \"samples\": "
+          << m.samples << ", \"iterations\": " << m.iterations;
+        if (mode != Mode::enqueue)  // enqueue times the host only: no device rate
+          f << ", \"rate\": " << num(rate(w, m)) << ", \"pct_of_limit\": "
+            << num(percent_of_limit(w, m, devices[d]));
+        if (m.error) f << ", \"error\": \"" << json_escape(m.message) << "\"";
+        f << "}";
+      }
       f << "}";
     }
     f << "}}" << (i + 1 < rows.size() ? "," : "") << "\n";

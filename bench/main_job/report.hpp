@@ -1,12 +1,14 @@
 // The main job's results: the console table and the JSON file (report.py renders both the
 // Markdown table and the PNG chart from that JSON).
 #pragma once
+#include <array>
 #include <iosfwd>
 #include <string>
 #include <vector>
 
 #include "limits.hpp"
 #include "runner.hpp"
+#include "support/modes.hpp"
 #include "workloads.hpp"
 
 namespace ndbench {
@@ -18,9 +20,12 @@ struct DeviceColumn {
   double limit_gflops = 0;  // SGEMM: OpenBLAS (CPU) or cuBLAS (GPU)
 };
 
+// One measurement per timing mode, in kModes order (latency, throughput, enqueue).
+using PerMode = std::array<Measurement, kModes.size()>;
+
 struct Row {
   const Workload* workload;
-  std::vector<Measurement> per_device;  // same order as the device columns
+  std::vector<PerMode> per_device;  // same order as the device columns
 };
 
 struct RunInfo {
@@ -30,6 +35,7 @@ struct RunInfo {
   double triad_end_gbs = 0;
   std::vector<GpuLimits> gpus;
   double wall_s = 0;
+  std::array<Sampling, kModes.size()> sampling;  // per mode, kModes order
 };
 
 // GB/s or GFLOP/s of one measurement (0 when it did not run or the workload has no unit).

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Renders the main job's JSON (ndgpu-bench's, or compare_frameworks.py's merged one) as a
-Markdown table and a PNG chart (speedup per workload, % of the device limit).
+"""Renders the main job's JSON (ndgpu-bench's, or compare_frameworks.py's merged one) as
+Markdown tables, one per timing mode (bench/README.md), and a PNG chart (speedup per workload in
+throughput and latency mode, % of the device limit). Speedups compare like modes only.
 
     report.py RESULTS.json [--md OUT.md] [--png OUT.png]     (default: next to the JSON)
 """
@@ -23,8 +24,21 @@ def fmt_time(s):
     return f"{s:.3f} s"
 
 
+MODES = ("latency", "throughput", "enqueue")
+MODE_TITLES = {
+    "latency": "Latency: each call followed by a synchronise, time per call",
+    "throughput": "Throughput: calls back to back, one synchronise per batch, time per call",
+    "enqueue": "Enqueue (ndgpu only): host time of the call alone, synchronised outside the timing",
+}
+
+
 def median(res):
     return res.get("median_s") if res else None
+
+
+def at(results, key, mode):
+    """One mode's result of a device ('cpu', 'cuda0') or framework ('numpy', ...), or None."""
+    return ((results or {}).get(key) or {}).get(mode)
 
 
 def ratio(num, den):
@@ -71,32 +85,56 @@ def header_lines(data):
     return out
 
 
-def markdown(data):
+def mode_table(data, mode):
     g = gpu_key(data)
-    fws = present_frameworks(data)
-    cols = ["Workload", "ndgpu CPU", "ndgpu GPU", "GPU/CPU", "CPU rate (% of limit)", "GPU rate (% of limit)"]
+    fws = present_frameworks(data) if mode != "enqueue" else []
+    rates = mode == "throughput"
+    enqueue = mode == "enqueue"  # host time only: no speedup; the GPU latency beside it instead
+    cols = ["Workload", "ndgpu CPU", "ndgpu GPU", "ndgpu GPU latency" if enqueue else "GPU/CPU"]
+    if rates:
+        cols += ["CPU rate (% of limit)", "GPU rate (% of limit)"]
     for key, name, _ in fws:
         cols += [name, f"ndgpu vs {name}"]
-    lines = header_lines(data) + ["", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines = [f"### {MODE_TITLES[mode]}", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     section = None
     for w in data["workloads"]:
+        r = w["results"]
+        if w["section"] == "loop" and mode != "latency":
+            continue  # the loops are latency-only; the vectorised a + b is the 1e6 row above
         if w["section"] != section:
             section = w["section"]
             lines.append(f"| **{section}** |" + " |" * (len(cols) - 1))
-        r = w["results"]
-        cpu, gpu = r.get("cpu"), r.get(g) if g else None
-        cells = [w["label"], fmt_time(median(cpu)) if cpu else "not built",
-                 fmt_time(median(gpu)) if gpu else "no GPU",
-                 fmt_ratio(ratio(median(cpu), median(gpu))), fmt_rate(w, cpu), fmt_rate(w, gpu)]
+        cpu, gpu = at(r, "cpu", mode), at(r, g, mode) if g else None
+        cells = [w["label"], fmt_time(median(cpu)) if cpu else "not built" if not r.get("cpu") else "-",
+                 fmt_time(median(gpu)) if gpu else "no GPU" if not g or not r.get(g) else "-",
+                 fmt_time(median(at(r, g, "latency"))) if enqueue else fmt_ratio(ratio(median(cpu), median(gpu)))]
+        if rates:
+            cells += [fmt_rate(w, cpu), fmt_rate(w, gpu)]
         for key, name, side in fws:
-            fr = (w.get("frameworks") or {}).get(key)
+            fr = at(w.get("frameworks"), key, mode)
             mine = gpu if side == "gpu" else cpu
             cells += [fmt_time(median(fr)), fmt_ratio(ratio(median(fr), median(mine)))]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "GPU/CPU and \"ndgpu vs X\" are speedups (> 1: ndgpu's side is faster; NumPy is compared "
-              "with ndgpu's CPU column, CuPy and PyTorch with its GPU column). Rates count compulsory "
-              "traffic (inputs read once, outputs written once) or 2mnk FLOPs; % is of the same run's limit."]
-    loop = {w["bench"].split("/")[0]: median(w["results"].get("cpu")) for w in data["workloads"]
+    return lines
+
+
+def markdown(data):
+    tm = data["timing_modes"]
+    lines = header_lines(data) + [
+        "",
+        f"Timing modes (bench/README.md): **latency** = call + synchronise; **throughput** = up to "
+        f"{tm['max_in_flight']} calls back to back, then one synchronise, time / calls; **enqueue** = "
+        "host time of the ndgpu call alone (the synchronise every "
+        f"{tm['max_in_flight']} calls is not timed). On the CPU every call is synchronous, so the "
+        "three agree up to noise; NumPy is timed once and shown in both of its modes. Samples: "
+        + ", ".join(f"{m} {tm[m]['repetitions']} x >= {tm[m]['min_time_s'] * 1e3:g} ms" for m in MODES) + "."]
+    for mode in MODES:
+        lines += [""] + mode_table(data, mode)
+    lines += ["", "GPU/CPU and \"ndgpu vs X\" are speedups within one mode (> 1: ndgpu's side is faster; "
+              "NumPy is compared with ndgpu's CPU column, CuPy and PyTorch with its GPU column). Rates "
+              "count compulsory traffic (inputs read once, outputs written once) or 2mnk FLOPs; % is of "
+              "the same run's limit."]
+    loop = {w["bench"].split("/")[0]: median(at(w["results"], "cpu", "latency")) for w in data["workloads"]
             if w["section"] == "loop"}
     vec = loop.get("add")
     parts = []
@@ -104,7 +142,7 @@ def markdown(data):
         if loop.get(key):
             parts.append(f"{what} {fmt_time(loop[key])}" + (f" ({loop[key] / vec:.0f}x the vectorised a + b, {fmt_time(vec)})" if vec else ""))
     if parts:
-        lines += ["", "**Loop vs vectorised (Exercise 3, 1e6 float32 elements, CPU):** " + "; ".join(parts) + "."]
+        lines += ["", "**Loop vs vectorised (Exercise 3, 1e6 float32 elements, CPU, latency):** " + "; ".join(parts) + "."]
     np_loop = data.get("frameworks_loop") or {}
     if np_loop:
         base = np_loop.get("NumPy a + b")
@@ -124,17 +162,27 @@ def chart(data, path):
     fws = present_frameworks(data)
     rows = [w for w in data["workloads"] if w["section"] != "loop" and w["results"].get("cpu")]
     labels = [w["label"] for w in rows]
-    series = []  # (name, values) of speedups
+
+    def speedups(mode):  # (name, values) per comparison, both sides in `mode`
+        out = []
+        if g:
+            out.append(("ndgpu GPU / ndgpu CPU", [ratio(median(at(w["results"], "cpu", mode)),
+                                                        median(at(w["results"], g, mode))) for w in rows]))
+        for key, name, side in fws:
+            mine = "cpu" if side == "cpu" else g
+            if mine:
+                out.append((f"ndgpu {'CPU' if side == 'cpu' else 'GPU'} vs {name}",
+                            [ratio(median(at(w.get("frameworks"), key, mode)), median(at(w["results"], mine, mode)))
+                             for w in rows]))
+        return out
+    pcts = [("ndgpu CPU, % of triad / SGEMM", [(at(w["results"], "cpu", "throughput") or {}).get("pct_of_limit")
+                                               for w in rows])]
     if g:
-        series.append((f"ndgpu GPU / ndgpu CPU", [ratio(median(w["results"]["cpu"]), median(w["results"].get(g))) for w in rows]))
-    for key, name, side in fws:
-        mine = "cpu" if side == "cpu" else g
-        if mine:
-            series.append((f"ndgpu {'CPU' if side == 'cpu' else 'GPU'} vs {name}",
-                           [ratio(median((w.get("frameworks") or {}).get(key)), median(w["results"].get(mine))) for w in rows]))
-    pcts = [("ndgpu CPU, % of triad / SGEMM", [(w["results"]["cpu"] or {}).get("pct_of_limit") for w in rows])]
-    if g:
-        pcts.append(("ndgpu GPU, % of copy kernel / cuBLAS", [(w["results"].get(g) or {}).get("pct_of_limit") for w in rows]))
+        pcts.append(("ndgpu GPU, % of copy kernel / cuBLAS",
+                     [(at(w["results"], g, "throughput") or {}).get("pct_of_limit") for w in rows]))
+    panels = [(speedups("throughput"), "Speedup, throughput mode (x, log; > 1 = ndgpu side faster)", True),
+              (speedups("latency"), "Speedup, latency mode (x, log; > 1 = ndgpu side faster)", True),
+              (pcts, "% of the device limit measured in the same run (throughput mode)", False)]
 
     n = len(rows)
     if n == 0:  # nothing measured yet (no op benchmarks registered): say so rather than draw axes
@@ -143,10 +191,9 @@ def chart(data, path):
         fig.savefig(path, dpi=110)
         plt.close(fig)
         return
-    fig, axes = plt.subplots(1, 2, figsize=(15, 0.38 * n + 2.8), sharey=True)
+    fig, axes = plt.subplots(1, 3, figsize=(21, 0.38 * n + 2.8), sharey=True)
     colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
-    for ax, data_series, title, log in ((axes[0], series, "Speedup (x, log scale; > 1 = ndgpu side faster)", True),
-                                        (axes[1], pcts, "% of the device limit measured in the same run", False)):
+    for ax, (data_series, title, log) in zip(axes, panels):
         k = max(1, len(data_series))
         h = 0.8 / k
         for j, (name, vals) in enumerate(data_series):
@@ -193,6 +240,9 @@ def main():
     a = ap.parse_args()
     with open(a.json) as f:
         data = json.load(f)
+    if "timing_modes" not in data:  # before timing modes: its report.md was rendered then
+        print(f"{a.json} predates the timing modes (old method); keep its committed .md/.png", file=sys.stderr)
+        return 1
     stem = os.path.splitext(a.json)[0]
     md = a.md or stem + ".md"
     with open(md, "w") as f:

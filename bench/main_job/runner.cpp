@@ -10,6 +10,8 @@
 #include <streambuf>
 #include <vector>
 
+#include "support/bench_util.hpp"
+
 namespace ndbench {
 namespace {
 
@@ -39,17 +41,19 @@ std::string regex_escape(const std::string& s) {
 
 }  // namespace
 
-void init_google_benchmark(const char* argv0, double min_time_s, int repetitions) {
+void init_google_benchmark(const char* argv0, Sampling defaults) {
   static std::vector<std::string> args;
-  args = {argv0, "--benchmark_min_time=" + std::to_string(min_time_s),
-          "--benchmark_repetitions=" + std::to_string(repetitions)};
+  args = {argv0, "--benchmark_min_time=" + std::to_string(defaults.min_time_s),
+          "--benchmark_repetitions=" + std::to_string(defaults.repetitions)};
   static std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());
 }
 
-Measurement run_benchmark(const std::string& name) {
+Measurement run_benchmark(const std::string& name, Sampling sampling) {
+  if (auto it = registry().find(name); it != registry().end())
+    it->second->MinTime(sampling.min_time_s)->Repetitions(sampling.repetitions);
   Collector collector;
   NullBuffer null_buffer;
   std::ostream null_stream(&null_buffer);

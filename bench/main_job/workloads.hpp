@@ -1,5 +1,6 @@
 // The main job's report table: one line per tutorial workload, in report order. Each line names a
-// Google Benchmark registration (`{dev}` stands for cpu / cuda0, as register_pair names them) and
+// Google Benchmark registration (`{dev}` stands for cpu / cuda0, as register_pair names them; the
+// main job appends `/<mode>` and runs every timing mode, bench/README.md) and
 // the compulsory work of one call, so the report's GB/s or GFLOP/s counts what PERFORMANCE.md
 // counts: inputs read once + outputs written once (STREAM convention), or 2*m*n*k FLOPs.
 // Adding a workload to the report is adding one line here.
@@ -13,7 +14,7 @@ enum class Unit { bytes, flops, none };
 struct Workload {
   const char* section;  // groups rows in the report
   const char* label;    // what the reader sees
-  const char* bench;    // Google Benchmark name, `{dev}` = cpu | cuda0
+  const char* bench;    // Google Benchmark name without the mode, `{dev}` = cpu | cuda0
   Unit unit;
   double work;          // bytes or FLOPs per call (0 with Unit::none)
   bool full_only = false;  // only with --full (too slow for the default run on 2 cores)

@@ -1,5 +1,6 @@
-// Shared by the bench_*.cpp files (STYLE.md 3.6): register one body per available device with
-// manual time, and time one call as enqueue + synchronise (so a GPU time includes its kernels).
+// Shared by the bench_*.cpp files (STYLE.md 3.6): each workload is a setup returning the call to
+// time; register_pair registers it once per available device and timing mode (modes.hpp) with
+// manual time, and times the call as that mode says.
 #pragma once
 #include <benchmark/benchmark.h>
 
@@ -9,49 +10,117 @@
 #include <chrono>
 #include <cstdlib>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <ndgpu/ndgpu.hpp>
 
+#include "support/modes.hpp"
+
 namespace ndbench {
 
-using Body = std::function<void(benchmark::State&, nd::Device)>;
+// One workload on one device, built by its setup: the call to time (owning its inputs) and its
+// compulsory work per call, for the rate counters.
+struct Case {
+  std::function<void()> call;
+  double bytes = 0;  // inputs read once + outputs written once (STREAM convention)
+  double flops = 0;
+};
+using Setup = std::function<Case(nd::Device)>;
 
-// "cpu", "cuda0": the device suffix of every benchmark name (bench/README.md).
+// "cpu", "cuda0": the device component of every benchmark name (bench/README.md).
 inline std::string device_tag(nd::Device d) {
   return d.is_cpu() ? "cpu" : "cuda" + std::to_string(d.index);
 }
 
-// Registers `<name>/cpu` and, when a GPU is usable, `<name>/cuda0`.
-inline void register_pair(const std::string& name, Body body, bool cpu_only = false) {
-  for (nd::Device dev : {nd::Device::cpu(), nd::Device::cuda(0)}) {
-    if (!nd::device_available(dev) || (cpu_only && !dev.is_cpu())) continue;
-    benchmark::RegisterBenchmark((name + "/" + device_tag(dev)).c_str(),
-                                 [body, dev](benchmark::State& st) { body(st, dev); })
-        ->UseManualTime()
-        ->Unit(benchmark::kMillisecond);
-  }
+// Every registration made by register_pair, by full name: the main job sets each one's sample
+// length per mode (Google Benchmark has no per-run flags).
+inline std::map<std::string, benchmark::internal::Benchmark*>& registry() {
+  static std::map<std::string, benchmark::internal::Benchmark*> r;
+  return r;
 }
 
-// Runs fn once to warm up (page faults, pools, BLAS threads), then once per iteration, timing
-// enqueue + nd::synchronize(dev) with the host clock.
-// Returns the total timed seconds (for rate counters: Google Benchmark's own rates divide by CPU
-// time, not by the manual time).
-inline double timed(benchmark::State& st, nd::Device dev, const std::function<void()>& fn) {
-  fn();
-  nd::synchronize(dev);
-  double total = 0;
-  for (auto _ : st) {
-    auto t0 = std::chrono::steady_clock::now();
-    fn();
+// The last Case built, reused while the same workload and device run again (Google Benchmark
+// calls a registration once per repetition and per iteration-count trial, and each mode is its
+// own registration): inputs of 300 MB take longer to fill than to time. One entry, so memory
+// holds one workload's inputs. Never destroyed (GPU arrays must not outlive the CUDA runtime
+// at exit); release_cached() frees it.
+struct CaseCache {
+  std::string key;
+  std::unique_ptr<Case> value;
+};
+inline CaseCache& case_cache() {
+  static auto* c = new CaseCache;
+  return *c;
+}
+inline void release_cached() {
+  case_cache().value.reset();
+  case_cache().key.clear();
+}
+
+// The Case of `key` on `dev`: cached, or built and warmed up (one call: page faults, pools, BLAS
+// threads, first-use kernel setup) and synchronised.
+inline Case& cached_case(const std::string& key, nd::Device dev, const Setup& setup) {
+  CaseCache& c = case_cache();
+  if (c.key != key || !c.value) {
+    release_cached();  // before the new inputs exist
+    c.value = std::make_unique<Case>(setup(dev));
+    c.value->call();
     nd::synchronize(dev);
-    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    c.key = key;
+  }
+  return *c.value;
+}
+
+// Runs fn once per iteration and sets each iteration's manual time by mode (host clock):
+//   latency:    fn + nd::synchronize, per call;
+//   throughput: up to kMaxInFlight calls back to back, then one synchronise; the batch's time goes
+//               to its last iteration (0 to the others), so the total / iterations is per call;
+//   enqueue:    fn alone; the synchronise every kMaxInFlight calls is outside the timed region.
+// Every mode synchronises on the last iteration, so no work leaks into the next benchmark.
+// Returns the total timed seconds of device work (for rate counters: Google Benchmark's own rates
+// divide by CPU time), or 0 in enqueue mode, which times the host only.
+inline double timed(benchmark::State& st, nd::Device dev, Mode mode, const std::function<void()>& fn) {
+  using clock = std::chrono::steady_clock;
+  auto seconds_since = [](clock::time_point t0) {
+    return std::chrono::duration<double>(clock::now() - t0).count();
+  };
+  double total = 0;
+  int in_flight = 0;
+  benchmark::IterationCount done = 0;
+  clock::time_point batch_start;
+  for (auto _ : st) {
+    const bool last = ++done == st.max_iterations;
+    double t = 0;
+    if (mode == Mode::latency) {
+      const auto t0 = clock::now();
+      fn();
+      nd::synchronize(dev);
+      t = seconds_since(t0);
+    } else if (mode == Mode::throughput) {
+      if (in_flight++ == 0) batch_start = clock::now();
+      fn();
+      if (in_flight == kMaxInFlight || last) {
+        nd::synchronize(dev);
+        t = seconds_since(batch_start);
+        in_flight = 0;
+      }
+    } else {
+      const auto t0 = clock::now();
+      fn();
+      t = seconds_since(t0);
+      if (++in_flight == kMaxInFlight || last) {
+        nd::synchronize(dev);  // untimed
+        in_flight = 0;
+      }
+    }
     st.SetIterationTime(t);
     total += t;
   }
-  return total;
+  return mode == Mode::enqueue ? 0 : total;
 }
 
 // STREAM-like add c = a + b over 3 x 2e7 floats on every hardware thread (huge pages, first touch
@@ -90,7 +159,8 @@ inline double cpu_stream_add_gbs() {
 }
 
 // Bytes counters: compulsory traffic per call (STREAM convention) as GB/s over the manual time,
-// and on the CPU its share of the same-run STREAM-like bandwidth (pct_stream).
+// and on the CPU its share of the same-run STREAM-like bandwidth (pct_stream). No rates when
+// seconds is 0 (enqueue mode).
 inline void set_bytes(benchmark::State& st, nd::Device dev, double bytes_per_call, double seconds) {
   st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * bytes_per_call));
   if (seconds <= 0) return;
@@ -99,6 +169,31 @@ inline void set_bytes(benchmark::State& st, nd::Device dev, double bytes_per_cal
   if (dev.is_cpu()) {
     st.counters["stream_GBps"] = cpu_stream_add_gbs();
     st.counters["pct_stream"] = 100 * gbs / cpu_stream_add_gbs();
+  }
+}
+
+// GFLOP/s counter over the timed seconds (none in enqueue mode).
+inline void set_flops(benchmark::State& st, double flops_per_call, double seconds) {
+  if (seconds > 0) st.counters["GFLOPps"] = flops_per_call * static_cast<double>(st.iterations()) / seconds / 1e9;
+}
+
+// Registers `<name>/<device>/<mode>` for device cpu and, when a GPU is usable, cuda0, and for
+// every mode; all of them share one Case per device through the cache.
+inline void register_pair(const std::string& name, Setup setup, bool cpu_only = false) {
+  for (nd::Device dev : {nd::Device::cpu(), nd::Device::cuda(0)}) {
+    if (!nd::device_available(dev) || (cpu_only && !dev.is_cpu())) continue;
+    const std::string key = name + "/" + device_tag(dev);
+    for (Mode mode : kModes) {
+      const std::string full = key + "/" + std::string(mode_name(mode));
+      auto run = [key, setup, dev, mode](benchmark::State& st) {
+        Case& c = cached_case(key, dev, setup);
+        const double s = timed(st, dev, mode, c.call);
+        if (c.bytes > 0) set_bytes(st, dev, c.bytes, s);
+        if (c.flops > 0) set_flops(st, c.flops, s);
+      };
+      registry()[full] =
+          benchmark::RegisterBenchmark(full.c_str(), run)->UseManualTime()->Unit(benchmark::kMillisecond);
+    }
   }
 }
 
