@@ -1,6 +1,6 @@
 // CPU pairwise scores out[i,j] = metric(x_i, y_j) (cosine_similarity, cdist, nearest, kmeans):
-// a fused, register-tiled kernel -- 6 rows of the smaller set stay in L1 while 4 rows of the
-// larger set stream past -- with AVX-512 FMA when the CPU has it. Cosine norms are computed
+// a fused, register-tiled kernel -- rows of the smaller set stay in L1 while rows of the larger
+// set stream past -- with AVX-512 or AVX2 FMA, whichever the CPU has (pairwise_tile.inc). Cosine norms are computed
 // once per row in float64-safe form; pairs whose norms leave the safe float32 range are redone
 // in float64, so huge or tiny vectors neither overflow nor underflow.
 #include <immintrin.h>
@@ -18,9 +18,6 @@ namespace nd::cpu {
 namespace {
 
 using kern::PairMetric;
-// Register tiles: 8 `a` rows x 3 `b` rows = 24 accumulators (+ 3 loads + 1 temp of 32 zmm);
-// leftover `a` rows (and the 1-query GEMV case) use 1 x 8, still 8 independent FMA chains.
-constexpr int kTileX = 8, kTileY = 3;
 
 // The job after host-side role assignment: `a` rows are the small tiled set, `b` rows stream.
 struct Job {
@@ -32,7 +29,8 @@ struct Job {
   int64_t bs;
 };
 
-// ---- AVX-512 tile (compiled for avx512f + fma whatever the build flags) -----------------------
+// ---- the register tiles, one per ISA (pairwise_tile.inc), compiled for it whatever the build
+// flags and chosen at run time ------------------------------------------------------------------
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((target("avx512f,fma"))), apply_to = function)
 #else
@@ -40,63 +38,77 @@ struct Job {
 #pragma GCC push_options
 #pragma GCC target("avx512f,fma")
 #endif
-
-template <bool kDiff, int TX, int TY>
-void tile_avx512(const float* const* ar, const float* const* br, int64_t d, float* res, int64_t res_as,
-                 int64_t res_bs, int nx, int ny) {
-  __m512 acc[TX][TY];
-  for (int q = 0; q < TX; ++q)
-    for (int r = 0; r < TY; ++r) acc[q][r] = _mm512_setzero_ps();
-  auto step = [&](auto load) {
-    __m512 bv[TY];
-    for (int r = 0; r < TY; ++r) bv[r] = load(br[r]);
-    for (int q = 0; q < TX; ++q) {
-      const __m512 av = load(ar[q]);
-      for (int r = 0; r < TY; ++r) {
-        if constexpr (kDiff) {
-          const __m512 t = _mm512_sub_ps(av, bv[r]);
-          acc[q][r] = _mm512_fmadd_ps(t, t, acc[q][r]);
-        } else {
-          acc[q][r] = _mm512_fmadd_ps(av, bv[r], acc[q][r]);
-        }
-      }
-    }
-  };
-  int64_t k = 0;
-  for (; k + 16 <= d; k += 16) step([k](const float* p) { return _mm512_loadu_ps(p + k); });
-  if (k < d) {
-    const __mmask16 m = static_cast<__mmask16>((1u << (d - k)) - 1);
-    step([k, m](const float* p) { return _mm512_maskz_loadu_ps(m, p + k); });
-  }
-  for (int q = 0; q < nx; ++q)  // a fixed shuffle tree per accumulator (deterministic)
-    for (int r = 0; r < ny; ++r) res[q * res_as + r * res_bs] = _mm512_reduce_add_ps(acc[q][r]);
+namespace avx512 {
+// 8 a rows x 3 b rows = 24 accumulators (+ 3 loads + 1 temp of 32 zmm); leftover a rows (and
+// the 1-query GEMV case) use 1 x 8, still 8 independent FMA chains.
+#define ND_V __m512
+#define ND_LANES 16
+#define ND_ZERO() _mm512_setzero_ps()
+#define ND_LOAD(p) _mm512_loadu_ps(p)
+#define ND_LOAD_TAIL(p, n) _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << (n)) - 1), p)
+#define ND_SUB(a, b) _mm512_sub_ps(a, b)
+#define ND_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define ND_HSUM(v) _mm512_reduce_add_ps(v)
+#define ND_TX 8
+#define ND_TY 3
+#define ND_TY1 8
+#include "cpu/pairwise_tile.inc"
+#undef ND_V
+#undef ND_LANES
+#undef ND_ZERO
+#undef ND_LOAD
+#undef ND_LOAD_TAIL
+#undef ND_SUB
+#undef ND_FMA
+#undef ND_HSUM
+#undef ND_TX
+#undef ND_TY
+#undef ND_TY1
+}  // namespace avx512
+#if defined(__clang__)
+#pragma clang attribute pop
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
+#pragma GCC pop_options
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#endif
+namespace avx2 {
+inline __m256 load_tail(const float* p, int n) {  // n < 8 floats, the rest zero
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lane));
 }
-
-// All `a` rows against `b` rows [b0, b1): out[ai * out_as + bi * out_bs].
-template <int TX, int TY>
-void sweep_avx512(const Job& j, int64_t a0, int64_t a1, int64_t b0, int64_t b1, float* out,
-                  int64_t out_as, int64_t out_bs) {
-  const float* ar[TX];
-  const float* br[TY];
-  for (; a0 < a1; a0 += TX) {
-    const int nx = static_cast<int>(std::min<int64_t>(TX, a1 - a0));
-    for (int q = 0; q < TX; ++q) ar[q] = j.a + std::min<int64_t>(a0 + q, a1 - 1) * j.as;  // pad
-    for (int64_t bb = b0; bb < b1; bb += TY) {
-      const int ny = static_cast<int>(std::min<int64_t>(TY, b1 - bb));
-      for (int r = 0; r < TY; ++r) br[r] = j.b + std::min<int64_t>(bb + r, b1 - 1) * j.bs;
-      float* res = out + a0 * out_as + bb * out_bs;
-      if (j.diff) tile_avx512<true, TX, TY>(ar, br, j.d, res, out_as, out_bs, nx, ny);
-      else tile_avx512<false, TX, TY>(ar, br, j.d, res, out_as, out_bs, nx, ny);
-    }
-  }
+inline float hsum(__m256 v) {  // a fixed tree: halves, then pairs
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+  return _mm_cvtss_f32(s);
 }
-
-void block_avx512(const Job& j, int64_t b0, int64_t b1, float* out, int64_t out_as, int64_t out_bs) {
-  const int64_t full = j.na / kTileX * kTileX;
-  sweep_avx512<kTileX, kTileY>(j, 0, full, b0, b1, out, out_as, out_bs);
-  sweep_avx512<1, 8>(j, full, j.na, b0, b1, out, out_as, out_bs);
-}
-
+// 16 ymm registers: 4 a rows x 3 b rows = 12 accumulators + 3 loads + 1; leftover rows 1 x 4.
+#define ND_V __m256
+#define ND_LANES 8
+#define ND_ZERO() _mm256_setzero_ps()
+#define ND_LOAD(p) _mm256_loadu_ps(p)
+#define ND_LOAD_TAIL(p, n) load_tail(p, n)
+#define ND_SUB(a, b) _mm256_sub_ps(a, b)
+#define ND_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define ND_HSUM(v) hsum(v)
+#define ND_TX 4
+#define ND_TY 3
+#define ND_TY1 4
+#include "cpu/pairwise_tile.inc"
+#undef ND_V
+#undef ND_LANES
+#undef ND_ZERO
+#undef ND_LOAD
+#undef ND_LOAD_TAIL
+#undef ND_SUB
+#undef ND_FMA
+#undef ND_HSUM
+#undef ND_TX
+#undef ND_TY
+#undef ND_TY1
+}  // namespace avx2
 #if defined(__clang__)
 #pragma clang attribute pop
 #else
@@ -153,6 +165,7 @@ void pairwise_f32(const PairwiseDesc& p) {
     for (int64_t i = 0; i < j.na; ++i) na[i] = row_norm(j.a + i * j.as, j.d);
   }
   static const bool has_avx512 = __builtin_cpu_supports("avx512f");
+  static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   constexpr int64_t kBlock = 63;  // streamed rows per chunk (3 x 21): 189 KiB at d = 768, in L2
   const int64_t nblocks = (j.nb + kBlock - 1) / kBlock;
   const int64_t work_per_block = kBlock * std::max<int64_t>(j.na * j.d, 1);
@@ -161,11 +174,9 @@ void pairwise_f32(const PairwiseDesc& p) {
       const int64_t b0 = c * kBlock, b1 = std::min(j.nb, b0 + kBlock);
       if (metric == PairMetric::cosine)  // also brings the block into cache for the tiles
         for (int64_t bi = b0; bi < b1; ++bi) nb[bi] = row_norm(j.b + bi * j.bs, j.d);
-      if (has_avx512) {
-        block_avx512(j, b0, b1, out, out_as, out_bs);
-      } else {
-        block_generic(j, b0, b1, out, out_as, out_bs);
-      }
+      if (has_avx512) avx512::block(j, b0, b1, out, out_as, out_bs);
+      else if (has_avx2) avx2::block(j, b0, b1, out, out_as, out_bs);
+      else block_generic(j, b0, b1, out, out_as, out_bs);
       for (int64_t bi = b0; bi < b1; ++bi)
         for (int64_t ai = 0; ai < j.na; ++ai) {
           float& o = out[ai * out_as + bi * out_bs];
