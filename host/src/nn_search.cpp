@@ -7,6 +7,7 @@
 #include "detail.hpp"
 #include "ndgpu/linalg.hpp"
 #include "ndgpu/nn.hpp"
+#include "ndgpu/ops.hpp"
 #include "nn_ops.hpp"
 
 namespace nd {
@@ -99,8 +100,30 @@ NearestResult nearest(const Array& q_in, const Array& c_in, int64_t k, Metric me
   const PairMetric pm = metric == Metric::cosine ? PairMetric::cosine
                         : metric == Metric::dot  ? PairMetric::dot
                                                  : PairMetric::euclidean;
-  Array scores = pairwise(q.ndim() == 1 ? q.reshape({1, -1}) : q, c, pm, 1e-8);
-  auto [vals, idx] = topk(scores, k, -1, /*largest=*/metric != Metric::l2);
+  const bool largest = metric != Metric::l2;
+  const Array q2 = q.ndim() == 1 ? q.reshape({1, -1}) : q;
+  const int64_t nq = q2.shape()[0], n = c.shape()[0];
+  // Many queries: the corpus in tiles of about 2^21 scores, each tile's k best kept, then the k
+  // best of those; extra memory nq * (tile + k * tiles) scores instead of nq * n. Few, large
+  // tiles: each costs a pairwise and a top-k call (2 tiles run within 2 % of one pass at 32
+  // queries). Exact: scores do not depend on the tiling, and candidates sit tile by tile in rank
+  // order, so the final top-k breaks ties by lower corpus index as one over all n would.
+  // (+ 48: rows of 2^k floats would put every query's scores in the same cache sets.)
+  const int64_t tile = std::max<int64_t>((int64_t(1) << 21) / std::max<int64_t>(nq, 1), 2048) + 48;
+  const int64_t tiles = (n + tile - 1) / tile;
+  if (nq > 1 && tiles > 1 && k * 4 <= tile) {
+    std::vector<Array> vals, idx;
+    for (int64_t t0 = 0; t0 < n; t0 += tile) {
+      const int64_t t1 = std::min(n, t0 + tile);
+      auto [v, i] = topk(pairwise(q2, c(slice(t0, t1)), pm, 1e-8), std::min(k, t1 - t0), -1, largest);
+      vals.push_back(v);
+      idx.push_back(i + t0);
+    }
+    auto [best, at] = topk(concatenate(vals, 1), k, -1, largest);
+    const Array rows = arange(nq, int64, q2.device()).reshape({nq, 1});
+    return {concatenate(idx, 1).index({Index(rows), Index(at)}), best};
+  }
+  auto [vals, idx] = topk(pairwise(q2, c, pm, 1e-8), k, -1, largest);
   if (q.ndim() == 1) return {idx.reshape({k}), vals.reshape({k})};
   return {idx, vals};
 }

@@ -91,6 +91,49 @@ TEST_P(Similarity, NearestIsBatchedAndLeavesTheCorpusAlone) {
   EXPECT_EQ(corpus.to_vector<float>(), before);
 }
 
+// 1024 queries score the corpus in tiles of 2^21 / 1024 + 48 = 2096 rows (nn.hpp): the result
+// must be exactly one top-k over all rows, ties across tile edges going to the lower index.
+TEST_P(Similarity, BatchedNearestEqualsOneTopkOverAllRowsAcrossTileEdges) {
+#if NDGPU_CUDA_EMULATION  // the tiling is host code, the same for every device; 5 minutes here
+  if (device().is_cuda()) GTEST_SKIP() << "too slow on the SIMT emulator";
+#endif
+  random::seed(3);
+  const int64_t n = 4500, d = 4, nq = 1024;  // 3 tiles: [0, 2096), [2096, 4192), [4192, 4500)
+  Array corpus = random::randn({n, d}, float32, device());
+  for (int64_t dup : {2095, 2096, 4191, 4192, 4499}) corpus[dup].assign(corpus[17]);  // exact ties
+  Array queries = random::randn({nq, d}, float32, device());
+  queries[0].assign(corpus[17]);
+  queries[1].assign(corpus[2096] * 2.0);
+  for (Metric m : {Metric::cosine, Metric::dot, Metric::l2}) {
+    // The same pairwise scores as nearest's: bit for bit (dot has no public all-pairs form).
+    const Array all = m == Metric::cosine ? cosine_similarity(queries, corpus)
+                      : m == Metric::l2   ? cdist(queries, corpus)
+                                          : Array();
+    for (int64_t k : {1, 50}) {
+      auto [idx, scores] = nearest(queries, corpus, k, m);
+      EXPECT_EQ(idx.shape(), (Shape{nq, k}));
+      if (m != Metric::dot) {
+        auto [want_scores, want_idx] = topk(all, k, -1, m != Metric::l2);
+        EXPECT_EQ(idx.to_vector<int64_t>(), want_idx.to_vector<int64_t>()) << int(m) << " k=" << k;
+        EXPECT_EQ(scores.to_vector<float>(), want_scores.to_vector<float>()) << int(m) << " k=" << k;
+      } else {  // one query at a time instead
+        for (int64_t r : {0, 1, 1023}) {
+          auto [one_idx, one_scores] = nearest(queries[r], corpus, k, m);
+          EXPECT_EQ(idx[r].to_vector<int64_t>(), one_idx.to_vector<int64_t>()) << "query " << r;
+          EXPECT_EQ(scores[r].to_vector<float>(), one_scores.to_vector<float>()) << "query " << r;
+        }
+      }
+      if (m == Metric::cosine && k >= 7) {  // the tied rows, in index order, across three tiles
+        const std::vector<int64_t> got = idx.to_vector<int64_t>();
+        EXPECT_EQ(std::vector<int64_t>(got.begin(), got.begin() + 6),
+                  (std::vector<int64_t>{17, 2095, 2096, 4191, 4192, 4499}));
+        EXPECT_EQ(std::vector<int64_t>(got.begin() + k, got.begin() + k + 6),
+                  (std::vector<int64_t>{17, 2095, 2096, 4191, 4192, 4499}));
+      }
+    }
+  }
+}
+
 TEST_P(Similarity, ShapeErrors) {
   EXPECT_THROW(cosine_similarity(ones({3}, float32, device()), ones({4}, float32, device())), ValueError);
   EXPECT_THROW(cdist(ones({2, 3}, float32, device()), ones({2, 4}, float32, device())), ValueError);

@@ -36,7 +36,10 @@ struct NearestResult {
   Array scores;   // similarity (cosine, dot: best = largest) or euclidean distance (l2: smallest)
 };
 /// The k best corpus rows for each query row (the tutorial's find_nearest, batched). The
-/// corpus (n, d) is only read.
+/// corpus (n, d) is only read. Ties go to the lower corpus index. Many queries are scored
+/// against the corpus tile by tile (tile = max(2^21 / q, 2048) + 48 rows), keeping each tile's
+/// k best: extra memory q * (tile + k * tiles) scores (8 MiB + the candidates up to 1024
+/// queries), never the whole (q, n) matrix.
 NearestResult nearest(const Array& queries, const Array& corpus, int64_t k,
                       Metric metric = Metric::cosine);
 
