@@ -54,12 +54,14 @@ const bool registered = [] {
     });
   }
 
-  ndbench::register_pair("attention/f32/8x2048x128", [](Device dev) {
-    nd::random::seed(3);
-    Array q = rand({8, 2048, 128}, dev), k = rand({8, 2048, 128}, dev), v = rand({8, 2048, 128}, dev);
-    return ndbench::Case{.call = [q, k, v] { benchmark::DoNotOptimize(nd::attention(q, k, v).data_ptr()); },
-                         .flops = 8 * 2 * 2.0 * 2048 * 2048 * 128};
-  });
+  for (bool causal : {false, true}) {  // causal: half the key tiles are skipped
+    ndbench::register_pair(causal ? "attention_causal/f32/8x2048x128" : "attention/f32/8x2048x128", [causal](Device dev) {
+      nd::random::seed(3);
+      Array q = rand({8, 2048, 128}, dev), k = rand({8, 2048, 128}, dev), v = rand({8, 2048, 128}, dev);
+      return ndbench::Case{.call = [q, k, v, causal] { benchmark::DoNotOptimize(nd::attention(q, k, v, causal).data_ptr()); },
+                           .flops = (causal ? 0.5 : 1.0) * 8 * 2 * 2.0 * 2048 * 2048 * 128};
+    });
+  }
 
   ndbench::register_pair("kmeans/f32/10000x768k8", [](Device dev) {
     nd::random::seed(4);

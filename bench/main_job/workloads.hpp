@@ -60,6 +60,8 @@ inline const std::vector<Workload>& workloads() {
       {"attention", "softmax rows (8192x1024)", "softmax/f32/8192x1024/{dev}", Unit::bytes, bytes(2 * 8192.0 * 1024)},
       {"attention", "softmax rows (16384x2048)", "softmax/f32/16384x2048/{dev}", Unit::bytes, bytes(2 * 16384.0 * 2048)},
       {"attention", "attention (8,2048,128)", "attention/f32/8x2048x128/{dev}", Unit::flops, 8 * 2 * gemm(2048, 2048, 128)},
+      // Causal (key j > query i masked): half the products' work is needed.
+      {"attention", "causal attention (8,2048,128)", "attention_causal/f32/8x2048x128/{dev}", Unit::flops, 8 * gemm(2048, 2048, 128)},
       // Matmul.
       {"matmul", "matmul 1024^3", "matmul/f32/1024/{dev}", Unit::flops, gemm(1024, 1024, 1024)},
       {"matmul", "matmul 4096^3", "matmul/f32/4096/{dev}", Unit::flops, gemm(4096, 4096, 4096), true},

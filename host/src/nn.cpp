@@ -2,6 +2,7 @@
 // float promotion and output layout here; the fused row kernels live in kernels/.
 #include "ndgpu/nn.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "detail.hpp"
@@ -111,6 +112,57 @@ std::pair<Array, Array> topk(const Array& x_in, int64_t k, int axis, bool larges
   return {values, indices};
 }
 
+namespace {
+
+// The backend's fused attention (no (S, S) scores in memory), or an undefined array where it has
+// none or the operands do not fit it (mixed dtypes, empty axes, batch axes that do not
+// broadcast: the unfused path below handles and reports those).
+Array fused_attention(Array q, Array k, Array v, double scale, bool causal) {
+  const int nd = std::max({q.ndim(), k.ndim(), v.ndim()});
+  const int64_t sq = q.shape()[q.ndim() - 2], sk = k.shape()[k.ndim() - 2];
+  const int64_t d = q.shape().back(), dv = v.shape().back();
+  if (q.dtype() != k.dtype() || q.dtype() != v.dtype() || q.device() != k.device() ||
+      q.device() != v.device() || sq == 0 || sk == 0 || d == 0 || dv == 0)
+    return {};
+  Shape batch(nd - 2, 1);
+  for (const Array* x : {&q, &k, &v})
+    for (int dim = 0; dim < x->ndim() - 2; ++dim) {
+      int64_t& b = batch[nd - x->ndim() + dim];
+      const int64_t e = x->shape()[dim];
+      if (e != b && e != 1 && b != 1) return {};
+      b = e == 1 ? b : e;
+    }
+  Shape out_shape = batch;
+  out_shape.insert(out_shape.end(), {sq, dv});
+  Array out = detail::new_array(out_shape, q.dtype(), q.device());
+  AttentionDesc a;
+  Operand ops[4];
+  Array* xs[3] = {&q, &k, &v};
+  for (int o = 0; o < 3; ++o) {
+    Array& x = *xs[o];
+    Shape full = batch;
+    full.insert(full.end(), x.shape().end() - 2, x.shape().end());
+    x = x.broadcast_to(full);
+    if (x.strides()[nd - 1] != 1) x = x.copy();  // the kernel reads rows with unit stride
+    for (int dim = 0; dim < nd - 2; ++dim) ops[o].strides[dim] = x.strides()[dim];
+  }
+  for (int dim = 0; dim < nd - 2; ++dim) ops[3].strides[dim] = out.strides()[dim];
+  a.batch = detail::coalesce(batch, {&ops[0], &ops[1], &ops[2], &ops[3]});
+  for (int o = 0; o < 4; ++o)
+    for (int dim = 0; dim < a.batch.ndim; ++dim) a.batch_stride[o][dim] = ops[o].strides[dim];
+  a.dtype = q.dtype();
+  a.sq = sq, a.sk = sk, a.d = d, a.dv = dv;
+  a.q = q.data_ptr(), a.k = k.data_ptr(), a.v = v.data_ptr(), a.out = out.data_ptr();
+  a.q_ld = q.strides()[nd - 2], a.k_ld = k.strides()[nd - 2], a.v_ld = v.strides()[nd - 2];
+  a.out_ld = dv;
+  a.scale = scale;
+  a.causal = causal;
+  if (!detail::backend(out.device()).attention(a)) return {};
+  return out;
+}
+
+}  // namespace
+
 Array attention(const Array& q_in, const Array& k_in, const Array& v_in, bool causal) {
   for (const Array* a : {&q_in, &k_in, &v_in}) {
     detail::check_defined(*a, "attention");
@@ -126,8 +178,10 @@ Array attention(const Array& q_in, const Array& k_in, const Array& v_in, bool ca
   if (k.shape()[k.ndim() - 2] != v.shape()[v.ndim() - 2])
     throw ValueError("attention: K and V must have the same sequence length, got " +
                      shape_str(k.shape()) + " and " + shape_str(v.shape()));
-  // scores = Q K^T / sqrt(d): the transpose is a BLAS flag and the scale the GEMM's alpha.
   const double scale = d > 0 ? 1.0 / std::sqrt(static_cast<double>(d)) : 1.0;
+  if (Array out = fused_attention(q, k, v, scale, causal); out.defined()) return out;
+  // Unfused: scores = Q K^T / sqrt(d) (the transpose is a BLAS flag, the scale the GEMM's
+  // alpha), softmax in place, then scores V.
   Array scores = detail::matmul_scaled(q, k.swapaxes(-1, -2), scale);
   if (scores.size() > 0 && scores.shape().back() > 0) {
     RowDesc rd;  // softmax in place over the scores (causal mask fused into the row kernel)

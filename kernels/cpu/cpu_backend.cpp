@@ -30,6 +30,7 @@ class CpuBackend final : public Backend {
   void topk(const TopkDesc& d) override { cpu::topk(d); }
   void gather(const GatherDesc& d) override { cpu::gather(d); }
   void reduce(const ReduceDesc& d) override { cpu::reduce(d); }
+  bool attention(const AttentionDesc& d) override { return cpu::attention(d); }
 };
 
 }  // namespace

@@ -17,6 +17,7 @@ void pairwise(const PairwiseDesc& d);
 void topk(const TopkDesc& d);
 void gather(const GatherDesc& d);  // gather.cpp
 void reduce(const ReduceDesc& d);
+bool attention(const AttentionDesc& d);  // attention.cpp: false where it has no kernel
 
 std::unique_ptr<Backend> make_backend(int index);
 

@@ -161,6 +161,23 @@ struct ReduceDesc {
   int64_t ddof = 0;       // var/std only
 };
 
+// out (batch..., sq, dv) = softmax(scale * q k^T, causal: key j > query i masked) v, fused: no
+// (sq, sk) scores in memory. q (sq, d), k (sk, d), v (sk, dv) and out (sq, dv) per batch entry,
+// rows `ld` elements apart, inner stride 1; sq, sk, d, dv >= 1. Batch strides 0 broadcast.
+struct AttentionDesc {
+  DType dtype = DType::float32;
+  int64_t sq = 0, sk = 0, d = 0, dv = 0;
+  const void* q = nullptr;
+  const void* k = nullptr;
+  const void* v = nullptr;
+  void* out = nullptr;
+  int64_t q_ld = 0, k_ld = 0, v_ld = 0, out_ld = 0;
+  double scale = 1;
+  bool causal = false;
+  Iter batch;  // ndim 0: one attention
+  int64_t batch_stride[4][kMaxDims] = {};  // [q, k, v, out][dim], elements
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -188,6 +205,8 @@ class Backend {
   virtual void pairwise(const PairwiseDesc&) { unsupported("pairwise"); }
   virtual void topk(const TopkDesc&) { unsupported("topk"); }
   virtual void reduce(const ReduceDesc&) { unsupported("reduce"); }
+  // Fused attention where the backend has it (else false: host/ runs matmul, softmax, matmul).
+  virtual bool attention(const AttentionDesc&) { return false; }
 
  protected:
   [[noreturn]] void unsupported(const char* what) const {

@@ -1,4 +1,5 @@
 // attention (batched heads, causal) against NumPy, and k-means on well-separated clusters.
+#include <cmath>
 #include <set>
 
 #include "nn/golden_nn.hpp"
@@ -19,6 +20,75 @@ TEST_P(AttentionKMeans, AttentionMatchesNumPy) {
   Array out = attention(g("at_q"), g("at_k")[0], g("at_v")[0]);
   EXPECT_EQ(out.shape(), (Shape{2, 5, 4}));
   EXPECT_THROW(attention(g("at_q"), g("at_v"), g("at_v")), ValueError);
+}
+
+// softmax(q k^T / sqrt(d), causal mask) v, unfused, from public ops: the oracle for the fused
+// CPU kernel (kernels/cpu/attention.cpp: 96 queries x 192 keys per tile).
+Array unfused_attention(const Array& q, const Array& k, const Array& v, bool causal) {
+  const int64_t sq = q.shape()[q.ndim() - 2], sk = k.shape()[k.ndim() - 2];
+  Array scores = matmul(q, k.swapaxes(-1, -2)) * (1.0 / std::sqrt(double(q.shape().back())));
+  if (causal) {  // key j > query i
+    const Array later = arange(sk, int64, q.device()).reshape({1, sk}) >
+                        arange(sq, int64, q.device()).reshape({sq, 1});
+    scores = where(later, -INFINITY, scores);
+  }
+  return matmul(softmax(scores, -1), v);
+}
+
+::testing::AssertionResult matches_unfused(const Array& q, const Array& k, const Array& v, bool causal) {
+  const Array want = unfused_attention(q, k, v, causal);
+  return array_near(attention(q, k, v, causal), want.astype(float64).to_vector<double>(), want.shape(),
+                    1e-5, 1e-5);
+}
+
+TEST_P(AttentionKMeans, AttentionEqualsTheUnfusedReferenceAcrossTileEdges) {
+  if (!device().is_cpu()) GTEST_SKIP() << "CUDA has no fused kernel yet: this would compare the unfused path with itself";
+  random::seed(21);
+  // Sequence lengths around the 96 x 192 tile, query and key lengths unequal both ways, d and
+  // dv not multiples of 16.
+  const int64_t sizes[][4] = {{1, 1, 8, 8}, {96, 192, 32, 32}, {200, 333, 40, 24}, {333, 200, 40, 17},
+                              {97, 193, 128, 128}, {7, 500, 3, 5}};
+  for (const auto& sz : sizes) {
+    const int64_t sq = sz[0], sk = sz[1], d = sz[2], dv = sz[3];
+    Array q = random::randn({2, 3, sq, d}, float32, device());
+    Array k = random::randn({2, 3, sk, d}, float32, device());
+    Array v = random::randn({2, 3, sk, dv}, float32, device());
+    for (bool causal : {false, true}) EXPECT_TRUE(matches_unfused(q, k, v, causal)) << sq << "x" << sk << " causal " << causal;
+  }
+}
+
+TEST_P(AttentionKMeans, AttentionTakesStridedAndBroadcastOperands) {
+  if (!device().is_cpu()) GTEST_SKIP() << "CUDA has no fused kernel yet: this would compare the unfused path with itself";
+  random::seed(22);
+  const int64_t sq = 130, sk = 250, d = 24, dv = 20;
+  Array q = random::randn({2, sq, 3, d}, float32, device()).swapaxes(1, 2);   // rows 3 d apart
+  Array k = random::randn({3, sk, d}, float32, device());                      // batch axis broadcast
+  Array v = random::randn({1, 3, dv, sk}, float32, device()).swapaxes(-1, -2);  // inner stride sk
+  for (bool causal : {false, true}) EXPECT_TRUE(matches_unfused(q, k, v, causal)) << "causal " << causal;
+  Array qr = random::randn({2, 3, sq, d}, float32, device())(all, all, slice(_, _, -1));  // reversed rows
+  EXPECT_TRUE(matches_unfused(qr, k, v, true));
+}
+
+// A query whose scores are all -inf gets a NaN row (softmax of all -inf, as PyTorch); keys
+// whose score is -inf get weight 0, even a whole tile of them before any finite score.
+TEST_P(AttentionKMeans, AttentionInfiniteScoresMatchTheUnfusedSoftmax) {
+  random::seed(23);
+  const int64_t sq = 100, sk = 300, d = 16;
+  std::vector<float> kv = random::randn({sk, d}, float32, Device::cpu()).to_vector<float>();
+  for (int64_t j = 0; j < sk; ++j) kv[j * d] = std::fabs(kv[j * d]) + 0.5f;  // column 0 > 0
+  for (int64_t j = 0; j < 200; ++j) kv[j * d + 1] = INFINITY;  // keys < 200: score +-inf by q[:, 1]'s sign
+  std::vector<float> qv = random::randn({sq, d}, float32, Device::cpu()).to_vector<float>();
+  qv[5 * d] = -INFINITY;  // query 5: every score -inf
+  qv[0 * d + 1] = -2.0f;  // query 0: the first key tile all -inf (queries with q[1] > 0: NaN rows)
+  for (int64_t c = 0; c < d; ++c) qv[70 * d + c] = c == 1 ? -1.0f : 0.0f;  // query 70 too
+  Array k = array(kv, {sk, d}, float32, device());
+  Array q = array(qv, {sq, d}, float32, device());
+  Array v = random::randn({sk, 8}, float32, device());
+  for (bool causal : {false, true}) EXPECT_TRUE(matches_unfused(q, k, v, causal)) << "causal " << causal;
+  const std::vector<float> out = attention(q, k, v).to_vector<float>();
+  EXPECT_TRUE(std::isnan(out[5 * 8]));
+  EXPECT_TRUE(std::isfinite(out[70 * 8]));
+  EXPECT_TRUE(std::isfinite(out[0]));
 }
 
 TEST_P(AttentionKMeans, KMeansFindsWellSeparatedClusters) {

@@ -1,0 +1,213 @@
+// CPU fused attention, the flash-attention scheme: out = softmax(scale q k^T) v without the
+// (sq, sk) scores in memory. A task owns kQ queries of one batch entry: it packs them transposed
+// (16 query lanes per panel, scale folded in), then walks the keys kK at a time --
+//   scores^T tile (keys x queries) = K_block . Q^T        6 x 16 FMA micro-kernel
+//   online softmax per query lane: running max m, sum l, O rescaled by e^(m_old - m_new)
+//   O (queries x dv) += P . V_block                       the same micro-kernel shape
+// -- and writes O / l. Causal: key blocks past the task's last query are skipped and the
+// diagonal block masked. Transposing the scores tile makes every softmax step a 16-lane vector
+// op over queries and lets both products read K and V rows as they lie (no packing of K or V).
+// float32 on CPUs with AVX2 and FMA; elsewhere attention() returns false and host/ runs the
+// unfused matmul, softmax, matmul.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "cpu/cpu_backend.hpp"
+#include "cpu/parallel.hpp"
+#include "fast_math.hpp"
+
+namespace nd::cpu {
+namespace {
+
+constexpr int64_t kQ = 96;    // queries per task: 6 panels of 16 lanes
+constexpr int64_t kK = 192;   // keys per step: 32 groups of 6 (scores^T tile 72 KiB, in L2)
+constexpr int kLanes = 16;    // queries per panel: two ymm registers
+constexpr int kRows = 6;      // micro-kernel rows: 6 x 2 accumulators + 2 loads + 1 broadcast
+
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#endif
+
+__m256 tail_mask(int lanes) {  // lanes < 8 valid
+  return _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
+}
+
+// st[r * ldst + c] = sum_p k[r * ldk + p] * qt[p * 16 + c] for r < R, c < 16.
+template <int R>
+void kernel_kq(const float* k, int64_t ldk, const float* qt, int64_t d, float* st, int64_t ldst) {
+  __m256 acc[R][2];
+  for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+  for (int64_t p = 0; p < d; ++p) {
+    const __m256 b0 = _mm256_loadu_ps(qt + p * kLanes), b1 = _mm256_loadu_ps(qt + p * kLanes + 8);
+    for (int r = 0; r < R; ++r) {
+      const __m256 a = _mm256_broadcast_ss(k + r * ldk + p);
+      acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
+      acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    _mm256_storeu_ps(st + r * ldst, acc[r][0]);
+    _mm256_storeu_ps(st + r * ldst + 8, acc[r][1]);
+  }
+}
+
+// o[r * ldo + c] += sum_j pt[j * ldpt + r] * v[j * ldv + c] for r < R, c < cols (<= 16).
+template <int R, bool kFull>
+void kernel_pv(const float* pt, int64_t ldpt, const float* v, int64_t ldv, int64_t nk, float* o,
+               int64_t ldo, int cols) {
+  const __m256 m0 = tail_mask(cols), m1 = tail_mask(cols - 8);
+  auto load = [&](const float* p, int half) {
+    if constexpr (kFull) return _mm256_loadu_ps(p + 8 * half);
+    else return _mm256_maskload_ps(p + 8 * half, _mm256_castps_si256(half ? m1 : m0));
+  };
+  __m256 acc[R][2];
+  for (int r = 0; r < R; ++r) acc[r][0] = load(o + r * ldo, 0), acc[r][1] = load(o + r * ldo, 1);
+  for (int64_t j = 0; j < nk; ++j) {
+    const __m256 b0 = load(v + j * ldv, 0), b1 = load(v + j * ldv, 1);
+    for (int r = 0; r < R; ++r) {
+      const __m256 a = _mm256_broadcast_ss(pt + j * ldpt + r);
+      acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
+      acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    if constexpr (kFull) {
+      _mm256_storeu_ps(o + r * ldo, acc[r][0]);
+      _mm256_storeu_ps(o + r * ldo + 8, acc[r][1]);
+    } else {
+      _mm256_maskstore_ps(o + r * ldo, _mm256_castps_si256(m0), acc[r][0]);
+      _mm256_maskstore_ps(o + r * ldo + 8, _mm256_castps_si256(m1), acc[r][1]);
+    }
+  }
+}
+
+// Runs fn.template operator()<R>() for R = rows (1..kRows): the remainder rows of a block.
+template <class Fn>
+void with_rows(int rows, Fn&& fn) {
+  switch (rows) {
+    case 6: fn.template operator()<6>(); break;
+    case 5: fn.template operator()<5>(); break;
+    case 4: fn.template operator()<4>(); break;
+    case 3: fn.template operator()<3>(); break;
+    case 2: fn.template operator()<2>(); break;
+    default: fn.template operator()<1>(); break;
+  }
+}
+
+// One task's buffers, reused across the tasks a worker runs.
+struct Scratch {
+  std::vector<float> qt, st, o, m, l, alpha;
+  Scratch(int64_t d, int64_t dv)
+      : qt(kQ * d), st(kK * kQ), o(kQ * dv), m(kQ), l(kQ), alpha(kQ) {}
+};
+
+// Queries [i0, i0 + nq) of one batch entry.
+void attend_block(const AttentionDesc& a, const float* q, const float* k, const float* v, float* out,
+                  int64_t i0, int64_t nq, Scratch& s) {
+  const int64_t d = a.d, dv = a.dv, panels = (nq + kLanes - 1) / kLanes, ldst = panels * kLanes;
+  const float neg_inf = -std::numeric_limits<float>::infinity();
+  // Q^T panels, scaled (padding lanes 0: their scores are 0 and never written out).
+  std::fill(s.qt.begin(), s.qt.begin() + panels * d * kLanes, 0.0f);
+  for (int64_t i = 0; i < nq; ++i)
+    for (int64_t p = 0; p < d; ++p)
+      s.qt[(i / kLanes) * d * kLanes + p * kLanes + i % kLanes] = q[(i0 + i) * a.q_ld + p] * static_cast<float>(a.scale);
+  std::fill(s.o.begin(), s.o.begin() + nq * dv, 0.0f);
+  std::fill(s.m.begin(), s.m.end(), neg_inf);
+  std::fill(s.l.begin(), s.l.end(), 0.0f);
+  const int64_t kend = a.causal ? std::min(a.sk, i0 + nq) : a.sk;
+  for (int64_t j0 = 0; j0 < kend; j0 += kK) {
+    const int64_t nk = std::min(kK, kend - j0);
+    float* st = s.st.data();
+    for (int64_t j = 0; j < nk; j += kRows)
+      with_rows(static_cast<int>(std::min<int64_t>(kRows, nk - j)), [&]<int R>() {
+        for (int64_t pn = 0; pn < panels; ++pn)
+          kernel_kq<R>(k + (j0 + j) * a.k_ld, a.k_ld, s.qt.data() + pn * d * kLanes, d, st + j * ldst + pn * kLanes, ldst);
+      });
+    if (a.causal && j0 + nk - 1 > i0)  // the diagonal block: key j0 + j > query i0 + i is masked
+      for (int64_t j = 0; j < nk; ++j)
+        for (int64_t i = 0; i < std::min(nq, j0 + j - i0); ++i) st[j * ldst + i] = neg_inf;
+    // Online softmax, 16 query lanes at a time. A lane whose scores so far are all -inf uses 0 as
+    // its max (e^(-inf - 0) = 0, never -inf - -inf = NaN); a NaN score makes the lane's max NaN,
+    // and the row NaN, as the unfused softmax.
+    for (int64_t pn = 0; pn < panels; ++pn) {
+      float mx[kLanes], use[kLanes], sum[kLanes] = {};
+      float* m = s.m.data() + pn * kLanes;
+      for (int c = 0; c < kLanes; ++c) mx[c] = m[c];
+      for (int64_t j = 0; j < nk; ++j) {
+        const float* row = st + j * ldst + pn * kLanes;
+        for (int c = 0; c < kLanes; ++c) mx[c] = row[c] > mx[c] || row[c] != row[c] ? row[c] : mx[c];
+      }
+      for (int c = 0; c < kLanes; ++c) {
+        use[c] = mx[c] == neg_inf ? 0.0f : mx[c];
+        s.alpha[pn * kLanes + c] = kern::exp_f32(m[c] - use[c]);
+        m[c] = mx[c];
+      }
+      for (int64_t j = 0; j < nk; ++j) {
+        float* row = st + j * ldst + pn * kLanes;
+        for (int c = 0; c < kLanes; ++c) {
+          row[c] = kern::exp_f32(row[c] - use[c]);
+          sum[c] += row[c];
+        }
+      }
+      for (int c = 0; c < kLanes; ++c) s.l[pn * kLanes + c] = s.l[pn * kLanes + c] * s.alpha[pn * kLanes + c] + sum[c];
+    }
+    for (int64_t i = 0; i < nq; ++i)
+      if (const float al = s.alpha[i]; al != 1.0f)
+        for (int64_t c = 0; c < dv; ++c) s.o[i * dv + c] *= al;
+    for (int64_t i = 0; i < nq; i += kRows)
+      with_rows(static_cast<int>(std::min<int64_t>(kRows, nq - i)), [&]<int R>() {
+        int64_t c = 0;
+        for (; c + kLanes <= dv; c += kLanes)
+          kernel_pv<R, true>(st + i, ldst, v + j0 * a.v_ld + c, a.v_ld, nk, s.o.data() + i * dv + c, dv, kLanes);
+        if (c < dv)
+          kernel_pv<R, false>(st + i, ldst, v + j0 * a.v_ld + c, a.v_ld, nk, s.o.data() + i * dv + c, dv,
+                              static_cast<int>(dv - c));
+      });
+  }
+  for (int64_t i = 0; i < nq; ++i)
+    for (int64_t c = 0; c < dv; ++c) out[(i0 + i) * a.out_ld + c] = s.o[i * dv + c] / s.l[i];
+}
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+}  // namespace
+
+bool attention(const AttentionDesc& a) {
+  static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (!has_avx2 || a.dtype != DType::float32) return false;
+  const int64_t blocks = (a.sq + kQ - 1) / kQ, tasks = a.batch.numel() * blocks;
+  // Tasks are claimed one at a time, the costliest first (causal: the last query blocks), so
+  // the workers finish together whatever the mix.
+  std::atomic<int64_t> next{0};
+  parallel_for(std::min<int64_t>(tasks, num_threads()), 1, [&](int64_t, int64_t) {
+    Scratch s(a.d, a.dv);
+    for (int64_t t; (t = next.fetch_add(1)) < tasks;) {
+      const int64_t entry = t % a.batch.numel(), block = blocks - 1 - t / a.batch.numel();
+      int64_t off[4] = {}, rem = entry;
+      for (int dim = a.batch.ndim - 1; dim >= 0; --dim) {
+        const int64_t ix = rem % a.batch.shape[dim];
+        rem /= a.batch.shape[dim];
+        for (int o = 0; o < 4; ++o) off[o] += ix * a.batch_stride[o][dim];
+      }
+      const int64_t i0 = block * kQ;
+      attend_block(a, static_cast<const float*>(a.q) + off[0], static_cast<const float*>(a.k) + off[1],
+                   static_cast<const float*>(a.v) + off[2], static_cast<float*>(a.out) + off[3], i0,
+                   std::min(kQ, a.sq - i0), s);
+    }
+  });
+  return true;
+}
+
+}  // namespace nd::cpu
