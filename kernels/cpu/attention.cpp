@@ -1,9 +1,9 @@
 // CPU fused attention, the flash-attention scheme: out = softmax(scale q k^T) v without the
 // (sq, sk) scores in memory. A task owns kQ queries of one batch entry: it packs them transposed
 // (16 query lanes per panel, scale folded in), then walks the keys kK at a time --
-//   scores^T tile (keys x queries) = K_block . Q^T        6 x 16 FMA micro-kernel
+//   scores^T tile (keys x queries) = K_block . Q^T        6 x 16 FMA micro-kernel (panel_kernel.hpp)
 //   online softmax per query lane: running max m, sum l, O rescaled by e^(m_old - m_new)
-//   O (queries x dv) += P . V_block                       the same micro-kernel shape
+//   O (queries x dv) += P . V_block                       the same shape, V rows as panels
 // -- and writes O / l. Causal: key blocks past the task's last query are skipped and the
 // diagonal block masked. Transposing the scores tile makes every softmax step a 16-lane vector
 // op over queries and lets both products read K and V rows as they lie (no packing of K or V).
@@ -19,6 +19,7 @@
 
 #include "cpu/cpu_backend.hpp"
 #include "cpu/parallel.hpp"
+#include "cpu/panel_kernel.hpp"
 #include "fast_math.hpp"
 
 namespace nd::cpu {
@@ -26,8 +27,9 @@ namespace {
 
 constexpr int64_t kQ = 96;    // queries per task: 6 panels of 16 lanes
 constexpr int64_t kK = 192;   // keys per step: 32 groups of 6 (scores^T tile 72 KiB, in L2)
-constexpr int kLanes = 16;    // queries per panel: two ymm registers
-constexpr int kRows = 6;      // micro-kernel rows: 6 x 2 accumulators + 2 loads + 1 broadcast
+using panel::kLanes;          // queries per panel
+using panel::kRows;           // keys (or queries) per micro-kernel call
+using panel::with_rows;
 
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
@@ -40,25 +42,6 @@ __m256 tail_mask(int lanes) {  // lanes < 8 valid
   return _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
 }
 
-// st[r * ldst + c] = sum_p k[r * ldk + p] * qt[p * 16 + c] for r < R, c < 16.
-template <int R>
-void kernel_kq(const float* k, int64_t ldk, const float* qt, int64_t d, float* st, int64_t ldst) {
-  __m256 acc[R][2];
-  for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
-  for (int64_t p = 0; p < d; ++p) {
-    const __m256 b0 = _mm256_loadu_ps(qt + p * kLanes), b1 = _mm256_loadu_ps(qt + p * kLanes + 8);
-    for (int r = 0; r < R; ++r) {
-      const __m256 a = _mm256_broadcast_ss(k + r * ldk + p);
-      acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
-      acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
-    }
-  }
-  for (int r = 0; r < R; ++r) {
-    _mm256_storeu_ps(st + r * ldst, acc[r][0]);
-    _mm256_storeu_ps(st + r * ldst + 8, acc[r][1]);
-  }
-}
-
 // o[r * ldo + c] += sum_j pt[j * ldpt + r] * v[j * ldv + c] for r < R, c < cols (<= 16).
 template <int R, bool kFull>
 void kernel_pv(const float* pt, int64_t ldpt, const float* v, int64_t ldv, int64_t nk, float* o,
@@ -69,15 +52,18 @@ void kernel_pv(const float* pt, int64_t ldpt, const float* v, int64_t ldv, int64
     else return _mm256_maskload_ps(p + 8 * half, _mm256_castps_si256(half ? m1 : m0));
   };
   __m256 acc[R][2];
+#pragma GCC unroll 6  // acc stays in registers only when fully unrolled
   for (int r = 0; r < R; ++r) acc[r][0] = load(o + r * ldo, 0), acc[r][1] = load(o + r * ldo, 1);
   for (int64_t j = 0; j < nk; ++j) {
     const __m256 b0 = load(v + j * ldv, 0), b1 = load(v + j * ldv, 1);
+#pragma GCC unroll 6
     for (int r = 0; r < R; ++r) {
       const __m256 a = _mm256_broadcast_ss(pt + j * ldpt + r);
       acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
       acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
     }
   }
+#pragma GCC unroll 6
   for (int r = 0; r < R; ++r) {
     if constexpr (kFull) {
       _mm256_storeu_ps(o + r * ldo, acc[r][0]);
@@ -86,19 +72,6 @@ void kernel_pv(const float* pt, int64_t ldpt, const float* v, int64_t ldv, int64
       _mm256_maskstore_ps(o + r * ldo, _mm256_castps_si256(m0), acc[r][0]);
       _mm256_maskstore_ps(o + r * ldo + 8, _mm256_castps_si256(m1), acc[r][1]);
     }
-  }
-}
-
-// Runs fn.template operator()<R>() for R = rows (1..kRows): the remainder rows of a block.
-template <class Fn>
-void with_rows(int rows, Fn&& fn) {
-  switch (rows) {
-    case 6: fn.template operator()<6>(); break;
-    case 5: fn.template operator()<5>(); break;
-    case 4: fn.template operator()<4>(); break;
-    case 3: fn.template operator()<3>(); break;
-    case 2: fn.template operator()<2>(); break;
-    default: fn.template operator()<1>(); break;
   }
 }
 
@@ -129,7 +102,7 @@ void attend_block(const AttentionDesc& a, const float* q, const float* k, const 
     for (int64_t j = 0; j < nk; j += kRows)
       with_rows(static_cast<int>(std::min<int64_t>(kRows, nk - j)), [&]<int R>() {
         for (int64_t pn = 0; pn < panels; ++pn)
-          kernel_kq<R>(k + (j0 + j) * a.k_ld, a.k_ld, s.qt.data() + pn * d * kLanes, d, st + j * ldst + pn * kLanes, ldst);
+          panel::rows_dot_panel<R>(k + (j0 + j) * a.k_ld, a.k_ld, s.qt.data() + pn * d * kLanes, d, st + j * ldst + pn * kLanes, ldst);
       });
     if (a.causal && j0 + nk - 1 > i0)  // the diagonal block: key j0 + j > query i0 + i is masked
       for (int64_t j = 0; j < nk; ++j)
