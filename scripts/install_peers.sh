@@ -50,4 +50,4 @@ if ((with_torch)); then
   fi
 fi
 "$vpy" -c "import numpy, threadpoolctl, jax, numexpr, faiss, sklearn" \
-  && echo "install_peers: done; NDGPU_PEERS=1 makes the main job use $vpy"
+  && echo "install_peers: done; the main job now times the peers with $vpy (NDGPU_PEERS=0: not)"
