@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Adds NumPy's time (and, where installed with a usable GPU, CuPy's and PyTorch's) for the main
-job's workloads to ndgpu-bench's JSON, so the report shows them side by side.
+"""Adds NumPy's time (and, where installed with a usable GPU, CuPy's and PyTorch's; where installed,
+the CPU peers of peers_cpu.py and PyTorch on the CPU) for the main job's workloads to ndgpu-bench's
+JSON, so the report shows them side by side.
 
     compare_frameworks.py --ndgpu build/main_job/ndgpu.json --out build/main_job/report.json
-        [--quick] [--only numpy,cupy,torch]
+        [--quick] [--check] [--only numpy,cupy,torch,torch-cpu,jax,numexpr,faiss,faiss-search,sklearn]
 
 Each workload is found by its benchmark family and size in ndgpu's JSON ("zscore/f32/100000x768/
 {dev}" -> zscore on a (100000, 768) float32 array), so a workload added to the C++ table needs only
@@ -11,8 +12,9 @@ its NumPy spelling here. Timing follows PERFORMANCE.md: warm-up, samples of >= 2
 batched), median of >= 5, in the timing modes of ndgpu-bench (bench/README.md), so each "ndgpu vs X"
 ratio compares like modes: latency (every call followed by a synchronise) and throughput (calls back
 to back, one synchronise every BATCH calls and at the end of the sample, as ndgpu's kMaxInFlight).
-NumPy's calls are synchronous, so one measurement serves both modes. ndgpu's enqueue mode has no
-counterpart here.
+NumPy's calls (and the CPU peers') are synchronous, so one measurement serves both modes. ndgpu's
+enqueue mode has no counterpart here. Every framework gets the same inputs (one seed per workload);
+--check compares each one's result with NumPy's.
 
 BLAS: OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set exactly as ndgpu-bench ran (its JSON says:
 unset, or pinned when its OpenBLAS did not know the CPU); this script re-executes itself with that
@@ -25,6 +27,9 @@ import re
 import statistics
 import sys
 import time
+import zlib
+
+import peers_cpu
 
 
 def blas_env_of(ndgpu):
@@ -82,26 +87,24 @@ class ArrayModule:
         self.name, self.xp, self.sync = name, xp, sync
         self.synchronous = synchronous  # every call returns finished: latency == throughput
 
-    def rand(self, *shape):
-        return self.xp.random.rand(*shape).astype(self.xp.float32)
-
     def topk(self, scores, k):  # the NumPy idiom: argpartition, then sort the k
         xp = self.xp
         idx = xp.argpartition(-scores, k, axis=-1)[..., :k]
         part = xp.take_along_axis(scores, idx, axis=-1)
         order = xp.argsort(-part, axis=-1)
-        return xp.take_along_axis(idx, order, axis=-1), xp.take_along_axis(part, order, axis=-1)
+        return xp.take_along_axis(part, order, axis=-1), xp.take_along_axis(idx, order, axis=-1)
 
-    def setup(self, family, shape):
+    def setup(self, family, shape, host_rand):
         xp = self.xp
+        rand = lambda *s: xp.asarray(host_rand(*s))
         if family in ("add", "mul", "square", "sqrt", "exp", "log"):
-            a, b = self.rand(shape[0]), self.rand(shape[0])
+            a, b = rand(shape[0]), rand(shape[0])
             return {"add": lambda: a + b, "mul": lambda: a * b, "square": lambda: a ** 2,
                     "sqrt": lambda: xp.sqrt(a), "exp": lambda: xp.exp(a), "log": lambda: xp.log(a)}[family]
         if family in ("add_row", "zscore", "l2norm", "sum_rows", "mean_rows", "max_rows",
                       "argmax_rows", "std_rows", "sum_all", "softmax"):
-            X = self.rand(*shape)
-            r = self.rand(shape[1])
+            X = rand(*shape)
+            r = rand(shape[1])
             return {"add_row": lambda: X + r,
                     "zscore": lambda: (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True),
                     "l2norm": lambda: X / xp.linalg.norm(X, axis=1, keepdims=True),
@@ -111,28 +114,28 @@ class ArrayModule:
                     "softmax": lambda: self.softmax(X)}[family]
         if family == "cosine_topk":  # raw documents, norms computed in the call (as nd::nearest)
             nq, n, d = shape
-            D = self.rand(n, d)
+            D = rand(n, d)
             if nq == 1:
-                q = self.rand(d)
+                q = rand(d)
                 return lambda: self.topk((D @ q) / (xp.linalg.norm(D, axis=1) * xp.linalg.norm(q)), 10)
-            Q = self.rand(nq, d)
+            Q = rand(nq, d)
             return lambda: self.topk((Q @ D.T) / (xp.linalg.norm(Q, axis=1, keepdims=True)
                                                   * xp.linalg.norm(D, axis=1)), 10)
         if family == "topk":  # top-10 of precomputed scores, one row or a batch of rows
-            S = self.rand(*shape)
+            S = rand(*shape)
             return lambda: self.topk(S, 10)
         if family == "attention":
             h, s, d = shape
-            Q, K, V = self.rand(h, s, d), self.rand(h, s, d), self.rand(h, s, d)
+            Q, K, V = rand(h, s, d), rand(h, s, d), rand(h, s, d)
             scale = xp.float32(1.0 / d ** 0.5)
             return lambda: self.softmax(Q @ K.transpose(0, 2, 1) * scale) @ V
         if family == "matmul":
             n = shape[0]
-            A, B = self.rand(n, n), self.rand(n, n)
+            A, B = rand(n, n), rand(n, n)
             return lambda: A @ B
         if family == "kmeans":
             n, d, k = shape
-            X = self.rand(n, d)
+            X = rand(n, d)
             return lambda: self.kmeans(X, k, 10)
         return None
 
@@ -155,29 +158,31 @@ class ArrayModule:
         return C, labels
 
 
-class Torch:
-    name = "torch"
-    synchronous = False
+CPU_PEERS = ("torch-cpu", "jax", "numexpr", "faiss", "faiss-search", "sklearn")
 
-    def __init__(self, torch):
-        self.t = torch
-        self.dev = torch.device("cuda")
+
+class Torch:
+    """PyTorch on CUDA ("torch") or on the CPU ("torch-cpu", synchronous, all cores)."""
+
+    def __init__(self, torch, device):
+        self.t, self.dev = torch, torch.device(device)
+        self.synchronous = device == "cpu"
+        self.name = "torch-cpu" if self.synchronous else "torch"
 
     def sync(self):
-        self.t.cuda.synchronize()
+        if not self.synchronous:
+            self.t.cuda.synchronize()
 
-    def rand(self, *shape):
-        return self.t.rand(*shape, device=self.dev, dtype=self.t.float32)
-
-    def setup(self, family, shape):
+    def setup(self, family, shape, host_rand):
         t = self.t
+        rand = lambda *s: t.from_numpy(host_rand(*s)).to(self.dev)
         if family in ("add", "mul", "square", "sqrt", "exp", "log"):
-            a, b = self.rand(shape[0]), self.rand(shape[0])
+            a, b = rand(shape[0]), rand(shape[0])
             return {"add": lambda: a + b, "mul": lambda: a * b, "square": lambda: a ** 2,
                     "sqrt": lambda: t.sqrt(a), "exp": lambda: t.exp(a), "log": lambda: t.log(a)}[family]
         if family in ("add_row", "zscore", "l2norm", "sum_rows", "mean_rows", "max_rows",
                       "argmax_rows", "std_rows", "sum_all", "softmax"):
-            X, r = self.rand(*shape), self.rand(shape[1])
+            X, r = rand(*shape), rand(shape[1])
             return {"add_row": lambda: X + r,
                     "zscore": lambda: (X - X.mean(1, keepdim=True)) / X.std(1, keepdim=True, correction=0),
                     "l2norm": lambda: X / t.linalg.norm(X, dim=1, keepdim=True),
@@ -187,18 +192,23 @@ class Torch:
                     "softmax": lambda: t.softmax(X, -1)}[family]
         if family == "cosine_topk":  # norms computed in the call, as nd::nearest
             nq, n, d = shape
-            D, Q = self.rand(n, d), self.rand(nq, d)
+            D, Q = rand(n, d), rand(nq, d)
             return lambda: t.topk((Q @ D.T) / (Q.norm(dim=1, keepdim=True) * D.norm(dim=1)), 10, dim=-1)
+        if family == "topk":
+            S = rand(*shape)
+            return lambda: t.topk(S, 10, dim=-1)
         if family == "attention":
             h, s, d = shape
-            Q, K, V = self.rand(h, s, d), self.rand(h, s, d), self.rand(h, s, d)
+            Q, K, V = rand(h, s, d), rand(h, s, d), rand(h, s, d)
+            if self.synchronous:  # the CPU's fused kernel; CUDA keeps the spelling of its published runs
+                return lambda: t.nn.functional.scaled_dot_product_attention(Q, K, V)
             return lambda: t.softmax(Q @ K.transpose(1, 2) * (1.0 / d ** 0.5), -1) @ V
         if family == "matmul":
-            A, B = self.rand(shape[0], shape[0]), self.rand(shape[0], shape[0])
+            A, B = rand(shape[0], shape[0]), rand(shape[0], shape[0])
             return lambda: A @ B
         if family == "kmeans":
             n, d, k = shape
-            X = self.rand(n, d)
+            X = rand(n, d)
 
             def km():
                 C = X[:k].clone()
@@ -230,10 +240,17 @@ def frameworks(only):
             import torch
             if torch.cuda.is_available():
                 torch.backends.cuda.matmul.allow_tf32 = False  # FP32, as ndgpu's matmul
-                out.append(Torch(torch))
+                out.append(Torch(torch, "cuda"))
         except Exception:
             pass
-    return out
+    if "torch-cpu" in only:
+        try:
+            import torch
+            torch.set_num_threads(peers_cpu.cores())
+            out.append(Torch(torch, "cpu"))
+        except ImportError:
+            pass
+    return out + peers_cpu.load(only)
 
 
 def describe(fw):
@@ -243,6 +260,7 @@ def describe(fw):
         try:
             import threadpoolctl
             blas = [p for p in threadpoolctl.threadpool_info() if p.get("user_api") == "blas"]
+            blas = [p for p in blas if "numpy" in p.get("filepath", "")] or blas  # not a peer's BLAS
             if blas:
                 b = blas[0]
                 info += (f", BLAS {b.get('internal_api')} {b.get('version')} kernel "
@@ -255,7 +273,71 @@ def describe(fw):
         import cupy as cp
         props = cp.cuda.runtime.getDeviceProperties(0)
         return f"CuPy {cp.__version__} on {props['name'].decode()}"
+    if fw.name == "torch-cpu":
+        cfg = fw.t.__config__.show()
+        blas, isa = (re.search(pat, cfg) for pat in (r"BLAS_INFO=(\w+)", r"CPU capability usage: (\w+)"))
+        return (f"PyTorch {fw.t.__version__} on the CPU, {fw.t.get_num_threads()} threads, BLAS "
+                f"{blas.group(1) if blas else '?'}, kernels {isa.group(1) if isa else '?'}")
+    if fw.name != "torch":
+        return fw.describe()
     return f"PyTorch {fw.t.__version__} on {fw.t.cuda.get_device_name(0)} (TF32 off)"
+
+
+def host_rand(bench):
+    """Inputs of one workload: every framework draws the same float32 arrays in [0, 1) from one
+    seed per workload (in the order of its NumPy spelling), so --check can compare results."""
+    import numpy as np
+    rng = np.random.default_rng(zlib.crc32(bench.encode()))
+    return lambda *shape: rng.random(shape, dtype=np.float32)
+
+
+def check(w, family, shape, fw, out, reference):
+    """Top-10 indices (as sets per row), k-means inertia or the output array, against NumPy's."""
+    import numpy as np
+    if family in ("cosine_topk", "topk", "kmeans"):
+        out = out[0] if family == "kmeans" else out[1]
+    out = np.asarray(out.get() if hasattr(out, "get") else out.cpu() if hasattr(out, "cpu") else out)
+    if family == "kmeans":  # Lloyd on unclustered data is chaotic: rounding moves a few % of the
+        X = host_rand(w["bench"])(*shape[:2])  # labels after 10 steps, but not the objective
+        out = ((X * X).sum(1)[:, None] - 2 * X @ out.T + (out * out).sum(1)).min(1).sum(dtype=np.float64)
+    if fw.name == "numpy":
+        reference.clear()
+        reference[w["bench"]] = out
+        return []
+    ref = reference.get(w["bench"])
+    if ref is None:
+        return []
+    if family in ("cosine_topk", "topk"):
+        ok = np.array_equal(np.sort(out.reshape(-1, 10)), np.sort(ref.reshape(-1, 10)))
+        what = "same top-10 indices" if ok else "top-10 indices differ"
+    else:
+        rtol = 1e-4 if family == "kmeans" else 1e-3
+        ok = out.shape == ref.shape and np.allclose(out, ref, rtol=rtol, atol=1e-6)
+        what = (f"inertia {out:.7g} vs NumPy's {ref:.7g}" if family == "kmeans" else
+                f"max |diff| {np.abs(out.astype(np.float64) - ref).max():.2g}" if out.shape == ref.shape
+                else f"shape {out.shape} vs NumPy's {ref.shape}")
+    print(f"  check {fw.name} vs numpy: {'ok' if ok else 'MISMATCH'} ({what})", file=sys.stderr)
+    return [] if ok else [f"{fw.name} {w['label']}"]
+
+
+def print_ratios(data, names):
+    """Each CPU peer's time and peer / ndgpu CPU (> 1: ndgpu is faster), latency mode."""
+    def t(s):
+        return "-" if s is None else f"{s * 1e6:.1f}us" if s < 1e-3 else f"{s * 1e3:.2f}ms"
+    rows = [["workload", "ndgpu CPU"] + names]
+    for w in data["workloads"]:
+        mine = ((w["results"].get("cpu") or {}).get("latency") or {}).get("median_s")
+        if w["section"] == "loop" or mine is None:
+            continue
+        row = [w["label"], t(mine)]
+        for n in names:
+            peer = ((w.get("frameworks") or {}).get(n) or {}).get("latency", {}).get("median_s")
+            row.append("" if peer is None else f"{t(peer)} {peer / mine:.2f}x")
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    print("\nlatency mode, peer time and peer / ndgpu (> 1: ndgpu faster):")
+    for r in rows:
+        print("  ".join(c.ljust(wd) for c, wd in zip(r, widths)))
 
 
 def parse_bench(bench):
@@ -291,7 +373,10 @@ def main():
     ap.add_argument("--ndgpu", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="numpy,cupy,torch")
+    ap.add_argument("--only", default="numpy,cupy,torch," + ",".join(CPU_PEERS),
+                    help="frameworks to time (default: all; each one not installed is left out)")
+    ap.add_argument("--check", action="store_true",
+                    help="compare each framework's result with NumPy's on the same inputs")
     args = ap.parse_args()
     with open(args.ndgpu) as f:
         data = json.load(f)
@@ -300,12 +385,15 @@ def main():
     fws = frameworks(args.only.split(","))
     data["frameworks_info"] = {fw.name: describe(fw) for fw in fws}
     todo = [(w, fw) for w in data["workloads"] if w["section"] != "loop" for fw in fws]
+    mismatches, reference = [], {}  # --check: NumPy's result of the workload being timed
     for i, (w, fw) in enumerate(todo, 1):
         family, shape = parse_bench(w["bench"])
-        print(f"[{i:2d}/{len(todo)}] {fw.name:6s} {w['label']}", file=sys.stderr, flush=True)
-        fn = fw.setup(family, shape) if shape else None
+        print(f"[{i:2d}/{len(todo)}] {fw.name:12s} {w['label']}", file=sys.stderr, flush=True)
+        fn = fw.setup(family, shape, host_rand(w["bench"])) if shape else None
         if fn is None:
             continue
+        if args.check:
+            mismatches += check(w, family, shape, fw, fn(), reference)
         res = w.setdefault("frameworks", {})[fw.name] = {}
         for mode in MODES:
             if fw.synchronous and mode != MODES[0]:
@@ -320,7 +408,13 @@ def main():
     with open(args.out, "w") as f:
         json.dump(data, f, indent=1)
     print(f"wrote {args.out}")
+    if any(fw.name in CPU_PEERS for fw in fws):
+        print_ratios(data, [fw.name for fw in fws if fw.name == "numpy" or fw.name in CPU_PEERS])
+    if mismatches:
+        print(f"--check: {len(mismatches)} mismatch(es): " + "; ".join(mismatches), file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -12,6 +12,10 @@ import os
 import sys
 
 FRAMEWORKS = [("numpy", "NumPy", "cpu"), ("cupy", "CuPy", "gpu"), ("torch", "PyTorch", "gpu")]
+# compare_frameworks.py's CPU peers (scripts/install_peers.sh), compared with ndgpu's CPU column.
+CPU_PEERS = [("torch-cpu", "PyTorch CPU"), ("jax", "JAX"), ("numexpr", "numexpr"), ("faiss", "FAISS"),
+             ("faiss-search", "FAISS search only"), ("sklearn", "scikit-learn")]
+NOT_BEST = {"faiss-search"}  # skips the document pass that ndgpu's call makes: not like-for-like
 
 
 def fmt_time(s):
@@ -61,8 +65,20 @@ def gpu_key(data):
     return data["devices"][1]["key"] if len(data["devices"]) > 1 else None
 
 
+def present(data, table):
+    return [f for f in table if any(f[0] in (w.get("frameworks") or {}) for w in data["workloads"])]
+
+
 def present_frameworks(data):
-    return [f for f in FRAMEWORKS if any(f[0] in (w.get("frameworks") or {}) for w in data["workloads"])]
+    return present(data, FRAMEWORKS)
+
+
+def best_peer(w, mode):
+    """(name, time) of the fastest CPU framework (NumPy or a peer) on this workload in `mode`."""
+    times = [(median(at(w.get("frameworks"), key, mode)), name)
+             for key, name in [FRAMEWORKS[0][:2]] + CPU_PEERS if key not in NOT_BEST]
+    times = [(t, name) for t, name in times if t]
+    return (min(times)[1], min(times)[0]) if times else (None, None)
 
 
 def header_lines(data):
@@ -95,6 +111,9 @@ def mode_table(data, mode):
         cols += ["CPU rate (% of limit)", "GPU rate (% of limit)"]
     for key, name, _ in fws:
         cols += [name, f"ndgpu vs {name}"]
+    best = not enqueue and bool(present(data, CPU_PEERS))
+    if best:
+        cols += ["Best CPU peer", "ndgpu CPU vs best"]
     lines = [f"### {MODE_TITLES[mode]}", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     section = None
     for w in data["workloads"]:
@@ -114,6 +133,27 @@ def mode_table(data, mode):
             fr = at(w.get("frameworks"), key, mode)
             mine = gpu if side == "gpu" else cpu
             cells += [fmt_time(median(fr)), fmt_ratio(ratio(median(fr), median(mine)))]
+        if best:
+            name, t = best_peer(w, mode)
+            cells += [f"{name} {fmt_time(t)}" if name else "-", fmt_ratio(ratio(t, median(cpu)))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def peers_table(data):
+    """Every CPU peer beside ndgpu's CPU time, latency mode (the peers' calls are synchronous)."""
+    peers = [FRAMEWORKS[0][:2]] + present(data, CPU_PEERS)
+    cols = ["Workload", "ndgpu CPU"] + [name for _, name in peers]
+    lines = ["### CPU peers, latency mode: time (peer / ndgpu CPU; > 1: ndgpu faster)", "",
+             "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for w in data["workloads"]:
+        cpu = median(at(w["results"], "cpu", "latency"))
+        if w["section"] == "loop" or not cpu:
+            continue
+        cells = [w["label"], fmt_time(cpu)]
+        for key, _ in peers:
+            t = median(at(w.get("frameworks"), key, "latency"))
+            cells.append(f"{fmt_time(t)} ({fmt_ratio(ratio(t, cpu))})" if t else "-")
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -134,6 +174,11 @@ def markdown(data):
               "NumPy is compared with ndgpu's CPU column, CuPy and PyTorch with its GPU column). Rates "
               "count compulsory traffic (inputs read once, outputs written once) or 2mnk FLOPs; % is of "
               "the same run's limit."]
+    if present(data, CPU_PEERS):
+        lines += ["", "Best CPU peer: the fastest of NumPy and the CPU peers below in that mode (FAISS "
+                  "search only excluded: its index is built outside the timing, so it skips the "
+                  "document pass that ndgpu's call makes; bench/README.md)."]
+        lines += [""] + peers_table(data)
     loop = {w["bench"].split("/")[0]: median(at(w["results"], "cpu", "latency")) for w in data["workloads"]
             if w["section"] == "loop"}
     vec = loop.get("add")
@@ -174,6 +219,9 @@ def chart(data, path):
                 out.append((f"ndgpu {'CPU' if side == 'cpu' else 'GPU'} vs {name}",
                             [ratio(median(at(w.get("frameworks"), key, mode)), median(at(w["results"], mine, mode)))
                              for w in rows]))
+        if present(data, CPU_PEERS):
+            out.append(("ndgpu CPU vs best CPU peer", [ratio(best_peer(w, mode)[1], median(at(w["results"], "cpu", mode)))
+                                                       for w in rows]))
         return out
     pcts = [("ndgpu CPU, % of triad / SGEMM", [(at(w["results"], "cpu", "throughput") or {}).get("pct_of_limit")
                                                for w in rows])]

@@ -3,16 +3,23 @@
 # PyTorch columns when those are installed, then the merged report (table, JSON, PNG).
 #   run_main_job.sh NDGPU_BENCH OUT_DIR [ndgpu-bench flags, e.g. --full]
 # NDGPU_MAIN_JOB_ARGS adds flags too (cmake --workflow --preset main passes none).
+# CPU peers (PyTorch, JAX, numexpr, FAISS, scikit-learn; bench/README.md): timed when .venv-peers/
+# exists (scripts/install_peers.sh made it); NDGPU_PEERS=1 runs that script first, NDGPU_PEERS=0
+# leaves them out. Nothing is installed otherwise.
 set -euo pipefail
 bench=$1 out=$2; shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE   # same BLAS kernel for ndgpu and NumPy
 mkdir -p "$out"
+peers=$here/../../.venv-peers/bin/python
+if [ "${NDGPU_PEERS:-}" = 1 ]; then "$here/../../scripts/install_peers.sh"; fi
 # shellcheck disable=SC2086
 "$bench" --out "$out" --no-chart "$@" ${NDGPU_MAIN_JOB_ARGS:-}
 py=${PYTHON:-python3}
-if "$py" -c "import numpy" 2>/dev/null; then
-  "$py" "$here/../compare_frameworks.py" --ndgpu "$out/ndgpu.json" --out "$out/report.json"
+cmp_py=$py
+if [ "${NDGPU_PEERS:-}" != 0 ] && [ -x "$peers" ]; then cmp_py=$peers; fi
+if "$cmp_py" -c "import numpy" 2>/dev/null; then
+  "$cmp_py" "$here/../compare_frameworks.py" --ndgpu "$out/ndgpu.json" --out "$out/report.json"
 else
   echo "main job: no python3 with NumPy here: report without the NumPy column"
   cp "$out/ndgpu.json" "$out/report.json"
