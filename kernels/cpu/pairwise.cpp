@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "cpu/cpu_backend.hpp"
-#include "cpu/panel_kernel.hpp"
 #include "cpu/parallel.hpp"
 #include "cpu/simd.hpp"
 #include "nn_ops.hpp"
@@ -136,31 +135,6 @@ void block_generic(const Job& j, int64_t b0, int64_t b1, float* out, int64_t out
       out[ai * out_as + bi * out_bs] = pair_generic(j.a + ai * j.as, j.b + bi * j.bs, j.d, j.diff);
 }
 
-// Many `a` rows of dot products (dot, cosine) with AVX2: the `a` rows packed transposed into
-// panels of 16 lanes once, then every 6 streamed `b` rows against each panel on the shared
-// micro-kernel (panel_kernel.hpp) -- 2 panel loads per 12 FMAs where the 4 x 3 tile needs 7.
-std::vector<float> pack_panels(const Job& j) {
-  std::vector<float> qt(static_cast<size_t>((j.na + panel::kLanes - 1) / panel::kLanes * j.d * panel::kLanes), 0.0f);
-  for (int64_t i = 0; i < j.na; ++i)
-    for (int64_t p = 0; p < j.d; ++p)
-      qt[(i / panel::kLanes * j.d + p) * panel::kLanes + i % panel::kLanes] = j.a[i * j.as + p];
-  return qt;
-}
-void panel_block(const Job& j, const float* qt, int64_t b0, int64_t b1, float* out, int64_t out_as, int64_t out_bs) {
-  float tile[panel::kRows * panel::kLanes];
-  for (int64_t bb = b0; bb < b1; bb += panel::kRows) {
-    const int rows = static_cast<int>(std::min<int64_t>(panel::kRows, b1 - bb));
-    for (int64_t a0 = 0; a0 < j.na; a0 += panel::kLanes) {
-      panel::with_rows(rows, [&]<int R>() {
-        panel::rows_dot_panel<R>(j.b + bb * j.bs, j.bs, qt + a0 * j.d, j.d, tile, panel::kLanes);
-      });
-      const int64_t lanes = std::min<int64_t>(panel::kLanes, j.na - a0);
-      for (int r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < lanes; ++c) out[(a0 + c) * out_as + (bb + r) * out_bs] = tile[r * panel::kLanes + c];
-    }
-  }
-}
-
 // Norms, and the float64 redo for pairs outside the float32-safe range.
 double row_norm(const float* x, int64_t d) { return std::sqrt(simd::sumsq_f32(x, d)); }
 double pair_f64(const float* a, const float* b, int64_t d, bool diff) {
@@ -192,8 +166,6 @@ void pairwise_f32(const PairwiseDesc& p) {
   }
   static const bool has_avx512 = __builtin_cpu_supports("avx512f");
   static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  const bool panels = has_avx2 && !has_avx512 && !j.diff && j.na >= panel::kLanes;
-  const std::vector<float> qt = panels ? pack_panels(j) : std::vector<float>();
   constexpr int64_t kBlock = 63;  // streamed rows per chunk (3 x 21): 189 KiB at d = 768, in L2
   const int64_t nblocks = (j.nb + kBlock - 1) / kBlock;
   const int64_t work_per_block = kBlock * std::max<int64_t>(j.na * j.d, 1);
@@ -202,8 +174,7 @@ void pairwise_f32(const PairwiseDesc& p) {
       const int64_t b0 = c * kBlock, b1 = std::min(j.nb, b0 + kBlock);
       if (metric == PairMetric::cosine)  // also brings the block into cache for the tiles
         for (int64_t bi = b0; bi < b1; ++bi) nb[bi] = row_norm(j.b + bi * j.bs, j.d);
-      if (panels) panel_block(j, qt.data(), b0, b1, out, out_as, out_bs);
-      else if (has_avx512) avx512::block(j, b0, b1, out, out_as, out_bs);
+      if (has_avx512) avx512::block(j, b0, b1, out, out_as, out_bs);
       else if (has_avx2) avx2::block(j, b0, b1, out, out_as, out_bs);
       else block_generic(j, b0, b1, out, out_as, out_bs);
       for (int64_t bi = b0; bi < b1; ++bi)

@@ -1,5 +1,5 @@
-// The 6 x 16 AVX2 FMA micro-kernel shared by the CPU products that are not BLAS calls (fused
-// attention, pairwise scores for many queries): 6 rows broadcast against a panel of 16 columns
+// The 6 x 16 AVX2 FMA micro-kernel of the CPU products that are not BLAS calls (today the fused
+// attention, kernels/cpu/attention.cpp): 6 rows broadcast against a panel of 16 columns
 // packed p-major (panel[p * 16 + c]), 12 accumulators + 2 panel loads + 1 broadcast = 15 ymm.
 // Compiled for AVX2+FMA whatever the build flags; callers check the CPU first.
 #pragma once
