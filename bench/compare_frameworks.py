@@ -124,10 +124,13 @@ class ArrayModule:
         if family == "topk":  # top-10 of precomputed scores, one row or a batch of rows
             S = rand(*shape)
             return lambda: self.topk(S, 10)
-        if family == "attention":
+        if family in ("attention", "attention_causal"):
             h, s, d = shape
             Q, K, V = rand(h, s, d), rand(h, s, d), rand(h, s, d)
             scale = xp.float32(1.0 / d ** 0.5)
+            if family == "attention_causal":  # key j > query i at -inf
+                mask = xp.where(xp.triu(xp.ones((s, s), dtype=bool), 1), -xp.inf, 0).astype(xp.float32)
+                return lambda: self.softmax(Q @ K.transpose(0, 2, 1) * scale + mask) @ V
             return lambda: self.softmax(Q @ K.transpose(0, 2, 1) * scale) @ V
         if family == "matmul":
             n = shape[0]
@@ -197,11 +200,12 @@ class Torch:
         if family == "topk":
             S = rand(*shape)
             return lambda: t.topk(S, 10, dim=-1)
-        if family == "attention":
+        if family in ("attention", "attention_causal"):
             h, s, d = shape
             Q, K, V = rand(h, s, d), rand(h, s, d), rand(h, s, d)
-            if self.synchronous:  # the CPU's fused kernel; CUDA keeps the spelling of its published runs
-                return lambda: t.nn.functional.scaled_dot_product_attention(Q, K, V)
+            causal = family == "attention_causal"
+            if self.synchronous or causal:  # the fused kernel; non-causal CUDA keeps its published spelling
+                return lambda: t.nn.functional.scaled_dot_product_attention(Q, K, V, is_causal=causal)
             return lambda: t.softmax(Q @ K.transpose(1, 2) * (1.0 / d ** 0.5), -1) @ V
         if family == "matmul":
             A, B = rand(shape[0], shape[0]), rand(shape[0], shape[0])

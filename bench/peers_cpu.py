@@ -58,9 +58,10 @@ class Jax:
             args = put(n, d), put(nq, d)
         elif family == "topk":
             f, args = (lambda S: lax.top_k(S, 10)), (put(*shape),)
-        elif family == "attention":
+        elif family in ("attention", "attention_causal"):
             h, s, d = shape
-            f = lambda Q, K, V: jax.nn.softmax(Q @ K.transpose(0, 2, 1) * (1.0 / d ** 0.5), -1) @ V
+            later = jnp.triu(jnp.ones((s, s), dtype=bool), 1) if family == "attention_causal" else False
+            f = lambda Q, K, V: jax.nn.softmax(jnp.where(later, -jnp.inf, Q @ K.transpose(0, 2, 1) * (1.0 / d ** 0.5)), -1) @ V
             args = put(h, s, d), put(h, s, d), put(h, s, d)
         elif family == "matmul":
             f, args = (lambda A, B: A @ B), (put(shape[0], shape[0]), put(shape[0], shape[0]))
