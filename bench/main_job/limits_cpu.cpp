@@ -72,6 +72,10 @@ CpuLimits measure_cpu_limits(bool full) {
 
   L.blas_core = ND_BLAS(openblas_get_corename)();
   L.blas_config = ND_BLAS(openblas_get_config)();
+  // OpenBLAS on every core, its own threads: the limit, whatever ndgpu's setting (the library
+  // runs it on the calling thread and splits products over its pool, docs/blas.md).
+  const int library_threads = ND_BLAS(openblas_get_num_threads)();
+  ND_BLAS(openblas_set_num_threads)(L.threads);
   L.blas_threads = ND_BLAS(openblas_get_num_threads)();
   const int n = full ? 4096 : 2048;
   L.sgemm_n = n;
@@ -88,6 +92,7 @@ CpuLimits measure_cpu_limits(bool full) {
     gf.push_back(2.0 * n * n * double(n) / seconds_since(t0) / 1e9);
   }
   L.sgemm_gflops = median(gf);
+  ND_BLAS(openblas_set_num_threads)(library_threads);
   return L;
 }
 

@@ -10,7 +10,10 @@ namespace {
 
 class CpuBackend final : public Backend {
  public:
-  CpuBackend() { blas::warn_once_if_generic(); }  // never a silently slow matmul (docs/blas.md)
+  CpuBackend() {  // docs/blas.md
+    blas::warn_once_if_generic();     // never a silently slow matmul
+    blas::use_calling_thread_only();  // our pool splits the products
+  }
   Device device() const override { return Device::cpu(); }
   void* allocate(int64_t nbytes) override { return host_memory::allocate(nbytes); }
   void deallocate(void* p, int64_t nbytes) noexcept override { host_memory::deallocate(p, nbytes); }

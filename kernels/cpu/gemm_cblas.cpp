@@ -1,5 +1,7 @@
-// CPU matrix products: float32/float64 through OpenBLAS's CBLAS (one call per batch entry),
-// integer and bool through our own cache-blocked loop with NumPy's wrapping arithmetic.
+// CPU matrix products: float32/float64 through OpenBLAS's CBLAS, integer and bool through our own
+// cache-blocked loop with NumPy's wrapping arithmetic. OpenBLAS runs on the calling thread only
+// (cpu_blas.hpp): the products are split over ndgpu's pool here -- batch entries first, then
+// rows of C (or columns, when C has fewer rows than columns).
 #include "cpu_blas.hpp"
 
 #include <algorithm>
@@ -13,21 +15,42 @@
 namespace nd::cpu {
 namespace {
 
-// Calls fn(a, b, c) for every batch entry, walking the batch Iter like an odometer.
-template <class Fn>
-void for_each_batch(const GemmDesc& d, int64_t elem, Fn&& fn) {
-  const int nd = d.batch.ndim;
-  const int64_t count = d.batch.numel();
-  for (int64_t i = 0; i < count; ++i) {
-    int64_t rem = i, off[3] = {0, 0, 0};
-    for (int dim = nd - 1; dim >= 0; --dim) {
-      const int64_t ix = rem % d.batch.shape[dim];
-      rem /= d.batch.shape[dim];
-      for (int o = 0; o < 3; ++o) off[o] += ix * d.batch_stride[o][dim];
-    }
-    fn(static_cast<const char*>(d.a) + off[0] * elem, static_cast<const char*>(d.b) + off[1] * elem,
-       static_cast<char*>(d.c) + off[2] * elem);
+// Element offsets of batch entry i in a, b and c.
+void entry_offsets(const GemmDesc& d, int64_t i, int64_t off[3]) {
+  off[0] = off[1] = off[2] = 0;
+  for (int dim = d.batch.ndim - 1; dim >= 0; --dim) {
+    const int64_t ix = i % d.batch.shape[dim];
+    i /= d.batch.shape[dim];
+    for (int o = 0; o < 3; ++o) off[o] += ix * d.batch_stride[o][dim];
   }
+}
+
+// Calls blas(m, n, a, b, c) for pieces covering every entry's C, spread over the pool.
+template <class T, class Blas>
+void float_gemm(const GemmDesc& d, Blas&& blas) {
+  const int64_t entries = d.batch.numel(), threads = num_threads();
+  const double flops = 2.0 * d.m * d.n * d.k;
+  // Split entries into pieces only while there are fewer entries than threads and each piece
+  // keeps >= 4 MFLOP (smaller ones cost more in wake-ups than they save).
+  const int64_t parts = entries >= threads ? 1 : std::clamp<int64_t>(static_cast<int64_t>(flops / 4e6), 1, threads / entries);
+  const bool by_rows = d.m >= d.n;
+  const int64_t len = by_rows ? d.m : d.n;
+  const auto* A = static_cast<const T*>(d.a);
+  const auto* B = static_cast<const T*>(d.b);
+  auto* C = static_cast<T*>(d.c);
+  const int64_t grain = std::max<int64_t>(1, static_cast<int64_t>(4e6 / std::max(flops / parts, 1.0)));
+  parallel_for(entries * parts, grain, [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; ++t) {
+      int64_t off[3];
+      entry_offsets(d, t / parts, off);
+      const int64_t p = t % parts, s0 = len * p / parts, s1 = len * (p + 1) / parts;
+      if (s0 == s1) continue;
+      if (by_rows)  // rows s0..s1 of op(A) and C
+        blas(s1 - s0, d.n, A + off[0] + (d.trans_a ? s0 : s0 * d.lda), B + off[1], C + off[2] + s0 * d.ldc);
+      else  // columns s0..s1 of op(B) and C
+        blas(d.m, s1 - s0, A + off[0], B + off[1] + (d.trans_b ? s0 * d.ldb : s0), C + off[2] + s0);
+    }
+  });
 }
 
 // NumPy's integer matmul wraps on overflow: accumulate in the unsigned type (defined wrapping).
@@ -60,9 +83,11 @@ void int_gemm(const GemmDesc& d, const T* a, const T* b, T* c) {
 
 template <class T>
 void int_batches(const GemmDesc& d) {
-  for_each_batch(d, sizeof(T), [&](const char* a, const char* b, char* c) {
-    int_gemm<T>(d, reinterpret_cast<const T*>(a), reinterpret_cast<const T*>(b), reinterpret_cast<T*>(c));
-  });
+  for (int64_t i = 0; i < d.batch.numel(); ++i) {
+    int64_t off[3];
+    entry_offsets(d, i, off);
+    int_gemm<T>(d, static_cast<const T*>(d.a) + off[0], static_cast<const T*>(d.b) + off[1], static_cast<T*>(d.c) + off[2]);
+  }
 }
 
 }  // namespace
@@ -72,17 +97,14 @@ void gemm(const GemmDesc& d) {
   const auto tb = d.trans_b ? CblasTrans : CblasNoTrans;
   switch (d.dtype) {
     case DType::float32:
-      for_each_batch(d, 4, [&](const char* a, const char* b, char* c) {
-        ND_BLAS(cblas_sgemm)(CblasRowMajor, ta, tb, d.m, d.n, d.k, static_cast<float>(d.alpha),
-                    reinterpret_cast<const float*>(a), d.lda, reinterpret_cast<const float*>(b), d.ldb,
-                    0.0f, reinterpret_cast<float*>(c), d.ldc);
+      float_gemm<float>(d, [&](int64_t m, int64_t n, const float* a, const float* b, float* c) {
+        ND_BLAS(cblas_sgemm)(CblasRowMajor, ta, tb, m, n, d.k, static_cast<float>(d.alpha), a, d.lda, b, d.ldb,
+                             0.0f, c, d.ldc);
       });
       break;
     case DType::float64:
-      for_each_batch(d, 8, [&](const char* a, const char* b, char* c) {
-        ND_BLAS(cblas_dgemm)(CblasRowMajor, ta, tb, d.m, d.n, d.k, d.alpha, reinterpret_cast<const double*>(a),
-                    d.lda, reinterpret_cast<const double*>(b), d.ldb, 0.0,
-                    reinterpret_cast<double*>(c), d.ldc);
+      float_gemm<double>(d, [&](int64_t m, int64_t n, const double* a, const double* b, double* c) {
+        ND_BLAS(cblas_dgemm)(CblasRowMajor, ta, tb, m, n, d.k, d.alpha, a, d.lda, b, d.ldb, 0.0, c, d.ldc);
       });
       break;
     case DType::int32: int_batches<int32_t>(d); break;

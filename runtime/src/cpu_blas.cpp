@@ -28,6 +28,14 @@ std::string generic_kernel_warning(const std::string& k, bool avx2, bool avx512)
          " in the environment before the program starts.";
 }
 
+// OpenBLAS's own workers spin for up to 2^28 cycles after every call (OPENBLAS_THREAD_TIMEOUT),
+// taking a core from the next kernel of ndgpu's pool: 38 % of k-means' samples, one GEMM per
+// Lloyd step. One pool in the process instead (docs/blas.md).
+void use_calling_thread_only() {
+  static std::once_flag once;
+  std::call_once(once, [] { ND_BLAS(openblas_set_num_threads)(1); });
+}
+
 void warn_once_if_generic() {
   static std::once_flag once;
   std::call_once(once, [] {

@@ -22,6 +22,10 @@ std::string config();
 // CPU has AVX2 or AVX-512: the warning to print (what it costs, how to fix it). Else "".
 std::string generic_kernel_warning(const std::string& kernel, bool avx2, bool avx512);
 
+// Makes OpenBLAS run each call on the calling thread only, once (the CPU backend calls it when it
+// starts): kernels/cpu/gemm_cblas.cpp splits products over ndgpu's own thread pool instead.
+void use_calling_thread_only();
+
 // Prints generic_kernel_warning for this process's BLAS and CPU to stderr, at most once. The CPU
 // backend calls it when it starts.
 void warn_once_if_generic();

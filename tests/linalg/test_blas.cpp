@@ -53,3 +53,24 @@ TEST(CpuBlas, AGenericKernelIsReportedOnceAtStartUp) {
   EXPECT_EQ(tuned.exit_code, 0) << tuned.output;
   EXPECT_EQ(tuned.output.find(kWarning), std::string::npos) << tuned.output;
 }
+
+// Products big enough to be split over the pool (kernels/cpu/gemm_cblas.cpp: >= 4 MFLOP a piece),
+// by rows and by columns of C, with transposed operands and a batch smaller than the pool, agree
+// with the same product in float64; OpenBLAS itself runs on the calling thread only.
+TEST(CpuBlas, SplitProductsMatchFloat64) {
+  nd::random::seed(31);
+  const nd::Device cpu = nd::Device::cpu();
+  auto check = [](const nd::Array& a, const nd::Array& b) {
+    const nd::Array got = nd::matmul(a, b).astype(nd::float64);
+    const nd::Array want = nd::matmul(a.astype(nd::float64), b.astype(nd::float64));
+    EXPECT_LT(nd::abs(got - want).max().item<double>(), 1e-3) << nd::shape_str(got.shape());
+  };
+  const nd::Array tall = nd::random::randn({300, 200}, nd::float32, cpu);
+  const nd::Array wide = nd::random::randn({200, 1000}, nd::float32, cpu);
+  check(tall, wide);                              // rows of C split
+  check(nd::random::randn({200, 300}, nd::float32, cpu).T()(nd::slice(0, 37)), wide);  // few rows: columns split, A transposed
+  check(tall(nd::slice(0, 37)), nd::random::randn({1000, 200}, nd::float32, cpu).T());  // columns split, B transposed
+  check(wide.T(), tall.T());                      // both transposed, rows split
+  check(nd::random::randn({3, 40, 200}, nd::float32, cpu).swapaxes(-1, -2), nd::random::randn({3, 40, 500}, nd::float32, cpu));  // 3 entries
+  EXPECT_EQ(ND_BLAS(openblas_get_num_threads)(), 1);
+}
