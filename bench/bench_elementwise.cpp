@@ -38,7 +38,7 @@ void elementwise(const std::string& op, int64_t n) {
 }
 
 const bool registered = [] {
-  for (int64_t n : {1000, 1000000, 10000000})
+  for (int64_t n : {1000, 100000, 1000000, 10000000})  // 1e5: below the 1 MiB huge-page blocks
     for (const char* op : {"add", "mul", "exp", "log", "sqrt", "pow", "add_inplace"}) elementwise(op, n);
   for (const char* op : {"square", "pow3", "sigmoid"}) elementwise(op, 10000000);
   elementwise("add_scalar", 1000);
