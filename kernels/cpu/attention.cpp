@@ -9,7 +9,6 @@
 // op over queries and lets both products read K and V rows as they lie (no packing of K or V).
 // float32 on CPUs with AVX2 and FMA; elsewhere attention() returns false and host/ runs the
 // unfused matmul, softmax, matmul.
-#include <immintrin.h>
 
 #include <algorithm>
 #include <atomic>
@@ -38,43 +37,6 @@ using panel::with_rows;
 #pragma GCC target("avx2,fma")
 #endif
 
-__m256 tail_mask(int lanes) {  // lanes < 8 valid
-  return _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
-}
-
-// o[r * ldo + c] += sum_j pt[j * ldpt + r] * v[j * ldv + c] for r < R, c < cols (<= 16).
-template <int R, bool kFull>
-void kernel_pv(const float* pt, int64_t ldpt, const float* v, int64_t ldv, int64_t nk, float* o,
-               int64_t ldo, int cols) {
-  const __m256 m0 = tail_mask(cols), m1 = tail_mask(cols - 8);
-  auto load = [&](const float* p, int half) {
-    if constexpr (kFull) return _mm256_loadu_ps(p + 8 * half);
-    else return _mm256_maskload_ps(p + 8 * half, _mm256_castps_si256(half ? m1 : m0));
-  };
-  __m256 acc[R][2];
-#pragma GCC unroll 6  // acc stays in registers only when fully unrolled
-  for (int r = 0; r < R; ++r) acc[r][0] = load(o + r * ldo, 0), acc[r][1] = load(o + r * ldo, 1);
-  for (int64_t j = 0; j < nk; ++j) {
-    const __m256 b0 = load(v + j * ldv, 0), b1 = load(v + j * ldv, 1);
-#pragma GCC unroll 6
-    for (int r = 0; r < R; ++r) {
-      const __m256 a = _mm256_broadcast_ss(pt + j * ldpt + r);
-      acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
-      acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
-    }
-  }
-#pragma GCC unroll 6
-  for (int r = 0; r < R; ++r) {
-    if constexpr (kFull) {
-      _mm256_storeu_ps(o + r * ldo, acc[r][0]);
-      _mm256_storeu_ps(o + r * ldo + 8, acc[r][1]);
-    } else {
-      _mm256_maskstore_ps(o + r * ldo, _mm256_castps_si256(m0), acc[r][0]);
-      _mm256_maskstore_ps(o + r * ldo + 8, _mm256_castps_si256(m1), acc[r][1]);
-    }
-  }
-}
-
 // One task's buffers, reused across the tasks a worker runs.
 struct Scratch {
   std::vector<float> qt, st, o, m, l, alpha;
@@ -102,7 +64,8 @@ void attend_block(const AttentionDesc& a, const float* q, const float* k, const 
     for (int64_t j = 0; j < nk; j += kRows)
       with_rows(static_cast<int>(std::min<int64_t>(kRows, nk - j)), [&]<int R>() {
         for (int64_t pn = 0; pn < panels; ++pn)
-          panel::rows_dot_panel<R>(k + (j0 + j) * a.k_ld, a.k_ld, s.qt.data() + pn * d * kLanes, d, st + j * ldst + pn * kLanes, ldst);
+          panel::rows_times_panel<R, false, true>(k + (j0 + j) * a.k_ld, a.k_ld, 1, s.qt.data() + pn * d * kLanes, kLanes, d,
+                                                  st + j * ldst + pn * kLanes, ldst);
       });
     if (a.causal && j0 + nk - 1 > i0)  // the diagonal block: key j0 + j > query i0 + i is masked
       for (int64_t j = 0; j < nk; ++j)
@@ -139,10 +102,10 @@ void attend_block(const AttentionDesc& a, const float* q, const float* k, const 
       with_rows(static_cast<int>(std::min<int64_t>(kRows, nq - i)), [&]<int R>() {
         int64_t c = 0;
         for (; c + kLanes <= dv; c += kLanes)
-          kernel_pv<R, true>(st + i, ldst, v + j0 * a.v_ld + c, a.v_ld, nk, s.o.data() + i * dv + c, dv, kLanes);
+          panel::rows_times_panel<R, true, true>(st + i, 1, ldst, v + j0 * a.v_ld + c, a.v_ld, nk, s.o.data() + i * dv + c, dv);
         if (c < dv)
-          kernel_pv<R, false>(st + i, ldst, v + j0 * a.v_ld + c, a.v_ld, nk, s.o.data() + i * dv + c, dv,
-                              static_cast<int>(dv - c));
+          panel::rows_times_panel<R, true, false>(st + i, 1, ldst, v + j0 * a.v_ld + c, a.v_ld, nk, s.o.data() + i * dv + c,
+                                                  dv, static_cast<int>(dv - c));
       });
   }
   for (int64_t i = 0; i < nq; ++i)

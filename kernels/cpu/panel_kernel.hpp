@@ -1,6 +1,7 @@
 // The 6 x 16 AVX2 FMA micro-kernel of the CPU products that are not BLAS calls (today the fused
-// attention, kernels/cpu/attention.cpp): 6 rows broadcast against a panel of 16 columns
-// packed p-major (panel[p * 16 + c]), 12 accumulators + 2 panel loads + 1 broadcast = 15 ymm.
+// attention, kernels/cpu/attention.cpp): 6 rows of A broadcast against a panel of 16 columns
+// read p-major (a packed panel, or 16 columns of row-major rows), 12 accumulators + 2 panel loads
+// + 1 broadcast = 15 ymm.
 // Compiled for AVX2+FMA whatever the build flags; callers check the CPU first.
 #pragma once
 #include <immintrin.h>
@@ -19,26 +20,44 @@ namespace nd::cpu::panel {
 constexpr int kLanes = 16;  // panel columns: two ymm registers
 constexpr int kRows = 6;    // rows per micro-kernel call
 
-// out[r * ld_out + c] = sum_p rows[r * ld_rows + p] * panel[p * 16 + c] for r < R, c < 16.
-template <int R>
-inline void rows_dot_panel(const float* rows, int64_t ld_rows, const float* panel, int64_t d, float* out,
-                           int64_t ld_out) {
+inline __m256 tail_mask(int lanes) {  // the first `lanes` (< 8) lanes
+  return _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
+}
+
+// out[r * ld_out + c] (+)= sum_p a[r * a_row + p * a_step] * panel[p * ld_panel + c] for r < R and
+// c < cols (16 unless kFull is false), p < depth. kAccumulate adds to out instead of storing.
+template <int R, bool kAccumulate, bool kFull>
+inline void rows_times_panel(const float* a, int64_t a_row, int64_t a_step, const float* panel, int64_t ld_panel,
+                             int64_t depth, float* out, int64_t ld_out, int cols = kLanes) {
+  const __m256 m0 = tail_mask(cols), m1 = tail_mask(cols - 8);
+  auto load = [&](const float* p, int half) {
+    if constexpr (kFull) return _mm256_loadu_ps(p + 8 * half);
+    else return _mm256_maskload_ps(p + 8 * half, _mm256_castps_si256(half ? m1 : m0));
+  };
   __m256 acc[R][2];
 #pragma GCC unroll 6  // acc stays in registers only when fully unrolled
-  for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
-  for (int64_t p = 0; p < d; ++p) {
-    const __m256 b0 = _mm256_loadu_ps(panel + p * kLanes), b1 = _mm256_loadu_ps(panel + p * kLanes + 8);
+  for (int r = 0; r < R; ++r) {
+    acc[r][0] = kAccumulate ? load(out + r * ld_out, 0) : _mm256_setzero_ps();
+    acc[r][1] = kAccumulate ? load(out + r * ld_out, 1) : _mm256_setzero_ps();
+  }
+  for (int64_t p = 0; p < depth; ++p) {
+    const __m256 b0 = load(panel + p * ld_panel, 0), b1 = load(panel + p * ld_panel, 1);
 #pragma GCC unroll 6
     for (int r = 0; r < R; ++r) {
-      const __m256 a = _mm256_broadcast_ss(rows + r * ld_rows + p);
-      acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
-      acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
+      const __m256 x = _mm256_broadcast_ss(a + r * a_row + p * a_step);
+      acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
+      acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
     }
   }
 #pragma GCC unroll 6
   for (int r = 0; r < R; ++r) {
-    _mm256_storeu_ps(out + r * ld_out, acc[r][0]);
-    _mm256_storeu_ps(out + r * ld_out + 8, acc[r][1]);
+    if constexpr (kFull) {
+      _mm256_storeu_ps(out + r * ld_out, acc[r][0]);
+      _mm256_storeu_ps(out + r * ld_out + 8, acc[r][1]);
+    } else {
+      _mm256_maskstore_ps(out + r * ld_out, _mm256_castps_si256(m0), acc[r][0]);
+      _mm256_maskstore_ps(out + r * ld_out + 8, _mm256_castps_si256(m1), acc[r][1]);
+    }
   }
 }
 
