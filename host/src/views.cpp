@@ -74,7 +74,10 @@ Array Array::index(const std::vector<Index>& idx) const {
         const int64_t len = slice_length(start, stop, step);
         if (len > 0) offset += start * strides_[axis];
         shape.push_back(len);
-        strides.push_back(strides_[axis] * step);
+        // stride * step as NumPy; a step so large that it overflows selects at most one element,
+        // whose stride never matters (the fuzzer found ::-2^60 on a stride of 9).
+        int64_t stride;
+        strides.push_back(__builtin_mul_overflow(strides_[axis], step, &stride) ? strides_[axis] : stride);
         ++axis;
         break;
       }

@@ -74,6 +74,11 @@ TEST_P(Indexing, SizeZeroAndClampingFollowPython) {
   EXPECT_EQ(to_string(a["4:2"]), "[]");
   EXPECT_TRUE(array_equals<int64_t>(a["-100:2"], {0, 1}, {2}));
   EXPECT_TRUE(array_equals<int64_t>(a["100:-100:-2"], {5, 3, 1}, {3}));
+  // A step whose stride product overflows int64 still selects the one element it reaches.
+  Array m = arange(0, 12, 1, int64, device()).reshape({3, 4});
+  EXPECT_TRUE(array_equals<int64_t>(m["-1:-1:-1544440001231275246"], {}, {0, 4}));
+  EXPECT_TRUE(array_equals<int64_t>(m["::-4611686018427387904"], {8, 9, 10, 11}, {1, 4}));
+  EXPECT_TRUE(array_equals<int64_t>(m[":, 1::4611686018427387904"], {1, 5, 9}, {3, 1}));
   Array e = zeros({0, 3}, float32, device());
   EXPECT_EQ(e[":, 1"].shape(), Shape{0});
   EXPECT_EQ(e["::-1"].shape(), (Shape{0, 3}));
