@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cpu/cpu_backend.hpp"
+#include "cpu/loops.hpp"
 #include "cpu/parallel.hpp"
 #include "cpu/panel_kernel.hpp"
 #include "fast_math.hpp"
@@ -131,12 +132,8 @@ bool attention(const AttentionDesc& a) {
     Scratch s(a.d, a.dv);
     for (int64_t t; (t = next.fetch_add(1)) < tasks;) {
       const int64_t entry = t % a.batch.numel(), block = blocks - 1 - t / a.batch.numel();
-      int64_t off[4] = {}, rem = entry;
-      for (int dim = a.batch.ndim - 1; dim >= 0; --dim) {
-        const int64_t ix = rem % a.batch.shape[dim];
-        rem /= a.batch.shape[dim];
-        for (int o = 0; o < 4; ++o) off[o] += ix * a.batch_stride[o][dim];
-      }
+      int64_t off[4];
+      point_offsets(a.batch, a.batch_stride, entry, off);
       const int64_t i0 = block * kQ;
       attend_block(a, static_cast<const float*>(a.q) + off[0], static_cast<const float*>(a.k) + off[1],
                    static_cast<const float*>(a.v) + off[2], static_cast<float*>(a.out) + off[3], i0,

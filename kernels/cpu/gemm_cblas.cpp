@@ -10,20 +10,11 @@
 
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
+#include "cpu/loops.hpp"
 #include "cpu/parallel.hpp"
 
 namespace nd::cpu {
 namespace {
-
-// Element offsets of batch entry i in a, b and c.
-void entry_offsets(const GemmDesc& d, int64_t i, int64_t off[3]) {
-  off[0] = off[1] = off[2] = 0;
-  for (int dim = d.batch.ndim - 1; dim >= 0; --dim) {
-    const int64_t ix = i % d.batch.shape[dim];
-    i /= d.batch.shape[dim];
-    for (int o = 0; o < 3; ++o) off[o] += ix * d.batch_stride[o][dim];
-  }
-}
 
 // Calls blas(m, n, a, b, c) for pieces covering every entry's C, spread over the pool.
 template <class T, class Blas>
@@ -42,7 +33,7 @@ void float_gemm(const GemmDesc& d, Blas&& blas) {
   parallel_for(entries * parts, grain, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
       int64_t off[3];
-      entry_offsets(d, t / parts, off);
+      point_offsets(d.batch, d.batch_stride, t / parts, off);
       const int64_t p = t % parts, s0 = len * p / parts, s1 = len * (p + 1) / parts;
       if (s0 == s1) continue;
       if (by_rows)  // rows s0..s1 of op(A) and C
@@ -85,7 +76,7 @@ template <class T>
 void int_batches(const GemmDesc& d) {
   for (int64_t i = 0; i < d.batch.numel(); ++i) {
     int64_t off[3];
-    entry_offsets(d, i, off);
+    point_offsets(d.batch, d.batch_stride, i, off);
     int_gemm<T>(d, static_cast<const T*>(d.a) + off[0], static_cast<const T*>(d.b) + off[1], static_cast<T*>(d.c) + off[2]);
   }
 }

@@ -11,6 +11,18 @@
 
 namespace nd::cpu {
 
+// Element offsets of point i of `it` (row-major) for N operands with strides[o][dim] over it: the
+// batch entries of a GemmDesc or AttentionDesc.
+template <int N>
+void point_offsets(const Iter& it, const int64_t (&strides)[N][kMaxDims], int64_t i, int64_t (&off)[N]) {
+  for (int o = 0; o < N; ++o) off[o] = 0;
+  for (int dim = it.ndim - 1; dim >= 0; --dim) {
+    const int64_t ix = i % it.shape[dim];
+    i /= it.shape[dim];
+    for (int o = 0; o < N; ++o) off[o] += ix * strides[o][dim];
+  }
+}
+
 constexpr int64_t kParallelGrain = 1 << 15;  // elements per chunk before splitting across cores
 
 // body(std::array<char*, K> row_ptrs, int64_t n, std::array<int64_t, K> inner_stride_bytes)
