@@ -29,4 +29,11 @@ if "$py" "$here/report.py" "$out/report.json"; then
 else
   echo "main job: report.py failed (python3/matplotlib?)"
 fi
+# The whole-API table (bench/api/): every public op beside NumPy and PyTorch, sorted by ratio.
+api_bench=$(dirname "$bench")/../api/ndgpu-api-bench
+if [ "${NDGPU_API_BENCH:-1}" != 0 ] && [ -x "$api_bench" ] && "$cmp_py" -c "import numpy" 2>/dev/null; then
+  "$cmp_py" "$here/../api/api_peers.py" "$api_bench" "$out" --budget 0.05 >/dev/null
+  { echo; cat "$out/api.md"; } >> "$out/report.md"
+  echo "main job: whole-API table in $out/api.md"
+fi
 echo "main job: results in $out (report.md, report.json, report.png)"
