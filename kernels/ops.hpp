@@ -133,7 +133,7 @@ struct IsFinite {
 // ---- binary --------------------------------------------------------------------------------
 struct Add {
   template <class T> ND_HD T operator()(T a, T b) const {
-    if constexpr (std::is_same_v<T, bool>) return a || b;
+    if constexpr (std::is_same_v<T, bool>) return a | b;
     else if constexpr (std::is_integral_v<T>) return wrap_add(a, b);
     else return a + b;
   }
@@ -146,7 +146,7 @@ struct Subtract {
 };
 struct Multiply {
   template <class T> ND_HD T operator()(T a, T b) const {
-    if constexpr (std::is_same_v<T, bool>) return a && b;
+    if constexpr (std::is_same_v<T, bool>) return a & b;
     else if constexpr (std::is_integral_v<T>) return wrap_mul(a, b);
     else return a * b;
   }
@@ -214,17 +214,18 @@ struct Power {
 };
 // maximum/minimum propagate NaN (either side); fmax/fmin ignore a NaN when the other is a number.
 // Ties (+0 vs -0) give the second operand, as NumPy's SIMD loops do.
+// `|` rather than `||`: no short-circuit branch, so the loops vectorise (a select per lane).
 struct Maximum {
-  template <class T> ND_HD T operator()(T a, T b) const { return (a > b || is_nan(a)) ? a : b; }
+  template <class T> ND_HD T operator()(T a, T b) const { return ((a > b) | is_nan(a)) ? a : b; }
 };
 struct Minimum {
-  template <class T> ND_HD T operator()(T a, T b) const { return (a < b || is_nan(a)) ? a : b; }
+  template <class T> ND_HD T operator()(T a, T b) const { return ((a < b) | is_nan(a)) ? a : b; }
 };
 struct Fmax {
-  template <class T> ND_HD T operator()(T a, T b) const { return (a > b || is_nan(b)) ? a : b; }
+  template <class T> ND_HD T operator()(T a, T b) const { return ((a > b) | is_nan(b)) ? a : b; }
 };
 struct Fmin {
-  template <class T> ND_HD T operator()(T a, T b) const { return (a < b || is_nan(b)) ? a : b; }
+  template <class T> ND_HD T operator()(T a, T b) const { return ((a < b) | is_nan(b)) ? a : b; }
 };
 struct Equal { template <class T> ND_HD bool operator()(T a, T b) const { return a == b; } };
 struct NotEqual { template <class T> ND_HD bool operator()(T a, T b) const { return a != b; } };
@@ -232,16 +233,25 @@ struct Less { template <class T> ND_HD bool operator()(T a, T b) const { return 
 struct LessEqual { template <class T> ND_HD bool operator()(T a, T b) const { return a <= b; } };
 struct Greater { template <class T> ND_HD bool operator()(T a, T b) const { return a > b; } };
 struct GreaterEqual { template <class T> ND_HD bool operator()(T a, T b) const { return a >= b; } };
-struct LogicalAnd { template <class T> ND_HD bool operator()(T a, T b) const { return a && b; } };
-struct LogicalOr { template <class T> ND_HD bool operator()(T a, T b) const { return a || b; } };
+// `&` and `|` of bools, not `&&` / `||`: no branch, so the loops vectorise.
+struct LogicalAnd { template <class T> ND_HD bool operator()(T a, T b) const { return bool(a) & bool(b); } };
+struct LogicalOr { template <class T> ND_HD bool operator()(T a, T b) const { return bool(a) | bool(b); } };
 struct LogicalXor { template <class T> ND_HD bool operator()(T a, T b) const { return !a != !b; } };
 
 // ---- ternary -------------------------------------------------------------------------------
 struct Where {  // where(cond, a, b): cond is read as bool (op class `select` in op_list.hpp)
   template <class T> ND_HD T operator()(bool c, T a, T b) const { return c ? a : b; }
 };
-struct Clip {  // np.clip(x, lo, hi) == minimum(maximum(x, lo), hi): NaN propagates
-  template <class T> ND_HD T operator()(T x, T lo, T hi) const { return Minimum{}(Maximum{}(x, lo), hi); }
+// np.clip(x, lo, hi) == minimum(maximum(x, lo), hi), bit for bit (ties give the bound, a NaN x
+// wins over a NaN lo over a NaN hi), spelt as plain selects: GCC vectorises this form and not the
+// composition.
+struct Clip {
+  template <class T> ND_HD T operator()(T x, T lo, T hi) const {
+    T r = x > lo ? x : lo;
+    r = r < hi ? r : hi;
+    r = is_nan(lo) ? lo : r;
+    return is_nan(x) ? x : r;
+  }
 };
 
 }  // namespace nd::kern

@@ -4,10 +4,19 @@
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/loops.hpp"
+#include "cpu/simd.hpp"
 #include "random_draw.hpp"
 
 namespace nd::cpu {
+namespace {
 
+// A contiguous cast, vectorised for AVX-512 / AVX2 / baseline (picked at load time).
+template <class To, class From>
+ND_SIMD_CLONES void cast_contig(To* o, const From* a, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) o[i] = kern::convert<To>(a[i]);
+}
+
+}  // namespace
 void copy(const CopyDesc& d) {
   ND_DISPATCH(d.dst.dtype, To, ND_DISPATCH(d.src.dtype, From, {
     for_each_row<2>(d.iter, {&d.dst, &d.src}, [](auto p, int64_t n, auto s) {
@@ -15,6 +24,8 @@ void copy(const CopyDesc& d) {
         std::memcpy(p[0], p[1], n * sizeof(To));
         return;
       }
+      if (s[0] == sizeof(To) && s[1] == sizeof(From))
+        return cast_contig(reinterpret_cast<To*>(p[0]), reinterpret_cast<const From*>(p[1]), n);
       for (int64_t i = 0; i < n; ++i)
         *reinterpret_cast<To*>(p[0] + i * s[0]) =
             kern::convert<To>(*reinterpret_cast<const From*>(p[1] + i * s[1]));

@@ -3,6 +3,7 @@
 // broadcast-scalar path (one operand with inner stride 0: scalars and (N,1) columns), and a
 // strided path. Rows come from for_each_row, which splits large work across both cores.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -11,13 +12,9 @@
 #include "backend.hpp"
 #include "common.hpp"
 #include "cpu/loops.hpp"
+#include "cpu/simd.hpp"  // ND_SIMD_CLONES
 #include "op_list.hpp"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define ND_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define ND_SIMD_CLONES
-#endif
 
 namespace nd::cpu::ew {
 
@@ -45,29 +42,75 @@ struct ScalarSlot {
 };
 
 // ---- contiguous row kernels (vectorised) ----------------------------------------------------
+// GCC has no vector type for bool: bool elements are loaded as bytes, or the loop stays scalar.
+template <class T>
+inline __attribute__((always_inline)) T ld(const T* p, int64_t i) {
+  if constexpr (std::is_same_v<T, bool>) return reinterpret_cast<const uint8_t*>(p)[i] != 0;
+  else return p[i];
+}
+
 template <class F, class T, class O>
 ND_SIMD_CLONES void unary_contig(O* o, const T* a, int64_t n) {
   F f;
-  for (int64_t i = 0; i < n; ++i) o[i] = f(a[i]);
+  for (int64_t i = 0; i < n; ++i) o[i] = f(ld(a, i));
 }
 template <class F, class T, class O>
 ND_SIMD_CLONES void binary_vv(O* o, const T* a, const T* b, int64_t n) {
   F f;
-  for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], b[i]);
+  for (int64_t i = 0; i < n; ++i) o[i] = f(ld(a, i), ld(b, i));
 }
 template <class F, class T, class O>
 ND_SIMD_CLONES void binary_vs(O* o, const T* a, T b, int64_t n) {
   F f;
-  for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], b);
+  for (int64_t i = 0; i < n; ++i) o[i] = f(ld(a, i), b);
 }
 template <class F, class T, class O>
 ND_SIMD_CLONES void binary_sv(O* o, T a, const T* b, int64_t n) {
   F f;
-  for (int64_t i = 0; i < n; ++i) o[i] = f(a, b[i]);
+  for (int64_t i = 0; i < n; ++i) o[i] = f(a, ld(b, i));
+}
+
+template <class F, class C, class T>
+ND_SIMD_CLONES void ternary_contig(T* o, const C* c, const T* a, const T* b, int64_t n) {
+  F f;
+  for (int64_t i = 0; i < n; ++i) o[i] = f(ld(c, i), ld(a, i), ld(b, i));
 }
 
 template <class T> inline const T& at(const char* p, int64_t i, int64_t stride_bytes) {
   return *reinterpret_cast<const T*>(p + i * stride_bytes);
+}
+
+// ---- strided rows: buffered blocks ------------------------------------------------------------
+// A row with a strided (or broadcast) operand runs in blocks of kBlock elements: strided inputs
+// are gathered into a local buffer, the vectorised contiguous kernel computes the block, and a
+// strided output is scattered back. The math stays vectorised whatever the layout.
+constexpr int64_t kBlock = 256;
+
+// One input's blocks: the row itself when contiguous, else a buffer (a broadcast value is
+// written into it once per row).
+template <class T>
+struct BlockIn {
+  T buf[kBlock];
+  bool splat = false;
+  const T* get(const char* p, int64_t stride, int64_t n) {
+    if (stride == static_cast<int64_t>(sizeof(T))) return reinterpret_cast<const T*>(p);
+    if (stride == 0) {
+      if (!splat) std::fill(buf, buf + kBlock, *reinterpret_cast<const T*>(p));
+      splat = true;
+      return buf;
+    }
+    for (int64_t i = 0; i < n; ++i) buf[i] = at<T>(p, i, stride);
+    return buf;
+  }
+};
+template <class O>
+inline O* block_out(char* p, int64_t stride, O* buf) {
+  return stride == static_cast<int64_t>(sizeof(O)) ? reinterpret_cast<O*>(p) : buf;
+}
+template <class O>
+inline void block_store(char* p, int64_t stride, const O* buf, int64_t n) {
+  if (stride == static_cast<int64_t>(sizeof(O))) return;  // computed in place
+  for (int64_t i = 0; i < n; ++i) *reinterpret_cast<O*>(p + i * stride) = buf[i];
 }
 
 // ---- whole-descriptor loops ---------------------------------------------------------------
@@ -76,8 +119,15 @@ void unary_loop(const ElementwiseDesc& d) {
   for_each_row<2>(d.iter, {&d.out, &d.in[0]}, [](auto p, int64_t n, auto s) {
     O* o = reinterpret_cast<O*>(p[0]);
     if (s[0] == sizeof(O) && s[1] == sizeof(T)) return unary_contig<F, T, O>(o, reinterpret_cast<const T*>(p[1]), n);
-    F f;
-    for (int64_t i = 0; i < n; ++i) *reinterpret_cast<O*>(p[0] + i * s[0]) = f(at<T>(p[1], i, s[1]));
+    BlockIn<T> in;
+    O ob[kBlock];
+    for (int64_t b = 0; b < n; b += kBlock) {
+      const int64_t m = std::min(kBlock, n - b);
+      char* po = p[0] + b * s[0];
+      O* out = block_out(po, s[0], ob);
+      unary_contig<F, T, O>(out, in.get(p[1] + b * s[1], s[1], m), m);
+      block_store(po, s[0], out, m);
+    }
   });
 }
 
@@ -96,13 +146,21 @@ void binary_loop(const ElementwiseDesc& desc) {
       if (s[1] == sizeof(T) && s[2] == 0) return binary_vs<F, T, O>(o, a, *b, n);
       if (s[1] == 0 && s[2] == sizeof(T)) return binary_sv<F, T, O>(o, *a, b, n);
     }
-    F f;
-    for (int64_t i = 0; i < n; ++i)
-      *reinterpret_cast<O*>(p[0] + i * s[0]) = f(at<T>(p[1], i, s[1]), at<T>(p[2], i, s[2]));
+    BlockIn<T> ina, inb;
+    O ob[kBlock];
+    for (int64_t i = 0; i < n; i += kBlock) {
+      const int64_t m = std::min(kBlock, n - i);
+      char* po = p[0] + i * s[0];
+      O* out = block_out(po, s[0], ob);
+      const T* x = ina.get(p[1] + i * s[1], s[1], m);
+      if (s[2] == 0) binary_vs<F, T, O>(out, x, *b, m);
+      else binary_vv<F, T, O>(out, x, inb.get(p[2] + i * s[2], s[2], m), m);
+      block_store(po, s[0], out, m);
+    }
   });
 }
 
-// Ternary ops (where, clip) are not bandwidth goals: one strided loop serves every layout.
+// Ternary ops (where, clip): every layout through the buffered blocks (scalar bounds included).
 template <class F, class C, class T>
 void ternary_loop(const ElementwiseDesc& desc) {
   ElementwiseDesc d = desc;
@@ -112,10 +170,17 @@ void ternary_loop(const ElementwiseDesc& desc) {
   if (d.scalar_mask & 2) slot.bind(d.in[1], d.scalar);
   if (d.scalar_mask & 4) slot.bind(d.in[2], d.scalar);
   for_each_row<4>(d.iter, {&d.out, &d.in[0], &d.in[1], &d.in[2]}, [](auto p, int64_t n, auto s) {
-    F f;
-    for (int64_t i = 0; i < n; ++i)
-      *reinterpret_cast<T*>(p[0] + i * s[0]) =
-          f(at<C>(p[1], i, s[1]), at<T>(p[2], i, s[2]), at<T>(p[3], i, s[3]));
+    BlockIn<C> inc;
+    BlockIn<T> ina, inb;
+    T ob[kBlock];
+    for (int64_t i = 0; i < n; i += kBlock) {
+      const int64_t m = std::min(kBlock, n - i);
+      char* po = p[0] + i * s[0];
+      T* out = block_out(po, s[0], ob);
+      ternary_contig<F, C, T>(out, inc.get(p[1] + i * s[1], s[1], m), ina.get(p[2] + i * s[2], s[2], m),
+                              inb.get(p[3] + i * s[3], s[3], m), m);
+      block_store(po, s[0], out, m);
+    }
   });
 }
 

@@ -25,6 +25,48 @@ void point_offsets(const Iter& it, const int64_t (&strides)[N][kMaxDims], int64_
 
 constexpr int64_t kParallelGrain = 1 << 15;  // elements per chunk before splitting across cores
 
+// A transposed operand (inner stride larger than the next-outer one) read row by row touches a
+// new cache line for every element of a row. Tiles of kTileRows rows x kTileCols columns reuse
+// each of those lines kTileRows times while they are still in L1: the rows of a tile are given to
+// the body one after the other, kTileCols elements each.
+constexpr int64_t kTileRows = 16, kTileCols = 64;
+
+template <int K, class Body>
+void for_each_tile(const Iter& it, const std::array<const Operand*, K>& ops,
+                   const std::array<int64_t, K>& inner_stride, bool serial, Body& body) {
+  const int nd = it.ndim;
+  const int64_t inner = it.shape[nd - 1], outer = it.shape[nd - 2];
+  const int64_t blocks = (outer + kTileRows - 1) / kTileRows;
+  const int64_t planes = it.numel() / (inner * outer);
+  auto run = [&](int64_t w0, int64_t w1) {
+    for (int64_t w = w0; w < w1; ++w) {
+      const int64_t plane = w / blocks, r0 = (w % blocks) * kTileRows;
+      const int64_t r1 = std::min(outer, r0 + kTileRows);
+      std::array<char*, K> base{};
+      std::array<int64_t, K> row_stride{};
+      for (int k = 0; k < K; ++k) {
+        int64_t off = 0;
+        for (int64_t rem = plane, d = nd - 3; d >= 0; --d) {
+          off += (rem % it.shape[d]) * ops[k]->strides[d];
+          rem /= it.shape[d];
+        }
+        row_stride[k] = ops[k]->strides[nd - 2] * dtype_size(ops[k]->dtype);
+        base[k] = static_cast<char*>(ops[k]->data) + off * dtype_size(ops[k]->dtype);
+      }
+      for (int64_t c0 = 0; c0 < inner; c0 += kTileCols) {
+        const int64_t n = std::min(kTileCols, inner - c0);
+        for (int64_t r = r0; r < r1; ++r) {
+          std::array<char*, K> p{};
+          for (int k = 0; k < K; ++k) p[k] = base[k] + r * row_stride[k] + c0 * inner_stride[k];
+          body(p, n, inner_stride);
+        }
+      }
+    }
+  };
+  if (serial) return run(0, planes * blocks);
+  parallel_for(planes * blocks, std::max<int64_t>(1, kParallelGrain / (kTileRows * inner)), run);
+}
+
 // body(std::array<char*, K> row_ptrs, int64_t n, std::array<int64_t, K> inner_stride_bytes)
 template <int K, class Body>
 void for_each_row(const Iter& it, const std::array<const Operand*, K>& ops, Body&& body) {
@@ -52,6 +94,14 @@ void for_each_row(const Iter& it, const std::array<const Operand*, K>& ops, Body
       body(p, e - b, inner_stride);
     });
     return;
+  }
+  if (nd >= 2 && it.shape[nd - 2] > 1 && inner > kTileCols) {
+    bool transposed = false;  // an operand whose inner stride exceeds its next-outer one
+    for (int k = 0; k < K; ++k) {  // (an outer stride of 0 is a broadcast row: no cache trouble)
+      const int64_t si = ops[k]->strides[nd - 1], so = ops[k]->strides[nd - 2];
+      transposed |= so != 0 && (si < 0 ? -si : si) > (so < 0 ? -so : so);
+    }
+    if (transposed) return for_each_tile<K>(it, ops, inner_stride, serial, body);
   }
   auto run_rows = [&](int64_t r0, int64_t r1) {
     // Decompose r0 into a multi-index over the outer dims, then step it like an odometer.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cpu/cpu_backend.hpp"
+#include "cpu/loops.hpp"
 #include "cpu/parallel.hpp"
 #include "cpu/reduce_tiles.hpp"
 
@@ -90,6 +91,13 @@ class Reducer {
     return red::row_range<Op, In, false>(row, d_.in_stride, d_.n, t0, t1);
   }
 
+  // Tasks per chunk so that a chunk reads at least kParallelGrain elements: a small reduction runs
+  // on the calling thread (waking a worker costs more than 16 x 768 elements take to add).
+  int64_t task_grain(int64_t tasks) const {
+    const int64_t per_task = std::max<int64_t>(1, nout_ * d_.n / std::max<int64_t>(tasks, 1));
+    return std::max<int64_t>(1, kParallelGrain / per_task);
+  }
+
   void run_rows() {
     const int64_t g = group_tiles(tiles_, nout_);
     const int64_t groups = (tiles_ + g - 1) / g;
@@ -102,7 +110,7 @@ class Reducer {
       return;
     }
     std::unique_ptr<S[]> part(new S[nout_ * groups]);  // not vector: S may be bool
-    parallel_for(nout_ * groups, 1, [&](int64_t b, int64_t e) {
+    parallel_for(nout_ * groups, task_grain(nout_ * groups), [&](int64_t b, int64_t e) {
       for (int64_t w = b; w < e; ++w) {
         const int64_t o = w / groups, gi = w % groups;
         Odometer od(d_.outer, nd_, d_.in.strides, d_.out.strides, o);
@@ -138,7 +146,7 @@ class Reducer {
       }
       for (int q = 0; q < cols; ++q) write(od.off_out + (b * kVC + q) * cs_out, blk.v[q]);
     };
-    parallel_for(tasks, 1, [&](int64_t b, int64_t e) {
+    parallel_for(tasks, task_grain(tasks), [&](int64_t b, int64_t e) {
       for (int64_t w = b; w < e; ++w) task(w);
     });
     if (groups == 1) return;

@@ -1,5 +1,7 @@
 // Broadcasting and memory layouts: random-shape property tests against a naive reference,
 // strided / negative-stride / stride-0 operands, size-0 and 0-d arrays.
+#include <cstring>
+#include <limits>
 #include <random>
 
 #include "support/array_matchers.hpp"
@@ -112,6 +114,63 @@ TEST_P(BroadcastLayouts, LargeArraysTakeTheParallelPaths) {
   EXPECT_TRUE(array_equals<float>(x - col, w1, {1000, 300}));
   EXPECT_TRUE(array_equals<float>(x * row, w2, {1000, 300}));
   EXPECT_TRUE(array_equals<float>(x(nd::all, nd::slice(nd::_, nd::_, 2)) + 1.0f, w3, {1000, 150}));
+}
+
+// Transposed and permuted operands take the tiled walk (loops.hpp for_each_tile) and the buffered
+// blocks (elementwise_loops.hpp): every loop kind must give what the same op gives on the
+// contiguous copy, bit for bit, at shapes that cross the tile and block edges (and 3-D planes).
+TEST_P(BroadcastLayouts, TransposedOperandsEqualTheirContiguousCopies) {
+  for (const nd::Shape& shape : {nd::Shape{37, 130}, nd::Shape{300, 700}, nd::Shape{3, 65, 17}}) {
+    nd::random::seed(11);
+    const nd::Array base = nd::random::rand(shape, nd::float32, device()) - 0.25f;
+    std::vector<int> perm(shape.size());
+    for (size_t k = 0; k < perm.size(); ++k) perm[k] = static_cast<int>(perm.size() - 1 - k);
+    const nd::Array t = base.transpose(perm), c = t.copy(), y = c * 0.5f + 0.125f;
+    ASSERT_FALSE(t.is_contiguous());
+    auto same = [](const nd::Array& got, const nd::Array& want) {
+      return got.shape() == want.shape() && got.to_vector<float>() == want.to_vector<float>();
+    };
+    EXPECT_TRUE(same(nd::exp(t), nd::exp(c)));
+    EXPECT_TRUE(same(nd::sqrt(nd::absolute(t)), nd::sqrt(nd::absolute(c))));
+    EXPECT_TRUE(same(t + y, c + y));
+    EXPECT_TRUE(same(y - t, y - c));
+    EXPECT_TRUE(same(nd::maximum(t, 0.1f), nd::maximum(c, 0.1f)));
+    EXPECT_TRUE(same(nd::clip(t, 0.1f, 0.4f), nd::clip(c, 0.1f, 0.4f)));
+    EXPECT_TRUE(same(nd::where(t > 0.2f, t, y), nd::where(c > 0.2f, c, y)));
+    EXPECT_TRUE(same(t.astype(nd::float64).astype(nd::float32), c));
+    EXPECT_EQ((t > 0.3f).to_vector<bool>(), (c > 0.3f).to_vector<bool>());
+    EXPECT_EQ(t.astype(nd::int32).to_vector<int32_t>(), c.astype(nd::int32).to_vector<int32_t>());
+    // A transposed output: compound assignment into a transposed view.
+    nd::Array out = nd::zeros(c.shape(), nd::float32, device());
+    nd::Array out_t = nd::zeros(base.shape(), nd::float32, device()).transpose(perm);
+    out += c;
+    out_t += t;
+    EXPECT_TRUE(same(out_t, out));
+  }
+}
+
+// clip is spelt as selects: it must equal minimum(maximum(x, lo), hi) bit for bit, NaN payload
+// order and signed zeros included, on every dtype class.
+TEST_P(BroadcastLayouts, ClipEqualsTheComposedMaximumMinimum) {
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> v = {nan, -0.0f, 0.0f, 1.0f, -2.5f, inf, -inf};
+  std::vector<float> xs, los, his;
+  for (float x : v)
+    for (float lo : v)
+      for (float hi : v) xs.push_back(x), los.push_back(lo), his.push_back(hi);
+  const int64_t n = static_cast<int64_t>(xs.size());
+  const nd::Array x = nd::array(xs, {n}, nd::float32, device()), lo = nd::array(los, {n}, nd::float32, device()),
+                  hi = nd::array(his, {n}, nd::float32, device());
+  const auto got = nd::clip(x, lo, hi).to_vector<float>(), want = nd::minimum(nd::maximum(x, lo), hi).to_vector<float>();
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    uint32_t g, w;
+    std::memcpy(&g, &got[i], 4);
+    std::memcpy(&w, &want[i], 4);
+    EXPECT_EQ(g, w) << "clip(" << xs[i] << ", " << los[i] << ", " << his[i] << ")";
+  }
+  const nd::Array xi = nd::array<int64_t>({-5, 0, 3, 9}, nd::int64, device());
+  EXPECT_TRUE(array_equals<int64_t>(nd::clip(xi, 0, 4), {0, 0, 3, 4}, {4}));
 }
 
 ND_INSTANTIATE_DEVICE_TESTS(BroadcastLayouts);
