@@ -36,6 +36,11 @@ Array from_values(const std::vector<T>& v, const Shape& shape, OptDType dtype, O
   if (checked_numel(shape) != static_cast<int64_t>(v.size()))
     throw ValueError("cannot reshape array of size " + std::to_string(v.size()) + " into shape " +
                      shape_str(shape));
+  constexpr bool exact_dtype = std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                               std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>;
+  if constexpr (exact_dtype) {  // T -> L is exact, so casting T itself gives the same values
+    return from_host(v.data(), shape, dtype.value_or(literal<T>::dflt), detail::resolve(device));
+  }
   std::vector<L> widened(v.begin(), v.end());
   if constexpr (std::is_same_v<L, bool>) {
     std::vector<uint8_t> bytes(widened.begin(), widened.end());
