@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "support/array_matchers.hpp"
 #include "support/device_test.hpp"
@@ -126,5 +127,22 @@ TEST_P(ReduceRules, VarianceIgnoresALargeOffset) {
 }
 
 }  // namespace
+
+// max, min, any and all visit a transposed array in memory order (no copy): the results must
+// equal those of the contiguous copy, over every axis set, a NaN included.
+TEST_P(ReduceRules, OrderFreeReductionsOfTransposedArraysEqualTheCopy) {
+  nd::random::seed(21);
+  nd::Array base = nd::random::rand({7, 90, 130}, nd::float32, device()) - 0.5f;
+  const nd::Array t = base.transpose({2, 0, 1}), c = t.copy();
+  for (const nd::Axes& ax : {nd::Axes{}, nd::Axes{0, 1}, nd::Axes{1, 2}, nd::Axes{0, 2}}) {
+    EXPECT_EQ(nd::max(t, ax).to_vector<float>(), nd::max(c, ax).to_vector<float>());
+    EXPECT_EQ(nd::min(t, ax).to_vector<float>(), nd::min(c, ax).to_vector<float>());
+    EXPECT_EQ(nd::any(t > 0.49f, ax).to_vector<bool>(), nd::any(c > 0.49f, ax).to_vector<bool>());
+    EXPECT_EQ(nd::all(t > -0.49f, ax).to_vector<bool>(), nd::all(c > -0.49f, ax).to_vector<bool>());
+  }
+  base(3, 40, 77).assign(std::numeric_limits<double>::quiet_NaN());
+  EXPECT_TRUE(std::isnan(nd::max(base.transpose({2, 0, 1})).item<float>()));
+  EXPECT_TRUE(std::isnan(nd::min(base.transpose({2, 0, 1})).item<float>()));
+}
 
 ND_INSTANTIATE_DEVICE_TESTS(ReduceRules);

@@ -51,6 +51,11 @@ double empty_value(ReduceOp op) {
   }
 }
 
+bool order_free(ReduceOp op) {
+  return op == ReduceOp::max || op == ReduceOp::min || op == ReduceOp::any || op == ReduceOp::all ||
+         op == ReduceOp::norm_max || op == ReduceOp::norm_min;
+}
+
 std::vector<bool> reduced_mask(const Array& x, const Axes& axes) {
   std::vector<bool> red(x.ndim(), axes.is_all());
   if (axes.is_all()) return red;
@@ -89,6 +94,13 @@ Array reduce(ReduceOp op, const Array& x_in, const Axes& axes, bool keepdims, in
     std::iota(orig.begin(), orig.end(), 0);
     for (int d = 0; d < x.ndim(); ++d)
       if (x.shape()[d] != 1) (red[d] ? rdims : kdims).push_back(d);
+    // max, min, any, all and the max/min norms do not depend on the order they visit the
+    // elements: their reduced axes may go in memory order (a transposed array then merges into
+    // one axis and needs no copy). Sums keep the C order that fixes their bits (reduce_order.hpp).
+    if (order_free(op))
+      std::stable_sort(rdims.begin(), rdims.end(), [&](int a, int b) {
+        return std::llabs(x.strides()[a]) > std::llabs(x.strides()[b]);
+      });
     bool merges = true;
     for (size_t i = 1; i < rdims.size(); ++i)
       merges = merges && x.strides()[rdims[i - 1]] == x.strides()[rdims[i]] * x.shape()[rdims[i]];
