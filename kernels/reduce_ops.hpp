@@ -165,11 +165,13 @@ struct ArgExtremum {
   }
   ND_HD static State lift(In x, int64_t j) { return {x, j}; }
   ND_HD static State combine(State a, State b) {
-    const bool an = is_nan(a.v), bn = is_nan(b.v);
-    bool take_b;
-    if (an || bn) take_b = bn && (!an || b.i < a.i);
-    else take_b = (kIsMax ? b.v > a.v : b.v < a.v) || (b.v == a.v && b.i < a.i);
-    return take_b ? b : a;
+    // Branch-free (`&` `|` of bools, two selects): data-dependent branches mispredict on every
+    // other element of random data, and selects let the compiler vectorise the lanes.
+    const bool an = is_nan(a.v), bn = is_nan(b.v), earlier = b.i < a.i;
+    const bool by_nan = bn & (!an | earlier);
+    const bool by_value = (kIsMax ? b.v > a.v : b.v < a.v) | ((b.v == a.v) & earlier);
+    const bool take_b = (an | bn) ? by_nan : by_value;
+    return {take_b ? b.v : a.v, take_b ? b.i : a.i};
   }
   ND_HD static Out finalize(State s, int64_t, int64_t) { return s.i; }
 };
@@ -183,7 +185,7 @@ struct Logical {
   static constexpr bool kMoments = false;
   ND_HD static State identity() { return !kIsAny; }
   ND_HD static State lift(In x, int64_t) { return x != In(0); }  // NaN counts as true
-  ND_HD static State combine(State a, State b) { return kIsAny ? (a || b) : (a && b); }
+  ND_HD static State combine(State a, State b) { return kIsAny ? (a | b) : (a & b); }  // no branch
   ND_HD static Out finalize(State s, int64_t, int64_t) { return s; }
 };
 template <class In> struct Any : Logical<In, true> {};

@@ -293,6 +293,38 @@ ND_TILE_INLINE Block<typename Op::State, VC> col_tile(const In* x, int64_t rs, i
     for (int q = 0; q < w; ++q) mean[q] = sum[0][q] / static_cast<A>(cnt);
     lane_pass([&](int q, In v) { const A d = Op::lift(v, 0) - mean[q]; return d * d; });
     for (int q = 0; q < w; ++q) out.v[q] = S{cnt, mean[q], sum[0][q]};
+  } else if constexpr (requires { Op::kArg; }) {
+    // argmax/argmin: values and tile-relative int32 row indices in separate lanes (SoA), and the
+    // update of a lane by a later row written as selects: this vectorises across the columns.
+    // A later row takes the lane only when strictly better or the first NaN: Op::combine with
+    // b.i > a.i. The lane tree then merges with Op::combine itself.
+    using V = decltype(S::v);
+    alignas(64) V val[kLanes][VC];
+    alignas(64) int32_t rel[kLanes][VC];  // row - j0: a tile has at most kTile rows
+    for (int64_t i = 0; i < cnt; ++i) {
+      V* av = val[i % kLanes];
+      int32_t* ai = rel[i % kLanes];
+      const int32_t r = static_cast<int32_t>(i);
+      if (i < kLanes) {
+        for_cols(x + i * rs, cs, w, [&](int q, In v) { av[q] = Op::lift(v, 0).v, ai[q] = r; });
+        continue;
+      }
+      for_cols(x + i * rs, cs, w, [&](int q, In v) {
+        const V a = av[q], b = Op::lift(v, 0).v;
+        const bool take = !kern::is_nan(a) & (kern::is_nan(b) | (Op::kMax ? b > a : b < a));
+        av[q] = take ? b : a;
+        ai[q] = take ? r : ai[q];
+      });
+    }
+    for (int s = kLanes / 2, o = occ; s >= 1; o = std::min(o, s), s /= 2)
+      for (int i = 0; i < s && i + s < o; ++i)
+        for (int q = 0; q < w; ++q) {
+          const S m = Op::combine(S{val[i][q], rel[i][q]}, S{val[i + s][q], rel[i + s][q]});
+          val[i][q] = m.v;
+          rel[i][q] = static_cast<int32_t>(m.i);
+        }
+    for (int q = 0; q < w; ++q) out.v[q] = S{val[0][q], j0 + rel[0][q]};
+    (void)lane;
   } else {
     for (int64_t i = 0; i < cnt; ++i) {
       S* acc = lane[i % kLanes];

@@ -145,4 +145,25 @@ TEST_P(ReduceRules, OrderFreeReductionsOfTransposedArraysEqualTheCopy) {
   EXPECT_TRUE(std::isnan(nd::min(base.transpose({2, 0, 1})).item<float>()));
 }
 
+// argmax/argmin down the columns (the SoA lanes of the column kernel): ties and NaNs at random
+// rows of a tall array (several tiles), against the first-extremum rule computed on the host.
+TEST_P(ReduceRules, ColumnArgExtremaTakeTheFirstExtremumAcrossTiles) {
+  const int64_t rows = 1100, cols = 300;
+  std::vector<float> v(rows * cols);
+  for (int64_t i = 0; i < rows * cols; ++i) v[i] = static_cast<float>((i * 7919) % 13);  // many ties
+  for (int64_t c = 0; c < cols; c += 7) v[((c * 37) % rows) * cols + c] = std::numeric_limits<float>::quiet_NaN();
+  const nd::Array x = nd::array(v, {rows, cols}, nd::float32, device());
+  const auto amax = nd::argmax(x, 0).to_vector<int64_t>(), amin = nd::argmin(x, 0).to_vector<int64_t>();
+  for (int64_t c = 0; c < cols; ++c) {
+    int64_t best_max = 0, best_min = 0;
+    for (int64_t r = 1; r < rows; ++r) {
+      const float a = v[r * cols + c], bmax = v[best_max * cols + c], bmin = v[best_min * cols + c];
+      if (!std::isnan(bmax) && (std::isnan(a) || a > bmax)) best_max = r;
+      if (!std::isnan(bmin) && (std::isnan(a) || a < bmin)) best_min = r;
+    }
+    EXPECT_EQ(amax[c], best_max) << "column " << c;
+    EXPECT_EQ(amin[c], best_min) << "column " << c;
+  }
+}
+
 ND_INSTANTIATE_DEVICE_TESTS(ReduceRules);
