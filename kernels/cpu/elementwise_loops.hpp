@@ -103,14 +103,20 @@ struct BlockIn {
     return buf;
   }
 };
-template <class O>
-inline O* block_out(char* p, int64_t stride, O* buf) {
-  return stride == static_cast<int64_t>(sizeof(O)) ? reinterpret_cast<O*>(p) : buf;
-}
-template <class O>
-inline void block_store(char* p, int64_t stride, const O* buf, int64_t n) {
-  if (stride == static_cast<int64_t>(sizeof(O))) return;  // computed in place
-  for (int64_t i = 0; i < n; ++i) *reinterpret_cast<O*>(p + i * stride) = buf[i];
+// Runs compute(out, i, m) over the blocks [i, i + m) of a row of n outputs at p (stride in
+// bytes): `out` is the row itself when contiguous, else a buffer scattered back after each block.
+template <class O, class Compute>
+inline void for_blocks(char* p, int64_t stride, int64_t n, Compute&& compute) {
+  const bool direct = stride == static_cast<int64_t>(sizeof(O));
+  O buf[kBlock];
+  for (int64_t i = 0; i < n; i += kBlock) {
+    const int64_t m = std::min(kBlock, n - i);
+    char* po = p + i * stride;
+    O* out = direct ? reinterpret_cast<O*>(po) : buf;
+    compute(out, i, m);
+    if (!direct)
+      for (int64_t j = 0; j < m; ++j) *reinterpret_cast<O*>(po + j * stride) = buf[j];
+  }
 }
 
 // ---- whole-descriptor loops ---------------------------------------------------------------
@@ -120,14 +126,9 @@ void unary_loop(const ElementwiseDesc& d) {
     O* o = reinterpret_cast<O*>(p[0]);
     if (s[0] == sizeof(O) && s[1] == sizeof(T)) return unary_contig<F, T, O>(o, reinterpret_cast<const T*>(p[1]), n);
     BlockIn<T> in;
-    O ob[kBlock];
-    for (int64_t b = 0; b < n; b += kBlock) {
-      const int64_t m = std::min(kBlock, n - b);
-      char* po = p[0] + b * s[0];
-      O* out = block_out(po, s[0], ob);
-      unary_contig<F, T, O>(out, in.get(p[1] + b * s[1], s[1], m), m);
-      block_store(po, s[0], out, m);
-    }
+    for_blocks<O>(p[0], s[0], n, [&](O* out, int64_t i, int64_t m) {
+      unary_contig<F, T, O>(out, in.get(p[1] + i * s[1], s[1], m), m);
+    });
   });
 }
 
@@ -147,16 +148,11 @@ void binary_loop(const ElementwiseDesc& desc) {
       if (s[1] == 0 && s[2] == sizeof(T)) return binary_sv<F, T, O>(o, *a, b, n);
     }
     BlockIn<T> ina, inb;
-    O ob[kBlock];
-    for (int64_t i = 0; i < n; i += kBlock) {
-      const int64_t m = std::min(kBlock, n - i);
-      char* po = p[0] + i * s[0];
-      O* out = block_out(po, s[0], ob);
+    for_blocks<O>(p[0], s[0], n, [&](O* out, int64_t i, int64_t m) {
       const T* x = ina.get(p[1] + i * s[1], s[1], m);
       if (s[2] == 0) binary_vs<F, T, O>(out, x, *b, m);
       else binary_vv<F, T, O>(out, x, inb.get(p[2] + i * s[2], s[2], m), m);
-      block_store(po, s[0], out, m);
-    }
+    });
   });
 }
 
@@ -172,15 +168,10 @@ void ternary_loop(const ElementwiseDesc& desc) {
   for_each_row<4>(d.iter, {&d.out, &d.in[0], &d.in[1], &d.in[2]}, [](auto p, int64_t n, auto s) {
     BlockIn<C> inc;
     BlockIn<T> ina, inb;
-    T ob[kBlock];
-    for (int64_t i = 0; i < n; i += kBlock) {
-      const int64_t m = std::min(kBlock, n - i);
-      char* po = p[0] + i * s[0];
-      T* out = block_out(po, s[0], ob);
+    for_blocks<T>(p[0], s[0], n, [&](T* out, int64_t i, int64_t m) {
       ternary_contig<F, C, T>(out, inc.get(p[1] + i * s[1], s[1], m), ina.get(p[2] + i * s[2], s[2], m),
                               inb.get(p[3] + i * s[3], s[3], m), m);
-      block_store(po, s[0], out, m);
-    }
+    });
   });
 }
 
