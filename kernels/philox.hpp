@@ -1,15 +1,24 @@
 // Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3") and the mapping
-// from its words to each distribution, written once for both backends. Element i of a draw uses
-// counter (stream offset + i), so results do not depend on how the work is split. Only integer
-// ops and IEEE + - * / sqrt are used (no libm), so CPU and CUDA produce identical bits.
+// from its words to each distribution, written once for both backends (kernels/random_draw.hpp
+// says which counter and words each element uses). Only integer ops, IEEE + - * / sqrt and
+// fast_math.hpp's fma-based log_f32 are used (no libm), so CPU and CUDA produce identical bits.
 #pragma once
 #include <math.h>
 
 #include <cstdint>
 
 #include "common.hpp"
+#include "fast_math.hpp"
 
 namespace nd::kern {
+
+// Keeps GCC from unrolling a lane loop before the vectorizer sees it (a fully unrolled lane loop
+// stays scalar: 32 imul per round instead of 4 vpmuludq).
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#define ND_LANE_LOOP _Pragma("GCC unroll 1")
+#else
+#define ND_LANE_LOOP
+#endif
 
 struct Philox4 {
   uint32_t v[4];
@@ -21,24 +30,53 @@ ND_HD uint32_t mulhilo32(uint32_t a, uint32_t b, uint32_t* hi) {
   return static_cast<uint32_t>(p);
 }
 
-ND_HD Philox4 philox4x32_10(uint64_t counter, uint64_t seed) {
-  uint32_t c0 = static_cast<uint32_t>(counter), c1 = static_cast<uint32_t>(counter >> 32);
-  uint32_t c2 = 0, c3 = 0;
+// L counters (counter + l, l < L) at once: w[word][lane]. The lanes are independent, so CPU loops
+// over them vectorise (the 32x32->64 multiplies become vpmuludq); CUDA runs L = 1.
+template <int L>
+ND_HD void philox4x32_10_lanes(uint64_t counter, uint64_t seed, uint32_t (&w)[4][L]) {
+  uint32_t c0[L], c1[L], c2[L], c3[L];
+  for (int l = 0; l < L; ++l) {
+    const uint64_t c = counter + static_cast<uint64_t>(l);
+    c0[l] = static_cast<uint32_t>(c);
+    c1[l] = static_cast<uint32_t>(c >> 32);
+    c2[l] = 0;
+    c3[l] = 0;
+  }
   uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
   for (int r = 0; r < 10; ++r) {
-    uint32_t hi0, hi1;
-    uint32_t lo0 = mulhilo32(0xD2511F53u, c0, &hi0);
-    uint32_t lo1 = mulhilo32(0xCD9E8D57u, c2, &hi1);
-    uint32_t n0 = hi1 ^ c1 ^ k0, n1 = lo1, n2 = hi0 ^ c3 ^ k1, n3 = lo0;
-    c0 = n0; c1 = n1; c2 = n2; c3 = n3;
+    ND_LANE_LOOP
+    for (int l = 0; l < L; ++l) {
+      const uint64_t p0 = static_cast<uint64_t>(0xD2511F53u) * c0[l];
+      const uint64_t p1 = static_cast<uint64_t>(0xCD9E8D57u) * c2[l];
+      const uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1[l] ^ k0;
+      const uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3[l] ^ k1;
+      c1[l] = static_cast<uint32_t>(p1);
+      c3[l] = static_cast<uint32_t>(p0);
+      c0[l] = n0;
+      c2[l] = n2;
+    }
     k0 += 0x9E3779B9u;
     k1 += 0xBB67AE85u;
   }
-  return {{c0, c1, c2, c3}};
+  for (int l = 0; l < L; ++l) {
+    w[0][l] = c0[l];
+    w[1][l] = c1[l];
+    w[2][l] = c2[l];
+    w[3][l] = c3[l];
+  }
+}
+
+ND_HD Philox4 philox4x32_10(uint64_t counter, uint64_t seed) {
+  uint32_t w[4][1];
+  philox4x32_10_lanes<1>(counter, seed, w);
+  return {{w[0][0], w[1][0], w[2][0], w[3][0]}};
 }
 
 // Uniform in [0, 1): 24 bits for float, 53 for double.
-ND_HD float uniform_f32(uint32_t w) { return static_cast<float>(w >> 8) * (1.0f / 16777216.0f); }
+// (Through int32: the same value, and the conversion vectorises.)
+ND_HD float uniform_f32(uint32_t w) {
+  return static_cast<float>(static_cast<int32_t>(w >> 8)) * (1.0f / 16777216.0f);
+}
 ND_HD double uniform_f64(uint32_t w0, uint32_t w1) {
   uint64_t bits = (static_cast<uint64_t>(w0) << 21) ^ (w1 >> 11);
   return static_cast<double>(bits & ((uint64_t(1) << 53) - 1)) * (1.0 / 9007199254740992.0);
@@ -72,10 +110,44 @@ ND_HD double det_cos_2pi(double u) {
   return sign * sum;
 }
 
-// One standard normal from two uniforms (Box-Muller, cosine branch); u0 in (0, 1].
-ND_HD double box_muller(double u0, double u1) {
+// Two standard normals from two uniforms (Box-Muller, both branches); u0 in (0, 1], u1 in [0, 1).
+// sin(2 pi u1) = cos(2 pi (u1 + 3/4)).
+ND_HD void box_muller(double u0, double u1, double* z0, double* z1) {
   double r2 = -2.0 * det_log(u0);
-  return (r2 > 0 ? sqrt(r2) : 0.0) * det_cos_2pi(u1);
+  const double r = r2 > 0 ? sqrt(r2) : 0.0;
+  *z0 = r * det_cos_2pi(u1);
+  *z1 = r * det_cos_2pi(u1 + 0.75);
+}
+
+// sin(2 pi u) and cos(2 pi u) for u in [0, 1), float32, branch-free (selects only): 4u = q + f
+// with q = round(4u) (the rounding of 4u + 0.5 can only move q where |f| is 1/2) and f exact,
+// a = f pi/2 in about [-pi/4, pi/4], Cephes' minimax sinf/cosf polynomials there, then the
+// quadrant q by a swap and two sign flips. Within a few ULP of sin/cos (tests/core/test_random.cpp).
+ND_HD void sincos_2pi_f32(float u, float* s, float* c) {
+  const float x = u * 4.0f;
+  const int32_t q = static_cast<int32_t>(x + 0.5f);
+  const float f = x - static_cast<float>(q);
+  const float a = f * 1.57079632679489662f;
+  const float z = a * a;
+  const float sp = ((-1.9515295891e-4f * z + 8.3321608736e-3f) * z - 1.6666654611e-1f) * z * a + a;
+  const float cp =
+      ((2.443315711809948e-5f * z - 1.388731625493765e-3f) * z + 4.166664568298827e-2f) * z * z -
+      0.5f * z + 1.0f;
+  const bool swap = (q & 1) != 0;
+  const float sv = swap ? cp : sp, cv = swap ? sp : cp;
+  *s = (q & 2) != 0 ? -sv : sv;
+  *c = ((q + 1) & 2) != 0 ? -cv : cv;
+}
+
+// Two standard normals from two words (Box-Muller in float32): u0 = (24 bits + 1) / 2^24 in
+// (0, 1] (so |z| <= 5.77), u1 in [0, 1) from the second word.
+ND_HD void box_muller_f32(uint32_t w0, uint32_t w1, float* z0, float* z1) {
+  const float u0 = static_cast<float>(static_cast<int32_t>((w0 >> 8) + 1u)) * (1.0f / 16777216.0f);
+  const float r = sqrtf(-2.0f * log_f32(u0));
+  float s, c;
+  sincos_2pi_f32(uniform_f32(w1), &s, &c);
+  *z0 = r * c;
+  *z1 = r * s;
 }
 
 }  // namespace nd::kern
