@@ -33,12 +33,12 @@ namespace {
 // out[i * stride] = f(i) over the 1-D iter of an index-dependent fill (kernels/fill_ramp.hpp),
 // split across cores; the index counts in int32 where it fits, so the conversions vectorise.
 template <class T, class F>
-void fill_indexed(const FillDesc& d, const F& f) {
+void fill_indexed(const FillDesc& d, const F f) {  // by value: stores to out cannot alias it
   const int64_t n = d.iter.numel();
   if (d.iter.ndim > 1) throw ValueError("fill: index-dependent fills take a 1-D iteration");
   const int64_t stride = d.iter.ndim ? d.dst.strides[0] : 1;
   T* out = static_cast<T*>(d.dst.data);
-  auto chunk = [&](int64_t b, int64_t e) {
+  auto chunk = [out, stride, f](int64_t b, int64_t e) {
     if (stride == 1 && e <= INT32_MAX) {
       for (int32_t i = static_cast<int32_t>(b); i < static_cast<int32_t>(e); ++i) out[i] = f(i);
     } else {
@@ -265,7 +265,7 @@ void random(const RandomDesc& d) {
       T* out = static_cast<T*>(d.out.data);
       const int per = kern::values_per_counter(d.dist, d.out.dtype);
       const int64_t counters = (d.n + per - 1) / per;
-      const int64_t grain = 1024;  // counters: 4096 float32 normals, ~15 us
+      const int64_t grain = kParallelGrain / per;  // two cores from 64K values on, as for_each_row
       if (counters < 2 * grain) {
         random_rows<T>(d, 0, counters, out);
       } else {
