@@ -1,11 +1,13 @@
 // Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3") and the mapping
 // from its words to each distribution, written once for both backends (kernels/random_draw.hpp
-// says which counter and words each element uses). Only integer ops, IEEE + - * / sqrt and
-// fast_math.hpp's fma-based log_f32 are used (no libm), so CPU and CUDA produce identical bits.
+// says which counter and words each element uses). Only integer ops, IEEE + - * / sqrt (never
+// contracted into fmas: -ffp-contract=off, --fmad=false) and fast_math.hpp's fma-based log_f32
+// are used (no libm), so CPU and CUDA produce identical bits.
 #pragma once
 #include <math.h>
 
 #include <cstdint>
+#include <cstring>
 
 #include "common.hpp"
 #include "fast_math.hpp"
@@ -82,41 +84,70 @@ ND_HD double uniform_f64(uint32_t w0, uint32_t w1) {
   return static_cast<double>(bits & ((uint64_t(1) << 53) - 1)) * (1.0 / 9007199254740992.0);
 }
 
-// ln(x) for x in (0, 1], by exponent extraction and an atanh series (double, |err| < 1e-15).
-ND_HD double det_log(double x) {
-  int e = 0;
-  while (x < 0.70710678118654752) { x *= 2.0; --e; }  // x in [1/sqrt2, sqrt2)
-  double s = (x - 1.0) / (x + 1.0), s2 = s * s, term = s, sum = 0.0;
-  for (int k = 1; k < 40; k += 2) {
-    sum = sum + term / k;
-    term = term * s2;
-  }
-  return 2.0 * sum + e * 0.69314718055994530942;
+// ln(x) for normal x > 0 in float64, branch-free (so CPU loops vectorise): x = 2^k m with m in
+// [sqrt(1/2), sqrt(2)) from the bits, ln m = 2 atanh(s) = 2 (s + s^3/3 + ... + s^21/21) with
+// s = (m - 1) / (m + 1), |s| <= 0.172 (the series' tail is below 1e-17 relative).
+ND_HD double log_f64(double x) {
+  uint64_t ix;
+  memcpy(&ix, &x, sizeof ix);
+  ix += 0x3ff0000000000000ull - 0x3fe6a09e667f3bcdull;  // k from the exponent of x / sqrt(1/2)
+  const int64_t k = static_cast<int64_t>(ix >> 52) - 0x3ff;
+  ix = (ix & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull;
+  double m;
+  memcpy(&m, &ix, sizeof m);
+  const double s = (m - 1.0) / (m + 1.0), z = s * s;
+  double p = 1.0 / 21;
+  p = p * z + 1.0 / 19;
+  p = p * z + 1.0 / 17;
+  p = p * z + 1.0 / 15;
+  p = p * z + 1.0 / 13;
+  p = p * z + 1.0 / 11;
+  p = p * z + 1.0 / 9;
+  p = p * z + 1.0 / 7;
+  p = p * z + 1.0 / 5;
+  p = p * z + 1.0 / 3;
+  const double kd = static_cast<double>(k);
+  return kd * 0.693147180369123816490 + (2.0 * s + (2.0 * s * z * p + kd * 1.90821492927058770002e-10));
 }
 
-// cos(2*pi*u) for u in [0, 1), by reduction to the first octant and Taylor series.
-ND_HD double det_cos_2pi(double u) {
-  double t = u - static_cast<double>(static_cast<int64_t>(u));  // [0,1)
-  if (t > 0.5) t = 1.0 - t;                                       // cos symmetric
-  double sign = 1.0;
-  if (t > 0.25) { t = 0.5 - t; sign = -1.0; }                     // cos(pi - a) = -cos a
-  const double a = t * 6.283185307179586477;                      // [0, pi/2]
-  const double a2 = a * a;
-  double term = 1.0, sum = 0.0;
-  for (int k = 0; k < 13; ++k) {  // pi/2 ^ 26 / 26! is far below double eps
-    sum = sum + term;
-    term = -term * a2 / ((2 * k + 1) * (2 * k + 2));
-  }
-  return sign * sum;
+// sin(2 pi u) and cos(2 pi u) for u in [0, 1), float64, branch-free: 4u = q + f as in the float32
+// version below, a = f pi/2 in [-pi/4, pi/4], Taylor series to a^17 / a^16 (tail < 1e-17).
+ND_HD void sincos_2pi_f64(double u, double* s, double* c) {
+  const double x = u * 4.0;
+  const int64_t q = static_cast<int64_t>(x + 0.5);
+  const double f = x - static_cast<double>(q);
+  const double a = f * 1.57079632679489661923, z = a * a;
+  double ps = -1.0 / 355687428096000.0;  // -1/17!
+  ps = ps * z + 1.0 / 1307674368000.0;
+  ps = ps * z - 1.0 / 6227020800.0;
+  ps = ps * z + 1.0 / 39916800.0;
+  ps = ps * z - 1.0 / 362880.0;
+  ps = ps * z + 1.0 / 5040.0;
+  ps = ps * z - 1.0 / 120.0;
+  ps = ps * z + 1.0 / 6.0;
+  const double sp = a - a * z * ps;
+  double pc = 1.0 / 20922789888000.0;  // 1/16!
+  pc = pc * z - 1.0 / 87178291200.0;
+  pc = pc * z + 1.0 / 479001600.0;
+  pc = pc * z - 1.0 / 3628800.0;
+  pc = pc * z + 1.0 / 40320.0;
+  pc = pc * z - 1.0 / 720.0;
+  pc = pc * z + 1.0 / 24.0;
+  const double cp = 1.0 - 0.5 * z + z * z * pc;
+  const bool swap = (q & 1) != 0;
+  const double sv = swap ? cp : sp, cv = swap ? sp : cp;
+  *s = (q & 2) != 0 ? -sv : sv;
+  *c = ((q + 1) & 2) != 0 ? -cv : cv;
 }
 
-// Two standard normals from two uniforms (Box-Muller, both branches); u0 in (0, 1], u1 in [0, 1).
-// sin(2 pi u1) = cos(2 pi (u1 + 3/4)).
+// Two standard normals from two uniforms (Box-Muller, both branches) in float64; u0 in (0, 1],
+// u1 in [0, 1).
 ND_HD void box_muller(double u0, double u1, double* z0, double* z1) {
-  double r2 = -2.0 * det_log(u0);
-  const double r = r2 > 0 ? sqrt(r2) : 0.0;
-  *z0 = r * det_cos_2pi(u1);
-  *z1 = r * det_cos_2pi(u1 + 0.75);
+  const double r = sqrt(-2.0 * log_f64(u0));
+  double sn, cs;
+  sincos_2pi_f64(u1, &sn, &cs);
+  *z0 = r * cs;
+  *z1 = r * sn;
 }
 
 // sin(2 pi u) and cos(2 pi u) for u in [0, 1), float32, branch-free (selects only): 4u = q + f

@@ -188,6 +188,23 @@ TEST(RandomMath, SinCos2PiF32IsAccurate) {
   EXPECT_LT(worst, 1.5e-7);
 }
 
+// The float64 log and sincos of the float64 normals (kernels/philox.hpp) against libm.
+TEST(RandomMath, LogAndSinCosF64AreAccurate) {
+  double wl = 0, ws = 0;
+  for (int64_t k = 1; k <= 300000; ++k) {
+    double x = std::fmod(k * 0.000123456789, 1.0) + 1e-300;
+    if (k % 3 == 0) x = std::ldexp(x, -static_cast<int>(k % 60));
+    wl = std::max(wl, std::abs(kern::log_f64(x) - std::log(x)) / std::max(1.0, std::abs(std::log(x))));
+    const double u = std::fmod(k * 0.0000033218281828, 1.0);
+    double s, c;
+    kern::sincos_2pi_f64(u, &s, &c);
+    ws = std::max({ws, std::abs(s - std::sin(2 * M_PI * u)), std::abs(c - std::cos(2 * M_PI * u))});
+  }
+  EXPECT_LT(wl, 1e-15);
+  EXPECT_LT(ws, 2e-15);
+  EXPECT_EQ(kern::log_f64(1.0), 0.0);
+}
+
 // Box-Muller in float32 against the same two uniforms in float64.
 TEST(RandomMath, BoxMullerF32MatchesFloat64) {
   double worst = 0;
