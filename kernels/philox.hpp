@@ -79,9 +79,12 @@ ND_HD Philox4 philox4x32_10(uint64_t counter, uint64_t seed) {
 ND_HD float uniform_f32(uint32_t w) {
   return static_cast<float>(static_cast<int32_t>(w >> 8)) * (1.0f / 16777216.0f);
 }
+// The 53 bits are w0 * 2^21 + (w1 >> 11), summed exactly from two int32 halves (int32 -> double
+// vectorises, uint64 -> double does not).
 ND_HD double uniform_f64(uint32_t w0, uint32_t w1) {
-  uint64_t bits = (static_cast<uint64_t>(w0) << 21) ^ (w1 >> 11);
-  return static_cast<double>(bits & ((uint64_t(1) << 53) - 1)) * (1.0 / 9007199254740992.0);
+  const int32_t hi = static_cast<int32_t>(w0 >> 1);                          // bits 22..52
+  const int32_t lo = static_cast<int32_t>(((w0 & 1u) << 21) | (w1 >> 11));   // bits 0..21
+  return (static_cast<double>(hi) * 4194304.0 + static_cast<double>(lo)) * (1.0 / 9007199254740992.0);
 }
 
 // ln(x) for normal x > 0 in float64, branch-free (so CPU loops vectorise): x = 2^k m with m in
@@ -91,7 +94,7 @@ ND_HD double log_f64(double x) {
   uint64_t ix;
   memcpy(&ix, &x, sizeof ix);
   ix += 0x3ff0000000000000ull - 0x3fe6a09e667f3bcdull;  // k from the exponent of x / sqrt(1/2)
-  const int64_t k = static_cast<int64_t>(ix >> 52) - 0x3ff;
+  const int32_t k = static_cast<int32_t>(ix >> 52) - 0x3ff;  // int32: conversions vectorise
   ix = (ix & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull;
   double m;
   memcpy(&m, &ix, sizeof m);
@@ -114,7 +117,7 @@ ND_HD double log_f64(double x) {
 // version below, a = f pi/2 in [-pi/4, pi/4], Taylor series to a^17 / a^16 (tail < 1e-17).
 ND_HD void sincos_2pi_f64(double u, double* s, double* c) {
   const double x = u * 4.0;
-  const int64_t q = static_cast<int64_t>(x + 0.5);
+  const int32_t q = static_cast<int32_t>(x + 0.5);
   const double f = x - static_cast<double>(q);
   const double a = f * 1.57079632679489661923, z = a * a;
   double ps = -1.0 / 355687428096000.0;  // -1/17!
