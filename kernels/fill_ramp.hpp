@@ -85,7 +85,10 @@ struct LinspaceFill {
   template <class I>
   ND_HD T operator()(I i) const {
     const double x = static_cast<double>(i);
-    double y = mode == 0 ? x * step + start : mode == 1 ? (x / div) * delta + start : x * delta + start;
+    double y;  // branches on the loop-invariant mode (CPU loops unswitch; no division in mode 0)
+    if (mode == 0) y = x * step + start;
+    else if (mode == 1) y = (x / div) * delta + start;
+    else y = x * delta + start;
     y = static_cast<int64_t>(i) == last ? stop : y;
     if constexpr (std::is_same_v<T, bool>) return y != 0;
     else if constexpr (std::is_integral_v<T>) return convert<T>(floor(y));
