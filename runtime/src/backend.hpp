@@ -79,7 +79,8 @@ struct ElementwiseDesc {
 };
 
 // Counter-based random numbers (Philox4x32-10): element i of the (contiguous) output depends only
-// on (seed, offset + i), so CPU and CUDA give identical bits.
+// on (seed, counter + i / k, i % k), k values per 128-bit counter (kernels/random_draw.hpp), so
+// CPU and CUDA give identical bits.
 enum class RandomDist : uint8_t { uniform, normal, integers };
 struct RandomDesc {
   RandomDist dist = RandomDist::uniform;
