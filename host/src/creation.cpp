@@ -73,6 +73,19 @@ Scalar number_scalar(Number v, DType t) {
   return s;
 }
 
+// A fresh array of `shape` written by an index-dependent fill (kernels/fill_ramp.hpp) on its
+// device, walked as one flat contiguous row.
+Array index_fill(const Shape& shape, DType t, OptDevice device, FillDesc d) {
+  Array out = detail::new_array(shape, t, detail::resolve(device));
+  if (out.size() == 0) return out;
+  d.dst = detail::operand(out);
+  d.iter.ndim = 1;
+  d.iter.shape[0] = out.size();
+  d.dst.strides[0] = 1;
+  detail::backend(out.device()).fill(d);
+  return out;
+}
+
 }  // namespace
 
 template <class T>
@@ -142,15 +155,14 @@ Array ones(const Shape& shape, DType dtype, OptDevice device) { return full(shap
 
 Array eye(int64_t n, std::optional<int64_t> m_opt, int64_t k, DType dtype, OptDevice device) {
   const int64_t m = m_opt.value_or(n);
-  Array a = zeros({n, m}, dtype, device);
-  // The k-th diagonal as a strided view: start at (max(-k,0), max(k,0)), step m+1.
+  // The k-th diagonal: from (max(-k,0), max(k,0)), every m+1 elements of the flat array.
   const int64_t r0 = k < 0 ? -k : 0, c0 = k > 0 ? k : 0;
-  const int64_t len = std::max<int64_t>(0, std::min(n - r0, m - c0));
-  if (len > 0) {
-    Array diag(a.storage(), dtype, {len}, {m + 1}, r0 * m + c0);
-    detail::fill(diag, detail::scalar_of(1.0, float64));
-  }
-  return a;
+  FillDesc d;
+  d.kind = FillKind::eye;
+  d.first = r0 * m + c0;
+  d.stride = m + 1;
+  d.count = (n < 0 || m < 0) ? 0 : std::max<int64_t>(0, std::min(n - r0, m - c0));
+  return index_fill({n, m}, dtype, device, d);
 }
 Array identity(int64_t n, DType dtype, OptDevice device) { return eye(n, n, 0, dtype, device); }
 
@@ -172,25 +184,32 @@ Array arange(Number start, Number stop, Number step, OptDType dtype, OptDevice d
     n = step.i > 0 ? (span > 0 ? (span + step.i - 1) / step.i : 0)
                    : (span < 0 ? (-span + (-step.i) - 1) / (-step.i) : 0);
   }
-  // NumPy computes start + i*step in the result type's precision from (start, start+step).
-  if (fl || is_floating(t)) {
-    std::vector<double> v(n);
-    for (int64_t i = 0; i < n; ++i) v[i] = start.f + static_cast<double>(i) * step.f;
-    return from_values(v, {n}, t, device);
+  // NumPy's two first elements, start and start + step (double for floats, int64 for
+  // integers, wrapping), then its fill loop on the device (kernels/fill_ramp.hpp).
+  FillDesc d;
+  d.kind = FillKind::arange;
+  if (fl) {
+    d.value = Scalar{float64, start.f, 0};
+    d.next = Scalar{float64, start.f + step.f, 0};
+  } else {
+    const int64_t next =
+        static_cast<int64_t>(static_cast<uint64_t>(start.i) + static_cast<uint64_t>(step.i));
+    d.value = Scalar{int64, static_cast<double>(start.i), start.i};
+    d.next = Scalar{int64, static_cast<double>(next), next};
   }
-  std::vector<int64_t> v(n);
-  for (int64_t i = 0; i < n; ++i) v[i] = start.i + i * step.i;
-  return from_values(v, {n}, t, device);
+  return index_fill({n}, t, device, d);
 }
 
 Array linspace(double start, double stop, int64_t num, bool endpoint, DType dtype, OptDevice device) {
   if (num < 0) throw ValueError("Number of samples, " + std::to_string(num) + ", must be non-negative.");
-  std::vector<double> v(num);
-  const int64_t div = endpoint ? num - 1 : num;
-  const double step = div > 0 ? (stop - start) / div : 0.0;
-  for (int64_t i = 0; i < num; ++i) v[i] = div > 0 ? start + static_cast<double>(i) * step : start;
-  if (endpoint && num > 1) v[num - 1] = stop;
-  return from_values(v, {num}, dtype, device);
+  FillDesc d;
+  d.kind = FillKind::linspace;
+  d.start = start;
+  d.stop = stop;
+  d.delta = stop - start;
+  d.div = endpoint ? num - 1 : num;
+  d.endpoint = endpoint;
+  return index_fill({num}, dtype, device, d);
 }
 
 Array empty_like(const Array& a, OptDType dtype) { return empty(a.shape(), dtype.value_or(a.dtype()), a.device()); }

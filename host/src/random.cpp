@@ -1,9 +1,11 @@
-// nd::random: one global (seed, counter) stream. Each draw takes the next `size` counters, so a
-// sequence of draws after seed(s) gives the same numbers on every device.
+// nd::random: one global (seed, counter) stream. Each draw takes the next ceil(size / k) Philox
+// counters, k values per counter (kernels/random_draw.hpp), so a sequence of draws after seed(s)
+// gives the same numbers on every device.
 #include <atomic>
 #include <mutex>
 
 #include "detail.hpp"
+#include "random_draw.hpp"
 
 namespace nd::random {
 namespace {
@@ -32,7 +34,7 @@ Array draw(RandomDist dist, double a, double b, const Shape& shape, DType dtype,
     std::lock_guard<std::mutex> lock(s.mu);
     d.seed = s.seed;
     d.counter = s.counter;
-    s.counter += static_cast<uint64_t>(d.n);
+    s.counter += static_cast<uint64_t>(kern::random_counters(d));  // ceil(n / values per counter)
   }
   if (d.n > 0) detail::backend(out.device()).random(d);
   return out;

@@ -1,10 +1,15 @@
 // Strided copy / cast, fill and random numbers on the CPU.
+#include <algorithm>
 #include <cstring>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/loops.hpp"
 #include "cpu/simd.hpp"
+#include "fill_ramp.hpp"
 #include "random_draw.hpp"
 
 namespace nd::cpu {
@@ -17,6 +22,7 @@ ND_SIMD_CLONES void cast_contig(To* o, const From* a, int64_t n) {
 }
 
 }  // namespace
+
 void copy(const CopyDesc& d) {
   ND_DISPATCH(d.dst.dtype, To, ND_DISPATCH(d.src.dtype, From, {
     for_each_row<2>(d.iter, {&d.dst, &d.src}, [](auto p, int64_t n, auto s) {
@@ -33,7 +39,59 @@ void copy(const CopyDesc& d) {
   }));
 }
 
+namespace {
+
+// out[i * stride] = f(i) over the 1-D iter of an index-dependent fill (kernels/fill_ramp.hpp),
+// split across cores; the index counts in int32 where it fits, so the conversions vectorise.
+template <class T, class F>
+void fill_indexed(const FillDesc& d, const F f) {  // by value: stores to out cannot alias it
+  const int64_t n = d.iter.numel();
+  if (d.iter.ndim > 1) throw ValueError("fill: index-dependent fills take a 1-D iteration");
+  const int64_t stride = d.iter.ndim ? d.dst.strides[0] : 1;
+  T* out = static_cast<T*>(d.dst.data);
+  auto chunk = [out, stride, f](int64_t b, int64_t e) {
+    if (stride == 1 && e <= INT32_MAX) {
+      for (int32_t i = static_cast<int32_t>(b); i < static_cast<int32_t>(e); ++i) out[i] = f(i);
+    } else {
+      for (int64_t i = b; i < e; ++i) out[i * stride] = f(i);
+    }
+  };
+  if (n < 2 * kParallelGrain) return chunk(0, n);
+  parallel_for(n, kParallelGrain, chunk);
+}
+
+// eye: zeros, then the ones of this chunk (EyeFill gives the same values, one division each).
+template <class T>
+void fill_eye(const FillDesc& d) {
+  const int64_t n = d.iter.numel();
+  const int64_t stride = d.iter.ndim ? d.dst.strides[0] : 1;
+  if (d.iter.ndim > 1 || stride != 1) return fill_indexed<T>(d, kern::EyeFill<T>(d));
+  T* out = static_cast<T*>(d.dst.data);
+  auto chunk = [&](int64_t b, int64_t e) {
+    std::memset(static_cast<void*>(out + b), 0, (e - b) * sizeof(T));
+    const int64_t last = d.first + (d.count - 1) * d.stride;  // the last one's index
+    if (d.count <= 0 || last < b) return;
+    int64_t t = b <= d.first ? 0 : (b - d.first + d.stride - 1) / d.stride;
+    for (int64_t i = d.first + t * d.stride; t < d.count && i < e; ++t, i += d.stride) out[i] = T(1);
+  };
+  if (n < 2 * kParallelGrain) return chunk(0, n);
+  parallel_for(n, kParallelGrain, chunk);
+}
+
+}  // namespace
+
 void fill(const FillDesc& d) {
+  if (d.kind != FillKind::constant) {
+    ND_DISPATCH(d.dst.dtype, T, {
+      switch (d.kind) {
+        case FillKind::arange: fill_indexed<T>(d, kern::ArangeFill<T>(d)); break;
+        case FillKind::linspace: fill_indexed<T>(d, kern::LinspaceFill<T>(d)); break;
+        case FillKind::eye: fill_eye<T>(d); break;
+        case FillKind::constant: break;
+      }
+    });
+    return;
+  }
   ND_DISPATCH(d.dst.dtype, T, {
     const T v = is_floating(d.value.dtype) ? kern::convert<T>(d.value.f) : kern::convert<T>(d.value.i);
     for_each_row<1>(d.iter, {&d.dst}, [v](auto p, int64_t n, auto s) {
@@ -42,16 +100,188 @@ void fill(const FillDesc& d) {
   });
 }
 
-// Element i draws from Philox counter (d.counter + i); see kernels/random_draw.hpp.
+namespace {
+
+// kLanes counters per step: Philox runs over the lanes, then each lane's words map to its values
+// (kernels/random_draw.hpp, the functions CUDA runs per counter), so the float32 Box-Muller
+// vectorises too.
+constexpr int kLanes = 16;
+
+// The words of counters [c, c + kLanes): kernels/philox.hpp's lanes, vectorised by the compiler.
+struct PhiloxLanes {
+  ND_VINLINE static void run(uint64_t c, uint64_t seed, uint32_t (&w)[4][kLanes]) {
+    kern::philox4x32_10_lanes<kLanes>(c, seed, w);
+  }
+};
+
+// Counters [jb, je) of the draw into their elements of out (those below d.n). A macro so that the
+// AVX2 copy below is compiled for that target (an instantiation takes its template's target).
+#define ND_RANDOM_RANGE(NAME)                                                                   \
+  template <class Gen, class T, class Map>                                                      \
+  ND_VINLINE void NAME(const RandomDesc& d, int64_t jb, int64_t je, T* out, const Map& map) {   \
+    constexpr int per = kern::values_per_counter_of<T>(Map::dist);                              \
+    T vals[4 * kLanes];                                                                         \
+    uint32_t w[4][kLanes];                                                                      \
+    for (int64_t j = jb; j < je; j += kLanes) {                                                 \
+      Gen::run(d.counter + static_cast<uint64_t>(j), d.seed, w);                                \
+      ND_LANE_LOOP                                                                              \
+      for (int l = 0; l < kLanes; ++l) map(d, w[0][l], w[1][l], w[2][l], w[3][l], vals + per * l); \
+      const int64_t i0 = j * per;                                                               \
+      const int64_t m = std::min<int64_t>(std::min<int64_t>(kLanes, je - j) * per, d.n - i0);  \
+      std::memcpy(out + i0, vals, m * sizeof(T));                                               \
+    }                                                                                           \
+  }
+ND_RANDOM_RANGE(random_range)
+
+template <class T, bool kUnit>
+struct UniformMap {
+  static constexpr RandomDist dist = RandomDist::uniform;
+  ND_VINLINE void operator()(const RandomDesc& d, uint32_t a, uint32_t b, uint32_t c, uint32_t e, T* o) const {
+    kern::map_uniform<T, kUnit>(d, a, b, c, e, o);
+  }
+};
+template <class T, bool kUnit>
+struct NormalMap {
+  static constexpr RandomDist dist = RandomDist::normal;
+  ND_VINLINE void operator()(const RandomDesc& d, uint32_t a, uint32_t b, uint32_t c, uint32_t e, T* o) const {
+    kern::map_normal<T, kUnit>(d, a, b, c, e, o);
+  }
+};
+template <class T>
+struct IntegerMap {
+  static constexpr RandomDist dist = RandomDist::integers;
+  ND_VINLINE void operator()(const RandomDesc& d, uint32_t a, uint32_t b, uint32_t c, uint32_t e, T* o) const {
+    kern::map_integers<T>(d, a, b, c, e, o);
+  }
+};
+
+// The float loops: NAME compiled for AVX-512 / AVX2 / baseline (simd.hpp), NAME_avx2 with
+// hand-written AVX2 Philox (GCC's own vectorisation of the 32x32->64 products shuffles more than
+// it multiplies); the same words either way. log_f32's fmas inline in both.
+#define ND_RANDOM_LOOPS(X)                              \
+  X(uniform_unit_f32, (UniformMap<float, true>), float)  \
+  X(uniform_f32, (UniformMap<float, false>), float)      \
+  X(normal_unit_f32, (NormalMap<float, true>), float)    \
+  X(normal_f32, (NormalMap<float, false>), float)        \
+  X(uniform_unit_f64, (UniformMap<double, true>), double) \
+  X(uniform_f64, (UniformMap<double, false>), double)    \
+  X(normal_unit_f64, (NormalMap<double, true>), double)  \
+  X(normal_f64, (NormalMap<double, false>), double)
+#define ND_RANDOM_LOOP(NAME, MAP, T)                                              \
+  ND_SIMD_CLONES void NAME(const RandomDesc& d, int64_t jb, int64_t je, T* out) { \
+    random_range<PhiloxLanes, T>(d, jb, je, out, MAP{});                          \
+  }
+ND_RANDOM_LOOPS(ND_RANDOM_LOOP)
+#undef ND_RANDOM_LOOP
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ND_RANDOM_AVX2 1
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+
+// Philox4x32-10 on 8 counters per AVX2 register, exactly kernels/philox.hpp's rounds: the
+// products of the even lanes and of the odd lanes (shifted down) by vpmuludq, hi / lo words
+// blended back into place.
+struct PhiloxAvx2 {
+  ND_VINLINE static void mulhilo(__m256i a, __m256i m, __m256i* hi, __m256i* lo) {
+    const __m256i pe = _mm256_mul_epu32(a, m);
+    const __m256i po = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
+    *hi = _mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA);
+    *lo = _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
+  }
+  ND_VINLINE static void run(uint64_t c, uint64_t seed, uint32_t (&w)[4][kLanes]) {
+    const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u));
+    const __m256i m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
+    for (int h = 0; h < kLanes; h += 8) {
+      alignas(32) uint32_t lo[8], hi[8];
+      for (int l = 0; l < 8; ++l) {
+        const uint64_t x = c + static_cast<uint64_t>(h + l);
+        lo[l] = static_cast<uint32_t>(x);
+        hi[l] = static_cast<uint32_t>(x >> 32);
+      }
+      __m256i c0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lo));
+      __m256i c1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(hi));
+      __m256i c2 = _mm256_setzero_si256(), c3 = _mm256_setzero_si256();
+      uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+      for (int r = 0; r < 10; ++r) {
+        __m256i hi0, lo0, hi1, lo1;
+        mulhilo(c0, m0, &hi0, &lo0);
+        mulhilo(c2, m1, &hi1, &lo1);
+        c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
+        c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
+        c1 = lo1;
+        c3 = lo0;
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+      }
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(&w[0][h]), c0);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(&w[1][h]), c1);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(&w[2][h]), c2);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(&w[3][h]), c3);
+    }
+  }
+};
+
+ND_RANDOM_RANGE(random_range_avx2)
+#define ND_RANDOM_LOOP(NAME, MAP, T)                                             \
+  void NAME##_avx2(const RandomDesc& d, int64_t jb, int64_t je, T* out) {       \
+    random_range_avx2<PhiloxAvx2, T>(d, jb, je, out, MAP{});                     \
+  }
+ND_RANDOM_LOOPS(ND_RANDOM_LOOP)
+#undef ND_RANDOM_LOOP
+#pragma GCC pop_options
+
+bool cpu_has_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return yes;
+}
+#define ND_RANDOM_CALL(NAME) (cpu_has_avx2() ? NAME##_avx2 : NAME)(d, jb, je, out)
+#else
+#define ND_RANDOM_CALL(NAME) NAME(d, jb, je, out)
+#endif
+
+template <class T>
+void random_rows(const RandomDesc& d, int64_t jb, int64_t je, T* out) {
+  const bool unit = d.a == 0 && d.b == 1;
+  if constexpr (std::is_floating_point_v<T>) {
+    constexpr bool f32 = std::is_same_v<T, float>;
+    if (d.dist == RandomDist::uniform) {
+      if constexpr (f32) unit ? ND_RANDOM_CALL(uniform_unit_f32) : ND_RANDOM_CALL(uniform_f32);
+      else unit ? ND_RANDOM_CALL(uniform_unit_f64) : ND_RANDOM_CALL(uniform_f64);
+      return;
+    }
+    if (d.dist == RandomDist::normal) {
+      if constexpr (f32) unit ? ND_RANDOM_CALL(normal_unit_f32) : ND_RANDOM_CALL(normal_f32);
+      else unit ? ND_RANDOM_CALL(normal_unit_f64) : ND_RANDOM_CALL(normal_f64);
+      return;
+    }
+  }
+  if (d.dist == RandomDist::integers)
+    return random_range<PhiloxLanes, T>(d, jb, je, out, IntegerMap<T>{});
+  throw TypeError("random: no such distribution for dtype " + std::string(dtype_name(d.out.dtype)));
+}
+
+#undef ND_RANDOM_CALL
+#undef ND_RANDOM_LOOPS
+#undef ND_RANDOM_RANGE
+
+}  // namespace
+
+// Counter d.counter + j gives elements [j * per, (j + 1) * per); see kernels/random_draw.hpp.
 void random(const RandomDesc& d) {
   ND_DISPATCH(d.out.dtype, T, {
     if constexpr (std::is_same_v<T, bool>) {
       throw TypeError("random numbers of dtype bool are not supported");
     } else {
       T* out = static_cast<T*>(d.out.data);
-      parallel_for(d.n, kParallelGrain / 8, [&](int64_t b, int64_t e) {
-        for (int64_t i = b; i < e; ++i) out[i] = kern::random_draw<T>(d, static_cast<uint64_t>(i));
-      });
+      const int per = kern::values_per_counter(d.dist, d.out.dtype);
+      const int64_t counters = (d.n + per - 1) / per;
+      const int64_t grain = kParallelGrain / per;  // two cores from 64K values on, as for_each_row
+      if (counters < 2 * grain) {
+        random_rows<T>(d, 0, counters, out);
+      } else {
+        parallel_for(counters, grain, [&](int64_t b, int64_t e) { random_rows<T>(d, b, e, out); });
+      }
     }
   });
 }

@@ -8,6 +8,7 @@
 #include "cuda/cuda_check.hpp"
 #include "cuda/launch.cuh"
 #include "cuda/strided.cuh"
+#include "fill_ramp.hpp"
 #include "random_draw.hpp"
 
 namespace nd::cuda {
@@ -36,12 +37,29 @@ __global__ void fill_kernel(StridedIndexer<1> ix, char* dst, W value, int64_t n)
   }
 }
 
-template <class T>
-__global__ void random_kernel(RandomDesc d) {
-  T* out = static_cast<T*>(d.out.data);
+// The index-dependent fills (kernels/fill_ramp.hpp): out[i * stride] = f(i), one dtype each.
+template <class T, class F>
+__global__ void index_fill_kernel(F f, T* out, int64_t stride, int64_t n) {
   const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < d.n; i += step)
-    out[i] = kern::random_draw<T>(d, static_cast<uint64_t>(i));
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step)
+    out[i * stride] = f(i);
+}
+
+// One thread per Philox counter: counter d.counter + j writes elements [j * per, (j + 1) * per)
+// below d.n (kernels/random_draw.hpp).
+template <class T>
+__global__ void random_kernel(RandomDesc d, int64_t counters) {
+  constexpr int kMaxPer = 4;
+  T* out = static_cast<T*>(d.out.data);
+  const int per = kern::values_per_counter(d.dist, d.out.dtype);
+  const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  for (int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; j < counters; j += step) {
+    T vals[kMaxPer];
+    kern::random_counter<T>(d, static_cast<uint64_t>(j), vals);
+    const int64_t i0 = j * per;
+    for (int s = 0; s < per; ++s)
+      if (i0 + s < d.n) out[i0 + s] = vals[s];
+  }
 }
 
 // Templates, so the branches not taken are never instantiated (no kernel<bool, bool> stubs).
@@ -56,7 +74,8 @@ void launch_random(const RandomDesc& d, cudaStream_t stream) {
   if constexpr (std::is_same_v<T, bool>)
     throw TypeError("random numbers of dtype bool are not supported");
   else
-    launch(random_kernel<T>, grid_for(d.n, kBlock), kBlock, 0, stream, d);
+    launch(random_kernel<T>, grid_for(kern::random_counters(d), kBlock), kBlock, 0, stream, d,
+           kern::random_counters(d));
 }
 
 // Same-dtype copies as raw words of the element's size.
@@ -95,6 +114,24 @@ void copy(const CopyDesc& d, cudaStream_t stream) {
 void fill(const FillDesc& d, cudaStream_t stream) {
   const int64_t n = d.iter.numel();
   if (n == 0) return;
+  if (d.kind != FillKind::constant) {
+    if (d.iter.ndim > 1) throw ValueError("fill: index-dependent fills take a 1-D iteration");
+    const int64_t stride = d.iter.ndim ? d.dst.strides[0] : 1;
+    ND_DISPATCH(d.dst.dtype, T, {
+      T* out = static_cast<T*>(d.dst.data);
+      auto go = [&](auto f) {
+        launch(index_fill_kernel<T, decltype(f)>, grid_for(n, kBlock), kBlock, 0, stream, f, out,
+               stride, n);
+      };
+      switch (d.kind) {
+        case FillKind::arange: go(kern::ArangeFill<T>(d)); break;
+        case FillKind::linspace: go(kern::LinspaceFill<T>(d)); break;
+        case FillKind::eye: go(kern::EyeFill<T>(d)); break;
+        case FillKind::constant: break;
+      }
+    });
+    return;
+  }
   const Operand* ops[1] = {&d.dst};
   uint64_t bits = 0;  // the value converted to the destination dtype, as raw bytes
   ND_DISPATCH(d.dst.dtype, T, {

@@ -45,11 +45,25 @@ struct CopyDesc {
   Operand dst, src;
 };
 
-// dst[i] = value (cast to dst's dtype).
+// dst[i] = value (cast to dst's dtype), or for the other kinds a function of the flat index i of
+// a 1-D `iter` (host/ passes fresh contiguous arrays), computed where dst lives with NumPy's
+// arithmetic (kernels/fill_ramp.hpp, shared by both backends):
+//   arange:   i = 0 -> value, i = 1 -> next, else value + i * (next - value), all in dst's dtype
+//   linspace: float64 (i * step + start, or (i / div) * delta + start when step underflows to 0;
+//             i * delta + start when div <= 0), the last element `stop` when endpoint; floored
+//             for integer dtypes, then cast
+//   eye:      1 at i = first + t * stride for t < count, else 0
+enum class FillKind : uint8_t { constant, arange, linspace, eye };
 struct FillDesc {
   Iter iter;
   Operand dst;
   Scalar value;
+  FillKind kind = FillKind::constant;
+  Scalar next;                                    // arange: start + step (NumPy's second element)
+  double start = 0, stop = 0, delta = 0;          // linspace (delta = stop - start)
+  int64_t div = 0;                                // linspace: num - 1 with endpoint, else num
+  bool endpoint = false;                          // linspace
+  int64_t first = 0, stride = 1, count = 0;       // eye: flat index of the first one, step, ones
 };
 
 // out[i] = op(in[0][i], in[1][i], ...). Inputs share one compute dtype; `out` may differ
@@ -65,7 +79,8 @@ struct ElementwiseDesc {
 };
 
 // Counter-based random numbers (Philox4x32-10): element i of the (contiguous) output depends only
-// on (seed, offset + i), so CPU and CUDA give identical bits.
+// on (seed, counter + i / k, i % k), k values per 128-bit counter (kernels/random_draw.hpp), so
+// CPU and CUDA give identical bits.
 enum class RandomDist : uint8_t { uniform, normal, integers };
 struct RandomDesc {
   RandomDist dist = RandomDist::uniform;
