@@ -105,4 +105,240 @@ ND_HD float log_f32(float x) {
   return raw - 1u < 0x7f7fffffu ? res : special;
 }
 
+
+// ---- expm1, tanh, log1p, log2, log10 -------------------------------------------------------
+
+// e^x - 1. x = n ln2 + r as in exp_f32 (|r| <= ln2/2, r exact but for one rounding), then
+// e^x - 1 = 2^n expm1(r) + (2^n - 1), computed as 2 * fma(2^(n-1), p, 2^(n-1) - 1/2) (p itself for n = 0) so that
+// 2^(n-1) is a normal float for every n in [-87, 128] (x clamped to [-60, 89]: expm1(-60) rounds
+// to -1, 89 overflows); the *2 is exact or overflows to +inf. n = 0 gives p itself, so small x
+// keep full relative accuracy. expm1(r) = r + r^2 q(r), q the Taylor series to r^6/8! (relative
+// truncation error 2^-30 on |r| <= ln2/2). +-0 and NaN are returned as they are.
+ND_HD float expm1_f32(float x) {
+  uint32_t xb = bits_as<uint32_t>(x);
+  xb = xb < 0xc2700000u ? xb : 0xc2700000u;  // -60 (and -inf, and the negative NaNs)
+  const int32_t xi = static_cast<int32_t>(xb) < 0x42b20000 ? static_cast<int32_t>(xb) : 0x42b20000;  // 89
+  const float xc = bits_as<float>(xi);
+  const float shifter = 0x1.8p23f;
+  const float t = fma32(xc, 0x1.715476p+0f, shifter);
+  const float n = t - shifter;
+  float r = fma32(-n, 0x1.62e430p-1f, xc);
+  r = fma32(-n, -0x1.05c610p-29f, r);
+  float q = 0x1.a01a02p-16f;             // 1/8!
+  q = fma32(q, r, 0x1.a01a02p-13f);      // 1/7!
+  q = fma32(q, r, 0x1.6c16c2p-10f);      // 1/6!
+  q = fma32(q, r, 0x1.111112p-7f);       // 1/5!
+  q = fma32(q, r, 0x1.555556p-5f);       // 1/4!
+  q = fma32(q, r, 0x1.555556p-3f);       // 1/3!
+  q = fma32(q, r, 0.5f);
+  const float p = fma32(r * r, q, r);
+  // 2^(n-1) from t's low bits (n - 1 in [-88, 127]: a normal float).
+  const uint32_t n_hi = bits_as<uint32_t>(t) << 23;
+  const float s = bits_as<float>(n_hi + (0x3f800000u - 0x00800000u));
+  const float res = n == 0.0f ? p : 2.0f * fma32(s, p, s - 0.5f);
+  return (x != x) | (x == 0.0f) ? x : res;
+}
+
+// tanh(x) = sign(x) t / (t + 2), t = expm1(2|x|): no cancellation anywhere, so one formula holds
+// from the subnormals (t = 2|x| exactly, the quotient |x|) to the saturation (|x| clamped to 9.5,
+// where tanh rounds to 1). NaN and +-0 are returned as they are, +-inf give +-1.
+ND_HD float tanh_f32(float x) {
+  const uint32_t xb = bits_as<uint32_t>(x);
+  const uint32_t ab = xb & 0x7fffffffu;
+  const float a = bits_as<float>(ab < 0x41180000u ? ab : 0x41180000u);  // min(|x|, 9.5)
+  const float t = expm1_f32(a + a);
+  const float y = t / (t + 2.0f);
+  const float res = bits_as<float>(bits_as<uint32_t>(y) | (xb & 0x80000000u));
+  return x != x ? x : res;
+}
+
+// The core shared by the float32 logarithms: log1p(f) = f + f^2 q(f) for f in
+// [sqrt(1/2) - 1, sqrt(2) - 1], q as in log_f32 (relative error of log1p(f): 2^-27.3).
+ND_HD float log1p_core_q(float f) {
+  float p = -0x1.38c1a4p-4f;
+  p = fma32(p, f, 0x1.05649cp-3f);
+  p = fma32(p, f, -0x1.0d875ep-3f);
+  p = fma32(p, f, 0x1.22d90ap-3f);
+  p = fma32(p, f, -0x1.5471f6p-3f);
+  p = fma32(p, f, 0x1.99a012p-3f);
+  p = fma32(p, f, -0x1.000228p-2f);
+  p = fma32(p, f, 0x1.555554p-2f);
+  return fma32(p, f, -0.5f);
+}
+
+// Splits a positive normal x into 2^k m, m in [sqrt(1/2), sqrt(2)): returns f = m - 1 (exact).
+ND_HD float log_split(float x, int32_t& k) {
+  uint32_t ix = bits_as<uint32_t>(x) + (0x3f800000u - 0x3f3504f3u);
+  k = static_cast<int32_t>(ix >> 23) - 0x7f;
+  ix = (ix & 0x007fffffu) + 0x3f3504f3u;
+  return bits_as<float>(ix) - 1.0f;
+}
+
+// log(1 + x). u = 1 + x rounds; its error c = (1 + x) - u is exact (TwoSum). u = 2^k (1 + f),
+// so 1 + x = 2^k (1 + f + d), d = c 2^-k, and log(1 + x) = k ln2 + log1p(f) + d / (1 + f) up to
+// d^2 (d is below 2^-24 (1 + f)); 1 / (1 + f) is taken as 1 - f + f^2 (relative error f^3 on a
+// term below half an ULP). For |x| < 2^-25, u = 1 and the result is d = x exactly.
+ND_HD float log1p_f32(float x) {
+  const float u = 1.0f + x;
+  const float bb = u - 1.0f;
+  const float c = (1.0f - (u - bb)) + (x - bb);  // TwoSum(1, x): exact error of u
+  int32_t k;
+  const float f = log_split(u, k);               // u >= 2^-24: a normal float
+  const int32_t kc = k < 126 ? k : 126;
+  const float d = c * bits_as<float>(static_cast<uint32_t>(0x7f - kc) << 23);  // c * 2^-k
+  const float q = log1p_core_q(f);
+  const float kf = static_cast<float>(k);
+  const float corr = fma32(d, fma32(f, f, -f), d);  // d (1 - f + f^2)
+  const float small = fma32(f * f, q, fma32(kf, -0x1.05c610p-29f, corr));
+  const float res = fma32(kf, 0x1.62e430p-1f, f + small);
+  // Outside (-1, inf): log1p(-1) = -inf, below -1 NaN, +inf and NaN themselves; +-0 kept.
+  const float inf = bits_as<float>(0x7f800000u);
+  float special = x < -1.0f ? bits_as<float>(0x7fc00000u) : x;
+  special = x == -1.0f ? -inf : special;
+  const bool regular = (x > -1.0f) & (x < inf) & (x != 0.0f);
+  return regular ? res : special;
+}
+
+// Positive normal or subnormal x to (k, f) as in log_f32; the specials as log's.
+ND_HD float log_special(float x) {
+  const float inf = bits_as<float>(0x7f800000u);
+  float special = x < 0.0f ? bits_as<float>(0x7fc00000u) : x;
+  return x == 0.0f ? -inf : special;
+}
+
+// log2(x) = k + log1p(f) log2(e): log2(e) in two parts, the small terms summed first and
+// k added last, so exact powers of two give k exactly.
+ND_HD float log2_f32(float x) {
+  const uint32_t raw = bits_as<uint32_t>(x);
+  const bool subnormal = raw < 0x00800000u;
+  const float xs = subnormal ? x * 0x1p23f : x;
+  int32_t k;
+  const float f = log_split(xs, k);
+  const float kf = static_cast<float>(subnormal ? k - 23 : k);
+  const float q = log1p_core_q(f);
+  const float s = f * f * q;  // log1p(f) - f
+  const float t = fma32(s, 0x1.715476p+0f, f * 0x1.4ae0c0p-26f);  // s log2e + f log2e_lo
+  const float res = kf + fma32(f, 0x1.715476p+0f, t);
+  return raw - 1u < 0x7f7fffffu ? res : log_special(x);
+}
+
+// log10(x) = k log10(2) + log1p(f) log10(e), each constant in two parts.
+ND_HD float log10_f32(float x) {
+  const uint32_t raw = bits_as<uint32_t>(x);
+  const bool subnormal = raw < 0x00800000u;
+  const float xs = subnormal ? x * 0x1p23f : x;
+  int32_t k;
+  const float f = log_split(xs, k);
+  const float kf = static_cast<float>(subnormal ? k - 23 : k);
+  const float q = log1p_core_q(f);
+  const float s = f * f * q;
+  float t = fma32(s, 0x1.bcb7b2p-2f, f * -0x1.5b235ep-27f);  // log10e_hi, log10e_lo
+  t = fma32(kf, -0x1.ec10c0p-27f, t);                        // log10(2)_lo
+  const float res = fma32(kf, 0x1.344136p-2f, fma32(f, 0x1.bcb7b2p-2f, t));
+  return raw - 1u < 0x7f7fffffu ? res : log_special(x);
+}
+
+// ---- sin, cos, tan ---------------------------------------------------------------------------
+
+ND_HD double rint64(double x) {
+#if defined(__CUDA_ARCH__)
+  return ::rint(x);
+#else
+  return __builtin_rint(x);
+#endif
+}
+
+// One product of the exact large-argument reduction: p = x * c (exact: 24 x 24 bits) reduced
+// mod 4 (exact), added into hi + lo by TwoSum (exact).
+ND_HD void trig_acc(double xd, double c, double& hi, double& lo) {
+  double p = xd * c;
+  p -= 4.0 * rint64(p * 0.25);
+  const double s = hi + p;
+  const double bb = s - hi;
+  lo += (hi - (s - bb)) + (p - bb);
+  hi = s;
+}
+
+// x = n pi/2 + r, |r| <= pi/4 (+ a rounding): returns r, and n mod 4 in quad.
+// |x| < 2^17: Cody-Waite in float, pi/2 in three parts, each step one fma (the first exact).
+// Larger |x| (every finite float): Payne-Hanek without a table, in double: 2/pi as 8 chunks of
+// 24 bits (bits 1 to 192), x times each chunk exact, reduced mod 4 exactly and summed in
+// double-double; the integer part is removed exactly, so the fraction x 2/pi - n carries
+// ~100 bits even after the deepest cancellation a float allows (29 bits below the point). Both are
+// computed and selected, no branch.
+ND_HD float trig_reduce(float x, uint32_t& quad) {
+  const float shifter = 0x1.8p23f;
+  const float t = fma32(x, 0x1.45f306p-1f, shifter);
+  const float n = t - shifter;
+  float r = fma32(-n, 0x1.921fb6p+0f, x);
+  r = fma32(-n, -0x1.777a5cp-25f, r);
+  r = fma32(-n, -0x1.ee59dap-50f, r);
+  const uint32_t q_small = bits_as<uint32_t>(t);  // 2^22 + n in the low bits: n mod 4
+  const double xd = x;
+  double hi = 0.0, lo = 0.0;
+  trig_acc(xd, 0x1.45f306p-1, hi, lo);
+  trig_acc(xd, 0x1.b93910p-26, hi, lo);
+  trig_acc(xd, 0x1.529fc0p-52, hi, lo);
+  trig_acc(xd, 0x1.3abe88p-75, hi, lo);
+  trig_acc(xd, 0x1.ea69bap-97, hi, lo);
+  trig_acc(xd, 0x1.81b6c4p-121, hi, lo);
+  trig_acc(xd, 0x1.2b3278p-145, hi, lo);
+  trig_acc(xd, 0x1.0e4104p-170, hi, lo);
+  const double nb = rint64(hi);  // |hi| <= 16
+  const double f = (hi - nb) + lo;
+  const float r_big = static_cast<float>(f * 0x1.921fb54442d18p+0);
+  const uint32_t q_big = static_cast<uint32_t>(static_cast<int32_t>(nb));
+  const bool big = (bits_as<uint32_t>(x) & 0x7fffffffu) >= 0x48000000u;  // |x| >= 2^17
+  quad = (big ? q_big : q_small) & 3u;
+  return big ? r_big : r;
+}
+
+// sin(r) = r + r^3 S(r^2) (minimax, relative 2^-37 on |r| <= 0.8), cos(r) = 1 - r^2/2 + r^4 C(r^2)
+// (2^-32.7).
+ND_HD float sin_poly(float r) {
+  const float z = r * r;
+  float s = 0x1.6c9dc8p-19f;
+  s = fma32(s, z, -0x1.a00ea0p-13f);
+  s = fma32(s, z, 0x1.111108p-7f);
+  s = fma32(s, z, -0x1.555556p-3f);
+  return fma32(r * z, s, r);
+}
+ND_HD float cos_poly(float r) {
+  const float z = r * r;
+  float c = 0x1.99ab04p-16f;
+  c = fma32(c, z, -0x1.6c0b52p-10f);
+  c = fma32(c, z, 0x1.555548p-5f);
+  return fma32(z * z, c, fma32(-0.5f * r, r, 1.0f));
+}
+
+// sin, cos: the reduced r and the quadrant pick +-sin_poly or +-cos_poly. +-0 kept (sin), inf
+// and NaN give NaN.
+ND_HD float sin_f32(float x) {
+  uint32_t q;
+  const float r = trig_reduce(x, q);
+  const float y = (q & 1u) ? cos_poly(r) : sin_poly(r);
+  const float res = bits_as<float>(bits_as<uint32_t>(y) ^ ((q & 2u) << 30));
+  const float special = x - x;  // 0 for finite, NaN for inf and NaN
+  return special != 0.0f ? special : (x == 0.0f ? x : res);
+}
+ND_HD float cos_f32(float x) {
+  uint32_t q;
+  const float r = trig_reduce(x, q);
+  q += 1u;  // cos(x) = sin(x + pi/2)
+  const float y = (q & 1u) ? cos_poly(r) : sin_poly(r);
+  const float res = bits_as<float>(bits_as<uint32_t>(y) ^ ((q & 2u) << 30));
+  const float special = x - x;
+  return special != 0.0f ? special : res;
+}
+// tan = sin_poly / cos_poly on even quadrants, -cos_poly / sin_poly on odd ones.
+ND_HD float tan_f32(float x) {
+  uint32_t q;
+  const float r = trig_reduce(x, q);
+  const float s = sin_poly(r), c = cos_poly(r);
+  const bool odd = q & 1u;
+  const float res = (odd ? -c : s) / (odd ? s : c);
+  const float special = x - x;
+  return special != 0.0f ? special : (x == 0.0f ? x : res);
+}
+
 }  // namespace nd::kern
