@@ -48,7 +48,23 @@ struct ScalarSlot {
 template <class F, class T, class O>
 ND_SIMD_CLONES void unary_contig(O* o, const T* a, int64_t n) {
   F f;
-  for (int64_t i = 0; i < n; ++i) o[i] = f(a[i]);
+  if constexpr (kern::has_rare_split<F, T>) {  // sin/cos/tan: vectorised unless a block has a
+    constexpr int64_t kBlock = 256;             // huge argument (or inf / NaN)
+    for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+      const int64_t m = n - i0 < kBlock ? n - i0 : kBlock;
+      const T* ab = a + i0;
+      O* ob = o + i0;
+      uint32_t rare = 0;
+      for (int64_t i = 0; i < m; ++i) rare |= F::rare(ab[i]);
+      if (rare) {
+        for (int64_t i = 0; i < m; ++i) ob[i] = f(ab[i]);
+      } else {
+        for (int64_t i = 0; i < m; ++i) ob[i] = F::common(ab[i]);
+      }
+    }
+  } else {
+    for (int64_t i = 0; i < n; ++i) o[i] = f(a[i]);
+  }
 }
 template <class F, class T, class O>
 ND_SIMD_CLONES void binary_vv(O* o, const T* a, const T* b, int64_t n) {
