@@ -1,11 +1,13 @@
-// ndgpu's own float32 exp, log and sigmoid: straight-line float32 arithmetic with explicit fused
-// multiply-adds, so that CPU loops vectorise 16 lanes per AVX-512 register (no libm call, no
+// ndgpu's own float32 math: straight-line float32 arithmetic with explicit fused multiply-adds,
+// so that CPU loops vectorise (8 lanes per AVX2 register, 16 per AVX-512; no libm call, no
 // branch) and CUDA runs the very same IEEE operations. Bitwise-equal results everywhere: + - * /
 // are never contracted (-ffp-contract=off, --fmad=false) and fmaf rounds once on every backend.
 // The one float32 exp of the project: the elementwise ops and both softmax kernels call exp_f32.
 // Accuracy, checked by tests/ops/test_fast_math.cpp against float64 libm over a dense sweep of
-// float32 inputs: exp and log at most 1 ULP from the correctly rounded result, sigmoid at most 2
-// ULP, subnormal inputs and results included.
+// float32 inputs (every exponent, subnormals, both signs) plus special values, in ULP from the
+// correctly rounded result: exp, log, expm1, log1p, log2, log10, sin, cos at most 1; sigmoid and
+// tanh at most 2; tan at most 3. sin / cos / tan reduce every finite float exactly (Cody-Waite
+// below 2^17, a table-free Payne-Hanek in double above). float64 stays on libm (kernels/ops.hpp).
 #pragma once
 #include <cstdint>
 #include <cstring>
