@@ -1,16 +1,26 @@
-// ndgpu's own float32 exp, log and sigmoid: straight-line float32 arithmetic with explicit fused
-// multiply-adds, so that CPU loops vectorise 16 lanes per AVX-512 register (no libm call, no
+// ndgpu's own float32 math: straight-line float32 arithmetic with explicit fused multiply-adds,
+// so that CPU loops vectorise (8 lanes per AVX2 register, 16 per AVX-512; no libm call, no
 // branch) and CUDA runs the very same IEEE operations. Bitwise-equal results everywhere: + - * /
 // are never contracted (-ffp-contract=off, --fmad=false) and fmaf rounds once on every backend.
 // The one float32 exp of the project: the elementwise ops and both softmax kernels call exp_f32.
 // Accuracy, checked by tests/ops/test_fast_math.cpp against float64 libm over a dense sweep of
-// float32 inputs: exp and log at most 1 ULP from the correctly rounded result, sigmoid at most 2
-// ULP, subnormal inputs and results included.
+// float32 inputs (every exponent, subnormals, both signs) plus special values, in ULP from the
+// correctly rounded result: exp, log, expm1, log1p, log2, log10, sin, cos at most 1; sigmoid and
+// tanh at most 2; tan at most 3. sin / cos / tan reduce every finite float exactly (Cody-Waite
+// below 2^17, a table-free Payne-Hanek in double above). float64 stays on libm (kernels/ops.hpp).
 #pragma once
 #include <cstdint>
 #include <cstring>
 
 #include "common.hpp"
+
+// The functions below are inlined into the CPU loops whatever their size (a call would stop the
+// loop vectorising: GCC declined to inline expm1_f32 into tanh's loop).
+#if defined(__CUDACC__) || !defined(__GNUC__)
+#define ND_FM ND_HD
+#else
+#define ND_FM inline __attribute__((always_inline))
+#endif
 
 namespace nd::kern {
 
@@ -32,11 +42,18 @@ ND_HD float fma32(float a, float b, float c) {
 #endif
 }
 
+// c ? a : b on the bits. With ?: GCC may sink an expensive arm's arithmetic into a branch (it
+// could trap, so it is not speculated back) and the loop no longer vectorises.
+ND_FM float select_bits(bool c, float a, float b) {
+  const uint32_t m = 0u - static_cast<uint32_t>(c);
+  return bits_as<float>((bits_as<uint32_t>(a) & m) | (bits_as<uint32_t>(b) & ~m));
+}
+
 // e^x. x is clamped to [-104, 89] (e^-104 rounds to 0, e^89 overflows), then x = n ln2 + r with
 // |r| <= ln2/2: r - n*ln2_hi is exact under fma, so r carries one rounding. e^r = 1 + r + r^2 P(r),
 // P of degree 4, minimax for relative error (2^-28.3). 2^n is applied in two halves so that every
 // factor is a normal float: overflow gives +inf and underflow rounds once into the subnormals.
-ND_HD float exp_f32(float x) {
+ND_FM float exp_f32(float x) {
   // The clamps on x's bits (one integer min each; a float select costs a compare and a blend):
   // unsigned, -inf and x < -104 become -104; signed, +inf and x > 89 become 89. NaN becomes one
   // of the two and is returned below.
@@ -68,7 +85,7 @@ ND_HD float exp_f32(float x) {
 
 // 1 / (1 + e^-x), evaluated as 1 / (1 + e^-|x|) for x >= 0 and e^x / (1 + e^x) for x < 0: the
 // exponential never overflows, the tails saturate to exactly 1 and reach the subnormals towards 0.
-ND_HD float sigmoid_f32(float x) {
+ND_FM float sigmoid_f32(float x) {
   const float e = exp_f32(-bits_as<float>(bits_as<uint32_t>(x) & 0x7fffffffu));
   const float res = (x < 0.0f ? e : 1.0f) / (1.0f + e);
   return x != x ? x : res;
@@ -77,7 +94,7 @@ ND_HD float sigmoid_f32(float x) {
 // log(x) = k ln2 + log1p(f), 1 + f = m in [sqrt(1/2), sqrt(2)) (exact: m - 1 by Sterbenz).
 // log1p(f) = f - f^2/2 + f^3 P(f), P of degree 7, minimax for relative error (2^-27.3); no division.
 // The sum is ordered so that the large terms k*ln2_hi and f are added last, each rounding once.
-ND_HD float log_f32(float x) {
+ND_FM float log_f32(float x) {
   const uint32_t raw = bits_as<uint32_t>(x);
   const bool subnormal = raw < 0x00800000u;  // includes +0 (handled below)
   const float xs = subnormal ? x * 0x1p23f : x;
@@ -103,6 +120,265 @@ ND_HD float log_f32(float x) {
   float special = x < 0.0f ? bits_as<float>(0x7fc00000u) : x;
   special = x == 0.0f ? -inf : special;
   return raw - 1u < 0x7f7fffffu ? res : special;
+}
+
+
+// ---- expm1, tanh, log1p, log2, log10 -------------------------------------------------------
+
+// e^x - 1. x = n ln2 + r as in exp_f32 (|r| <= ln2/2, r exact but for one rounding), then
+// e^x - 1 = 2^n expm1(r) + (2^n - 1), computed as 2 * fma(2^(n-1), p, 2^(n-1) - 1/2) (p itself for n = 0) so that
+// 2^(n-1) is a normal float for every n in [-87, 128] (x clamped to [-60, 89]: expm1(-60) rounds
+// to -1, 89 overflows); the *2 is exact or overflows to +inf. n = 0 gives p itself, so small x
+// keep full relative accuracy. expm1(r) = r + r^2 q(r), q the Taylor series to r^6/8! (relative
+// truncation error 2^-30 on |r| <= ln2/2). +-0 and NaN are returned as they are.
+ND_FM float expm1_f32(float x) {
+  uint32_t xb = bits_as<uint32_t>(x);
+  xb = xb < 0xc2700000u ? xb : 0xc2700000u;  // -60 (and -inf, and the negative NaNs)
+  const int32_t xi = static_cast<int32_t>(xb) < 0x42b20000 ? static_cast<int32_t>(xb) : 0x42b20000;  // 89
+  const float xc = bits_as<float>(xi);
+  const float shifter = 0x1.8p23f;
+  const float t = fma32(xc, 0x1.715476p+0f, shifter);
+  const float n = t - shifter;
+  float r = fma32(-n, 0x1.62e430p-1f, xc);
+  r = fma32(-n, -0x1.05c610p-29f, r);
+  float q = 0x1.a01a02p-16f;             // 1/8!
+  q = fma32(q, r, 0x1.a01a02p-13f);      // 1/7!
+  q = fma32(q, r, 0x1.6c16c2p-10f);      // 1/6!
+  q = fma32(q, r, 0x1.111112p-7f);       // 1/5!
+  q = fma32(q, r, 0x1.555556p-5f);       // 1/4!
+  q = fma32(q, r, 0x1.555556p-3f);       // 1/3!
+  q = fma32(q, r, 0.5f);
+  const float p = fma32(r * r, q, r);
+  // 2^(n-1) from t's low bits (n - 1 in [-88, 127]: a normal float).
+  const uint32_t n_hi = bits_as<uint32_t>(t) << 23;
+  const float s = bits_as<float>(n_hi + (0x3f800000u - 0x00800000u));
+  const float res = select_bits(n == 0.0f, p, 2.0f * fma32(s, p, s - 0.5f));
+  return (x != x) | (x == 0.0f) ? x : res;
+}
+
+// tanh(x) = sign(x) t / (t + 2), t = expm1(2|x|): no cancellation anywhere, so one formula holds
+// from the subnormals (t = 2|x| exactly, the quotient |x|) to the saturation (|x| clamped to 9.5,
+// where tanh rounds to 1). NaN and +-0 are returned as they are, +-inf give +-1.
+ND_FM float tanh_f32(float x) {
+  const uint32_t xb = bits_as<uint32_t>(x);
+  const uint32_t ab = xb & 0x7fffffffu;
+  const float a = bits_as<float>(ab < 0x41180000u ? ab : 0x41180000u);  // min(|x|, 9.5)
+  const float t = expm1_f32(a + a);
+  const float y = t / (t + 2.0f);
+  const float res = bits_as<float>(bits_as<uint32_t>(y) | (xb & 0x80000000u));
+  return x != x ? x : res;
+}
+
+// The core shared by the float32 logarithms: log1p(f) = f + f^2 q(f) for f in
+// [sqrt(1/2) - 1, sqrt(2) - 1], q as in log_f32 (relative error of log1p(f): 2^-27.3).
+ND_FM float log1p_core_q(float f) {
+  float p = -0x1.38c1a4p-4f;
+  p = fma32(p, f, 0x1.05649cp-3f);
+  p = fma32(p, f, -0x1.0d875ep-3f);
+  p = fma32(p, f, 0x1.22d90ap-3f);
+  p = fma32(p, f, -0x1.5471f6p-3f);
+  p = fma32(p, f, 0x1.99a012p-3f);
+  p = fma32(p, f, -0x1.000228p-2f);
+  p = fma32(p, f, 0x1.555554p-2f);
+  return fma32(p, f, -0.5f);
+}
+
+// Splits a positive normal x into 2^k m, m in [sqrt(1/2), sqrt(2)): returns f = m - 1 (exact).
+ND_FM float log_split(float x, int32_t& k) {
+  uint32_t ix = bits_as<uint32_t>(x) + (0x3f800000u - 0x3f3504f3u);
+  k = static_cast<int32_t>(ix >> 23) - 0x7f;
+  ix = (ix & 0x007fffffu) + 0x3f3504f3u;
+  return bits_as<float>(ix) - 1.0f;
+}
+
+// log(1 + x). u = 1 + x rounds; its error c = (1 + x) - u is exact (TwoSum). u = 2^k (1 + f),
+// so 1 + x = 2^k (1 + f + d), d = c 2^-k, and log(1 + x) = k ln2 + log1p(f) + d / (1 + f) up to
+// d^2 (d is below 2^-24 (1 + f)); 1 / (1 + f) is taken as 1 - f + f^2 (relative error f^3 on a
+// term below half an ULP). For |x| < 2^-25, u = 1 and the result is d = x exactly.
+ND_FM float log1p_f32(float x) {
+  const float u = 1.0f + x;
+  const float bb = u - 1.0f;
+  const float c = (1.0f - (u - bb)) + (x - bb);  // TwoSum(1, x): exact error of u
+  int32_t k;
+  const float f = log_split(u, k);               // u >= 2^-24: a normal float
+  const int32_t kc = k < 126 ? k : 126;
+  const float d = c * bits_as<float>(static_cast<uint32_t>(0x7f - kc) << 23);  // c * 2^-k
+  const float q = log1p_core_q(f);
+  const float kf = static_cast<float>(k);
+  const float corr = fma32(d, fma32(f, f, -f), d);  // d (1 - f + f^2)
+  const float small = fma32(f * f, q, fma32(kf, -0x1.05c610p-29f, corr));
+  const float res = fma32(kf, 0x1.62e430p-1f, f + small);
+  // Outside (-1, inf): log1p(-1) = -inf, below -1 NaN, +inf and NaN themselves; +-0 kept.
+  const float inf = bits_as<float>(0x7f800000u);
+  float special = x < -1.0f ? bits_as<float>(0x7fc00000u) : x;
+  special = x == -1.0f ? -inf : special;
+  const bool regular = (x > -1.0f) & (x < inf) & (x != 0.0f);
+  return regular ? res : special;
+}
+
+// Positive normal or subnormal x to (k, f) as in log_f32; the specials as log's.
+ND_FM float log_special(float x) {
+  const float inf = bits_as<float>(0x7f800000u);
+  float special = x < 0.0f ? bits_as<float>(0x7fc00000u) : x;
+  return x == 0.0f ? -inf : special;
+}
+
+// log2(x) = k + log1p(f) log2(e): log2(e) in two parts, the small terms summed first and
+// k added last, so exact powers of two give k exactly.
+ND_FM float log2_f32(float x) {
+  const uint32_t raw = bits_as<uint32_t>(x);
+  const bool subnormal = raw < 0x00800000u;
+  const float xs = subnormal ? x * 0x1p23f : x;
+  int32_t k;
+  const float f = log_split(xs, k);
+  const float kf = static_cast<float>(subnormal ? k - 23 : k);
+  const float q = log1p_core_q(f);
+  const float s = f * f * q;  // log1p(f) - f
+  const float t = fma32(s, 0x1.715476p+0f, f * 0x1.4ae0c0p-26f);  // s log2e + f log2e_lo
+  const float res = kf + fma32(f, 0x1.715476p+0f, t);
+  return raw - 1u < 0x7f7fffffu ? res : log_special(x);
+}
+
+// log10(x) = k log10(2) + log1p(f) log10(e), each constant in two parts.
+ND_FM float log10_f32(float x) {
+  const uint32_t raw = bits_as<uint32_t>(x);
+  const bool subnormal = raw < 0x00800000u;
+  const float xs = subnormal ? x * 0x1p23f : x;
+  int32_t k;
+  const float f = log_split(xs, k);
+  const float kf = static_cast<float>(subnormal ? k - 23 : k);
+  const float q = log1p_core_q(f);
+  const float s = f * f * q;
+  float t = fma32(s, 0x1.bcb7b2p-2f, f * -0x1.5b235ep-27f);  // log10e_hi, log10e_lo
+  t = fma32(kf, -0x1.ec10c0p-27f, t);                        // log10(2)_lo
+  const float res = fma32(kf, 0x1.344136p-2f, fma32(f, 0x1.bcb7b2p-2f, t));
+  return raw - 1u < 0x7f7fffffu ? res : log_special(x);
+}
+
+// ---- sin, cos, tan ---------------------------------------------------------------------------
+
+ND_FM double rint64(double x) {
+#if defined(__CUDA_ARCH__)
+  return ::rint(x);
+#else
+  return __builtin_rint(x);
+#endif
+}
+
+// One product of the exact large-argument reduction: p = x * c (exact: 24 x 24 bits) reduced
+// mod 4 (exact), added into hi + lo by TwoSum (exact).
+ND_FM void trig_acc(double xd, double c, double& hi, double& lo) {
+  double p = xd * c;
+  p -= 4.0 * rint64(p * 0.25);
+  const double s = hi + p;
+  const double bb = s - hi;
+  lo += (hi - (s - bb)) + (p - bb);
+  hi = s;
+}
+
+// x = n pi/2 + r, |r| <= pi/4 (+ a rounding): each reduction returns r, and n mod 4 in quad.
+// |x| < 2^17 (trig_small): Cody-Waite in float, pi/2 in three parts, one fma per step.
+ND_FM float trig_reduce_small(float x, uint32_t& quad) {
+  const float shifter = 0x1.8p23f;
+  const float t = fma32(x, 0x1.45f306p-1f, shifter);
+  const float n = t - shifter;
+  float r = fma32(-n, 0x1.921fb6p+0f, x);
+  r = fma32(-n, -0x1.777a5cp-25f, r);
+  r = fma32(-n, -0x1.ee59dap-50f, r);
+  quad = bits_as<uint32_t>(t) & 3u;  // t holds 2^22 + n in its low bits: n mod 4
+  return r;
+}
+// Every finite float: Payne-Hanek without a table, in double. 2/pi as 8 chunks of 24 bits (bits 1
+// to 192); x times each chunk is exact, reduced mod 4 exactly and summed in double-double; the
+// integer part is removed exactly, so the fraction x 2/pi - n keeps ~100 bits even after the
+// deepest cancellation a float allows (29 bits below the point). Straight-line, but ~90 double
+// operations: the CPU loops run it only for blocks holding such an argument (see trig_small).
+ND_HD float trig_reduce_big(float x, uint32_t& quad) {
+  const double xd = x - x == 0.0f ? x : 0.0;  // inf and NaN reduce 0 (the result is NaN anyway)
+  double hi = 0.0, lo = 0.0;
+  trig_acc(xd, 0x1.45f306p-1, hi, lo);
+  trig_acc(xd, 0x1.b93910p-26, hi, lo);
+  trig_acc(xd, 0x1.529fc0p-52, hi, lo);
+  trig_acc(xd, 0x1.3abe88p-75, hi, lo);
+  trig_acc(xd, 0x1.ea69bap-97, hi, lo);
+  trig_acc(xd, 0x1.81b6c4p-121, hi, lo);
+  trig_acc(xd, 0x1.2b3278p-145, hi, lo);
+  trig_acc(xd, 0x1.0e4104p-170, hi, lo);
+  const double nb = rint64(hi);  // |hi| <= 16
+  const double f = (hi - nb) + lo;
+  quad = static_cast<uint32_t>(static_cast<int32_t>(nb)) & 3u;
+  return static_cast<float>(f * 0x1.921fb54442d18p+0);
+}
+// Does x need the large reduction (|x| >= 2^17, inf, NaN)?
+ND_FM bool trig_big(float x) { return (bits_as<uint32_t>(x) & 0x7fffffffu) >= 0x48000000u; }
+
+// sin(r) = r + r^3 S(r^2) (minimax, relative 2^-37 on |r| <= 0.8), cos(r) = 1 - r^2/2 + r^4 C(r^2)
+// (2^-32.7).
+ND_FM float sin_poly(float r) {
+  const float z = r * r;
+  float s = 0x1.6c9dc8p-19f;
+  s = fma32(s, z, -0x1.a00ea0p-13f);
+  s = fma32(s, z, 0x1.111108p-7f);
+  s = fma32(s, z, -0x1.555556p-3f);
+  return fma32(r * z, s, r);
+}
+ND_FM float cos_poly(float r) {
+  const float z = r * r;
+  float c = 0x1.99ab04p-16f;
+  c = fma32(c, z, -0x1.6c0b52p-10f);
+  c = fma32(c, z, 0x1.555548p-5f);
+  return fma32(z * z, c, fma32(-0.5f * r, r, 1.0f));
+}
+
+// sin, cos, tan from the reduced r and the quadrant: +-sin_poly or +-cos_poly (tan: their
+// quotient). +-0 kept (sin, tan), inf and NaN give NaN. The *_small forms hold for
+// !trig_big(x) and are what the CPU loops vectorise; sin_f32 / cos_f32 / tan_f32 pick the
+// reduction per element (a branch: CUDA runs it as is, CPU loops only on blocks with a big x).
+ND_FM float sin_finish(float x, float r, uint32_t q) {
+  const float y = select_bits(q & 1u, cos_poly(r), sin_poly(r));
+  const float res = bits_as<float>(bits_as<uint32_t>(y) ^ ((q & 2u) << 30));
+  const float special = x - x;  // 0 for finite, NaN for inf and NaN
+  return select_bits(special != 0.0f, special, select_bits(x == 0.0f, x, res));
+}
+ND_FM float tan_finish(float x, float r, uint32_t q) {
+  const float s = sin_poly(r), c = cos_poly(r);
+  const bool odd = q & 1u;  // tan = s / c on even quadrants, -c / s on odd ones
+  const float res = select_bits(odd, -c, s) / select_bits(odd, s, c);
+  const float special = x - x;
+  return select_bits(special != 0.0f, special, select_bits(x == 0.0f, x, res));
+}
+ND_FM float sin_f32_small(float x) {
+  uint32_t q;
+  const float r = trig_reduce_small(x, q);
+  return sin_finish(x, r, q);
+}
+ND_FM float cos_f32_small(float x) {  // cos(x) = sin(x + pi/2): quadrant + 1, never -0
+  uint32_t q;
+  const float r = trig_reduce_small(x, q);
+  return sin_finish(1.0f, r, q + 1u) + (x - x);
+}
+ND_FM float tan_f32_small(float x) {
+  uint32_t q;
+  const float r = trig_reduce_small(x, q);
+  return tan_finish(x, r, q);
+}
+ND_HD float sin_f32(float x) {
+  if (!trig_big(x)) return sin_f32_small(x);
+  uint32_t q;
+  const float r = trig_reduce_big(x, q);
+  return sin_finish(x, r, q);
+}
+ND_HD float cos_f32(float x) {
+  if (!trig_big(x)) return cos_f32_small(x);
+  uint32_t q;
+  const float r = trig_reduce_big(x, q);
+  return sin_finish(1.0f, r, q + 1u) + (x - x);
+}
+ND_HD float tan_f32(float x) {
+  if (!trig_big(x)) return tan_f32_small(x);
+  uint32_t q;
+  const float r = trig_reduce_big(x, q);
+  return tan_finish(x, r, q);
 }
 
 }  // namespace nd::kern

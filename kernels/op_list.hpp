@@ -28,14 +28,14 @@
   X(sqrt, Sqrt, floating, 0)         \
   X(exp, Exp, floating, 0)           \
   X(log, Log, floating, 0)           \
-  X(log2, Log2, floating, 2)         \
-  X(log10, Log10, floating, 2)       \
-  X(log1p, Log1p, floating, 2)       \
-  X(expm1, Expm1, floating, 2)       \
-  X(sin, Sin, floating, 2)           \
-  X(cos, Cos, floating, 2)           \
-  X(tan, Tan, floating, 4)           \
-  X(tanh, Tanh, floating, 2)         \
+  X(log2, Log2, floating, 0)         \
+  X(log10, Log10, floating, 0)       \
+  X(log1p, Log1p, floating, 0)       \
+  X(expm1, Expm1, floating, 0)       \
+  X(sin, Sin, floating, 0)           \
+  X(cos, Cos, floating, 0)           \
+  X(tan, Tan, floating, 0)           \
+  X(tanh, Tanh, floating, 0)         \
   X(sigmoid, Sigmoid, floating, 0)   \
   X(floor, Floor, rounding, 0)       \
   X(ceil, Ceil, rounding, 0)         \

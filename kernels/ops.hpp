@@ -48,6 +48,14 @@ template <class T> ND_HD T wrap_mul(T a, T b) {  // promote first: u16*u16 would
 }
 
 // ---- unary ---------------------------------------------------------------------------------
+// RareSplit: a functor whose float32 operator() equals `rare(x) ? <costly path> : common(x)`
+// provides both: the CPU contiguous loops run the vectorised common() over blocks with no rare
+// element, and operator() element by element over the others (same bits either way).
+template <class F, class T>
+inline constexpr bool has_rare_split = std::is_same_v<T, float> && requires(float v) {
+  F::rare(v);
+  F::common(v);
+};
 struct Negative {
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_integral_v<T>) return wrap_sub(T(0), x);
@@ -84,14 +92,60 @@ struct Log {
     else return m::log(x);
   }
 };
-struct Log2 { template <class T> ND_HD T operator()(T x) const { return m::log2(x); } };
-struct Log10 { template <class T> ND_HD T operator()(T x) const { return m::log10(x); } };
-struct Log1p { template <class T> ND_HD T operator()(T x) const { return m::log1p(x); } };
-struct Expm1 { template <class T> ND_HD T operator()(T x) const { return m::expm1(x); } };
-struct Sin { template <class T> ND_HD T operator()(T x) const { return m::sin(x); } };
-struct Cos { template <class T> ND_HD T operator()(T x) const { return m::cos(x); } };
-struct Tan { template <class T> ND_HD T operator()(T x) const { return m::tan(x); } };
-struct Tanh { template <class T> ND_HD T operator()(T x) const { return m::tanh(x); } };
+struct Log2 {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return log2_f32(x);
+    else return m::log2(x);
+  }
+};
+struct Log10 {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return log10_f32(x);
+    else return m::log10(x);
+  }
+};
+struct Log1p {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return log1p_f32(x);
+    else return m::log1p(x);
+  }
+};
+struct Expm1 {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return expm1_f32(x);
+    else return m::expm1(x);
+  }
+};
+struct Sin {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return sin_f32(x);
+    else return m::sin(x);
+  }
+  ND_HD static bool rare(float x) { return trig_big(x); }  // see RareSplit
+  ND_HD static float common(float x) { return sin_f32_small(x); }
+};
+struct Cos {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return cos_f32(x);
+    else return m::cos(x);
+  }
+  ND_HD static bool rare(float x) { return trig_big(x); }  // see RareSplit
+  ND_HD static float common(float x) { return cos_f32_small(x); }
+};
+struct Tan {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return tan_f32(x);
+    else return m::tan(x);
+  }
+  ND_HD static bool rare(float x) { return trig_big(x); }  // see RareSplit
+  ND_HD static float common(float x) { return tan_f32_small(x); }
+};
+struct Tanh {
+  template <class T> ND_HD T operator()(T x) const {
+    if constexpr (std::is_same_v<T, float>) return tanh_f32(x);
+    else return m::tanh(x);
+  }
+};
 struct Sigmoid {  // 1 / (1 + e^-x): saturates to exactly 0 and 1, never NaN for finite x
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return sigmoid_f32(x);

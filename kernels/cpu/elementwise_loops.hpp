@@ -42,6 +42,8 @@ struct ScalarSlot {
 };
 
 // ---- contiguous row kernels (vectorised) ----------------------------------------------------
+constexpr int64_t kBlock = 256;  // elements per block of the split and buffered loops below
+
 // GCC has no vector type for bool: bool elements are loaded as bytes, or the loop stays scalar.
 template <class T>
 inline __attribute__((always_inline)) T ld(const T* p, int64_t i) {
@@ -52,7 +54,22 @@ inline __attribute__((always_inline)) T ld(const T* p, int64_t i) {
 template <class F, class T, class O>
 ND_SIMD_CLONES void unary_contig(O* o, const T* a, int64_t n) {
   F f;
-  for (int64_t i = 0; i < n; ++i) o[i] = f(ld(a, i));
+  if constexpr (kern::has_rare_split<F, T>) {  // sin/cos/tan: vectorised unless a block has a
+    for (int64_t i0 = 0; i0 < n; i0 += kBlock) {  // huge argument (or inf / NaN)
+      const int64_t m = n - i0 < kBlock ? n - i0 : kBlock;
+      const T* ab = a + i0;
+      O* ob = o + i0;
+      uint32_t rare = 0;
+      for (int64_t i = 0; i < m; ++i) rare |= F::rare(ab[i]);
+      if (rare) {
+        for (int64_t i = 0; i < m; ++i) ob[i] = f(ab[i]);
+      } else {
+        for (int64_t i = 0; i < m; ++i) ob[i] = F::common(ab[i]);
+      }
+    }
+  } else {
+    for (int64_t i = 0; i < n; ++i) o[i] = f(ld(a, i));
+  }
 }
 template <class F, class T, class O>
 ND_SIMD_CLONES void binary_vv(O* o, const T* a, const T* b, int64_t n) {
@@ -84,7 +101,6 @@ template <class T> inline const T& at(const char* p, int64_t i, int64_t stride_b
 // A row with a strided (or broadcast) operand runs in blocks of kBlock elements: strided inputs
 // are gathered into a local buffer, the vectorised contiguous kernel computes the block, and a
 // strided output is scattered back. The math stays vectorised whatever the layout.
-constexpr int64_t kBlock = 256;
 
 // One input's blocks: the row itself when contiguous, else a buffer (a broadcast value is
 // written into it once per row).

@@ -1,4 +1,5 @@
-// The documented ULP bounds of ndgpu's own float32 exp / log / sigmoid (kernels/fast_math.hpp),
+// The documented ULP bounds of ndgpu's own float32 math (kernels/fast_math.hpp: exp, log, sigmoid,
+// expm1, tanh, log1p, log2, log10, sin, cos, tan),
 // swept over ~4.2 million float32 bit patterns covering every exponent, both signs, subnormals,
 // +-inf and NaN, against float64 libm rounded to float32 (the correctly rounded answer); and the
 // same bits whichever code path ran them (CPU SIMD clone, CPU strided loop, CUDA).
@@ -62,6 +63,37 @@ TEST_P(FastMath, ExpLogWithinOneUlpSigmoidWithinTwoUlp) {
       << "sigmoid: " << worst;
 }
 
+// The bounds stated in kernels/fast_math.hpp. sin / cos / tan: the sweep has every exponent, so
+// the large-argument reduction runs on arguments up to 3.4e38; powers of two and their neighbours
+// (every exponent, both signs) are added, where 2/pi's bits far below the point decide the result.
+TEST_P(FastMath, ExpmTanhLogsTrigWithinStatedUlp) {
+  std::vector<float> x = sweep();
+  for (int e = -149; e <= 127; ++e)
+    for (float m : {1.0f, 1.0000001f, 0.99999994f, 1.5707964f, 1.2732395f})
+      for (float sg : {1.0f, -1.0f}) x.push_back(sg * std::ldexp(m, e));
+  const nd::Array a = nd::array(x, {static_cast<int64_t>(x.size())}, nd::float32, device());
+  struct Case {
+    const char* name;
+    nd::Array (*op)(const nd::Array&);
+    double (*ref)(double);
+    int bound;
+  };
+  const Case cases[] = {
+      {"expm1", [](const nd::Array& v) { return nd::expm1(v); }, [](double v) { return std::expm1(v); }, 1},
+      {"tanh", [](const nd::Array& v) { return nd::tanh(v); }, [](double v) { return std::tanh(v); }, 2},
+      {"log1p", [](const nd::Array& v) { return nd::log1p(v); }, [](double v) { return std::log1p(v); }, 1},
+      {"log2", [](const nd::Array& v) { return nd::log2(v); }, [](double v) { return std::log2(v); }, 1},
+      {"log10", [](const nd::Array& v) { return nd::log10(v); }, [](double v) { return std::log10(v); }, 1},
+      {"sin", [](const nd::Array& v) { return nd::sin(v); }, [](double v) { return std::sin(v); }, 1},
+      {"cos", [](const nd::Array& v) { return nd::cos(v); }, [](double v) { return std::cos(v); }, 1},
+      {"tan", [](const nd::Array& v) { return nd::tan(v); }, [](double v) { return std::tan(v); }, 3},
+  };
+  for (const Case& c : cases) {
+    std::string worst;
+    EXPECT_LE(max_ulp(x, c.op(a).to_vector<float>(), c.ref, worst), c.bound) << c.name << ": " << worst;
+  }
+}
+
 // The backend's result (on the CPU: the contiguous loop runs the AVX-512 / AVX2 / baseline clone
 // picked for this machine) equals, bit for bit, a scalar call of the same kern:: function in this
 // test file, compiled for baseline x86-64 without FMA units (fmaf is a libm call here), and the
@@ -78,7 +110,15 @@ TEST_P(FastMath, SameBitsOnEveryCodePath) {
   };
   const Case cases[] = {{"exp", [](const nd::Array& v) { return nd::exp(v); }, nd::kern::exp_f32},
                         {"log", [](const nd::Array& v) { return nd::log(v); }, nd::kern::log_f32},
-                        {"sigmoid", [](const nd::Array& v) { return nd::sigmoid(v); }, nd::kern::sigmoid_f32}};
+                        {"sigmoid", [](const nd::Array& v) { return nd::sigmoid(v); }, nd::kern::sigmoid_f32},
+                        {"expm1", [](const nd::Array& v) { return nd::expm1(v); }, nd::kern::expm1_f32},
+                        {"tanh", [](const nd::Array& v) { return nd::tanh(v); }, nd::kern::tanh_f32},
+                        {"log1p", [](const nd::Array& v) { return nd::log1p(v); }, nd::kern::log1p_f32},
+                        {"log2", [](const nd::Array& v) { return nd::log2(v); }, nd::kern::log2_f32},
+                        {"log10", [](const nd::Array& v) { return nd::log10(v); }, nd::kern::log10_f32},
+                        {"sin", [](const nd::Array& v) { return nd::sin(v); }, nd::kern::sin_f32},
+                        {"cos", [](const nd::Array& v) { return nd::cos(v); }, nd::kern::cos_f32},
+                        {"tan", [](const nd::Array& v) { return nd::tan(v); }, nd::kern::tan_f32}};
   for (const Case& c : cases) {
     const std::vector<float> contig = c.op(a).to_vector<float>(), every2 = c.op(strided).to_vector<float>();
     int64_t mismatches = 0;
@@ -113,6 +153,72 @@ TEST_P(FastMath, ExpLogSpecialValues) {
   EXPECT_EQ(l[2], 0.0f);
   EXPECT_EQ(l[3], inf);
   EXPECT_TRUE(std::isnan(l[4]));
+}
+
+// Edge values of the newer functions exactly (IEEE / C99 Annex F, as NumPy gives them): signed
+// zeros kept where the function is odd, the limits at +-inf, NaN for NaN and outside the domain,
+// subnormals returned unchanged where f(x) ~ x.
+TEST_P(FastMath, NewerFunctionsSpecialValues) {
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  const float sub = 1e-40f, big = 3.4e38f;
+  const std::vector<float> xs = {0.0f, -0.0f, inf, -inf, nan, sub, -sub, -1.0f, -2.0f, big, -big, 1.0f};
+  const nd::Array x = nd::array(xs, nd::float32, device());
+  auto bits = [](float v) { return nd::kern::bits_as<uint32_t>(v); };
+  // want: exact (bitwise, any NaN for NaN) where given as a number, else (`R`) within the stated
+  // bound of the correctly rounded f(x).
+  const float R = 12345.0f;
+  struct Case {
+    const char* name;
+    nd::Array (*op)(const nd::Array&);
+    double (*ref)(double);
+    int bound;
+    std::vector<float> want;
+  };
+  const Case cases[] = {
+      {"expm1", [](const nd::Array& v) { return nd::expm1(v); }, [](double v) { return std::expm1(v); }, 1,
+       {0.0f, -0.0f, inf, -1.0f, nan, sub, -sub, R, R, inf, -1.0f, R}},
+      {"tanh", [](const nd::Array& v) { return nd::tanh(v); }, [](double v) { return std::tanh(v); }, 2,
+       {0.0f, -0.0f, 1.0f, -1.0f, nan, sub, -sub, R, R, 1.0f, -1.0f, R}},
+      {"log1p", [](const nd::Array& v) { return nd::log1p(v); }, [](double v) { return std::log1p(v); }, 1,
+       {0.0f, -0.0f, inf, nan, nan, sub, -sub, -inf, nan, R, nan, R}},
+      {"log2", [](const nd::Array& v) { return nd::log2(v); }, [](double v) { return std::log2(v); }, 1,
+       {-inf, -inf, inf, nan, nan, R, nan, nan, nan, R, nan, 0.0f}},
+      {"log10", [](const nd::Array& v) { return nd::log10(v); }, [](double v) { return std::log10(v); }, 1,
+       {-inf, -inf, inf, nan, nan, R, nan, nan, nan, R, nan, 0.0f}},
+      {"sin", [](const nd::Array& v) { return nd::sin(v); }, [](double v) { return std::sin(v); }, 1,
+       {0.0f, -0.0f, nan, nan, nan, sub, -sub, R, R, R, R, R}},
+      {"cos", [](const nd::Array& v) { return nd::cos(v); }, [](double v) { return std::cos(v); }, 1,
+       {1.0f, 1.0f, nan, nan, nan, 1.0f, 1.0f, R, R, R, R, R}},
+      {"tan", [](const nd::Array& v) { return nd::tan(v); }, [](double v) { return std::tan(v); }, 3,
+       {0.0f, -0.0f, nan, nan, nan, sub, -sub, R, R, R, R, R}},
+  };
+  for (const Case& c : cases) {
+    const std::vector<float> got = c.op(x).to_vector<float>();
+    for (size_t i = 0; i < xs.size(); ++i) {
+      const float w = c.want[i];
+      if (w == R) {
+        const float cr = static_cast<float>(c.ref(static_cast<double>(xs[i])));
+        EXPECT_LE(golden::ulp_distance(got[i], cr), c.bound) << c.name << "(" << xs[i] << ") = " << got[i] << ", want ~" << cr;
+      } else {
+        EXPECT_TRUE(std::isnan(w) ? std::isnan(got[i]) : bits(got[i]) == bits(w))
+            << c.name << "(" << xs[i] << ") = " << got[i] << ", want " << w;
+      }
+    }
+  }
+  // Exact values: powers of two for log2, powers of ten for log10, tanh saturating to exactly 1.
+  const nd::Array p = nd::array<float>({0.25f, 1024.0f, 0x1p-149f, 0x1p127f, 10.0f, 1000.0f, 100000.0f, 9.0f, -9.5f},
+                                       nd::float32, device());
+  const std::vector<float> l2 = nd::log2(p).to_vector<float>(), l10 = nd::log10(p).to_vector<float>(),
+                           th = nd::tanh(p).to_vector<float>();
+  EXPECT_EQ(l2[0], -2.0f);
+  EXPECT_EQ(l2[1], 10.0f);
+  EXPECT_EQ(l2[2], -149.0f);
+  EXPECT_EQ(l2[3], 127.0f);
+  EXPECT_EQ(l10[4], 1.0f);
+  EXPECT_EQ(l10[5], 3.0f);
+  EXPECT_EQ(l10[6], 5.0f);
+  EXPECT_EQ(th[7], 1.0f);
+  EXPECT_EQ(th[8], -1.0f);
 }
 
 ND_INSTANTIATE_DEVICE_TESTS(FastMath);

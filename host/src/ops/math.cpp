@@ -63,20 +63,30 @@ ND_DEFINE_BINARY(logical_or, logical_or)
 ND_DEFINE_BINARY(logical_xor, logical_xor)
 #undef ND_DEFINE_BINARY
 
-// power: NumPy's fast paths for a scalar exponent (x**2 is x*x, x**0.5 is sqrt(x)), and its
-// refusal of negative integer exponents for integer arrays.
+// power: NumPy's fast paths for a scalar exponent, exactly its set (NumPy 2.x float power loop
+// with a stride-0 exponent: 2 -> x*x, 0.5 -> sqrt(x), -1 -> 1/x, 1 -> x, 0 -> 1; so x**0.5 of -0
+// is -0 and of -inf is NaN, as sqrt, where pow would give +0 and +inf), compared after rounding
+// the exponent to the compute dtype as NumPy's loop reads it. Exponents 3 or -0.5 stay on pow:
+// x*x*x and 1/sqrt(x) round twice and would differ from NumPy. Integer dtypes: 2, 1 and 0 give
+// int_pow's own results (wrapping square, x, 1) on a faster path; negative exponents are refused.
 Array power(const Array& a, const Array& b) { return detail::elementwise(OpCode::power, {a, b}); }
 Array power(Number a, const Array& b) { return detail::elementwise(OpCode::power, {a, b}); }
 Array power(const Array& a, Number b) {
   detail::check_defined(a, "power");
   const detail::Arg args[2] = {detail::Arg(a), detail::Arg(b)};
   const detail::OpTypes t = detail::op_types(OpCode::power, args, 2);
-  const double e = b.kind == DType::float32 ? b.f : static_cast<double>(b.i);
+  double e = b.kind == DType::float32 ? b.f : static_cast<double>(b.i);
   if (is_integer(t.compute) && b.i < 0)
     throw ValueError("Integers to negative integer powers are not allowed.");
+  if (t.compute == DType::float32) e = static_cast<float>(e);
   const Array x = a.dtype() == t.compute ? a : a.astype(t.compute);
   if (e == 2.0) return detail::elementwise(OpCode::square, {x});
-  if (e == 0.5 && is_floating(t.compute)) return detail::elementwise(OpCode::sqrt, {x});
+  if (e == 1.0) return a.dtype() == t.compute ? a.copy() : x;  // a new array, as NumPy
+  if (e == 0.0) return ones_like(x);
+  if (is_floating(t.compute)) {
+    if (e == 0.5) return detail::elementwise(OpCode::sqrt, {x});
+    if (e == -1.0) return detail::elementwise(OpCode::divide, {Number(1.0), x});
+  }
   return detail::elementwise(OpCode::power, {x, b});
 }
 Array pow(const Array& a, const Array& b) { return power(a, b); }
