@@ -46,9 +46,8 @@ __device__ __forceinline__ bool point_true(const MaskDesc& d, int64_t i, int64_t
 }
 
 template <class M>
-__global__ void mask_count_kernel(MaskDesc d) {
+__global__ void mask_count_kernel(MaskDesc d, int64_t n, int64_t nc) {
   __shared__ int warp_sum[kWarps];
-  const int64_t n = d.iter.numel(), nc = d.nchunks();
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   for (int64_t c = blockIdx.x; c < nc; c += gridDim.x) {
     const int64_t b = c * d.chunk, e = b + d.chunk < n ? b + d.chunk : n;
@@ -114,10 +113,10 @@ __device__ __forceinline__ int tile_rank(bool flag, int* warp_tot, int& tile_tot
 
 // select / assign: rows of `inner` words between the true points and out / value.
 template <class W>
-__global__ void mask_apply_kernel(MaskDesc d) {
+__global__ void mask_apply_kernel(MaskDesc d, int64_t n, int64_t nc) {
   __shared__ int warp_tot[kWarps];
   __shared__ int64_t sel[kBlock];  // data offsets of the tile's true points, in rank order
-  const int64_t n = d.iter.numel(), nc = d.nchunks(), inner = d.inner;
+  const int64_t inner = d.inner;
   const bool select = d.op == MaskOp::select;
   W* data = static_cast<W*>(d.data.data);
   W* out = static_cast<W*>(d.out);
@@ -154,8 +153,7 @@ __global__ void mask_apply_kernel(MaskDesc d) {
 
 // data at the true points = value[0] (no ranks needed).
 template <class W>
-__global__ void mask_fill_kernel(MaskDesc d) {
-  const int64_t n = d.iter.numel() * d.inner;
+__global__ void mask_fill_kernel(MaskDesc d, int64_t n) {  // n: points * inner
   W* data = static_cast<W*>(d.data.data);
   const W v = *static_cast<const W*>(d.value);
   const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
@@ -167,9 +165,8 @@ __global__ void mask_fill_kernel(MaskDesc d) {
 
 // out (ndim, total) = the coordinates of the true points.
 template <class M>
-__global__ void mask_nonzero_kernel(MaskDesc d) {
+__global__ void mask_nonzero_kernel(MaskDesc d, int64_t n, int64_t nc) {
   __shared__ int warp_tot[kWarps];
-  const int64_t n = d.iter.numel(), nc = d.nchunks();
   int64_t* out = static_cast<int64_t*>(d.out);
   for (int64_t c = blockIdx.x; c < nc; c += gridDim.x) {
     const int64_t b = c * d.chunk, e = b + d.chunk < n ? b + d.chunk : n;
@@ -195,21 +192,21 @@ __global__ void mask_nonzero_kernel(MaskDesc d) {
 
 template <class M>
 void count_as(const MaskDesc& d, cudaStream_t s) {
-  launch(mask_count_kernel<M>, grid_for(d.nchunks() * kBlock, kBlock), kBlock, 0, s, d);
+  launch(mask_count_kernel<M>, grid_for(d.nchunks() * kBlock, kBlock), kBlock, 0, s, d, d.iter.numel(), d.nchunks());
 }
 
 template <class W>
 void apply_as(const MaskDesc& d, cudaStream_t s) {
   if (d.op == MaskOp::fill) {
     const int64_t n = d.iter.numel() * d.inner;
-    return launch(mask_fill_kernel<W>, grid_for(n, kBlock), kBlock, 0, s, d);
+    return launch(mask_fill_kernel<W>, grid_for(n, kBlock), kBlock, 0, s, d, n);
   }
-  launch(mask_apply_kernel<W>, grid_for(d.nchunks() * kBlock, kBlock), kBlock, 0, s, d);
+  launch(mask_apply_kernel<W>, grid_for(d.nchunks() * kBlock, kBlock), kBlock, 0, s, d, d.iter.numel(), d.nchunks());
 }
 
 template <class M>
 void nonzero_as(const MaskDesc& d, cudaStream_t s) {
-  launch(mask_nonzero_kernel<M>, grid_for(d.nchunks() * kBlock, kBlock), kBlock, 0, s, d);
+  launch(mask_nonzero_kernel<M>, grid_for(d.nchunks() * kBlock, kBlock), kBlock, 0, s, d, d.iter.numel(), d.nchunks());
 }
 
 // ---- rows --------------------------------------------------------------------------------------

@@ -288,14 +288,14 @@ TEST_P(MaskIndex, MatchesCpu) {
   std::vector<float> xv(123 * 77);
   for (auto& v : xv) v = static_cast<float>(lcg(s)) / 16777216.0f;
   const Array xc = array(xv, shape, float32, Device::cpu()), xd = xc.to(device());
-  const Array mc = xc > scalar(0.5), md = xd > scalar(0.5);
+  const Array mc = xc > scalar(0.5, float32, Device::cpu()), md = xd > scalar(0.5, float32, device());
   EXPECT_EQ(xd[md].to_vector<float>(), xc[mc].to_vector<float>());
   const auto nc = nonzero(mc), nd_ = nonzero(md);
   EXPECT_EQ(nd_[1].to_vector<int64_t>(), nc[1].to_vector<int64_t>());
   const Array ic = array({5, -3, 100, 0}, int64, Device::cpu());
   EXPECT_EQ(xd[ic.to(device())].to_vector<float>(), xc[ic].to_vector<float>());
   Array yc = xc.copy(), yd = xd.copy();
-  yc.assign_at({mc}, scalar(0.0));
-  yd.assign_at({md}, scalar(0.0));
+  yc.assign_at({mc}, scalar(0.0, float32, Device::cpu()));
+  yd.assign_at({md}, scalar(0.0, float32, device()));
   EXPECT_EQ(yd.to_vector<float>(), yc.to_vector<float>());
 }
