@@ -317,7 +317,8 @@ Array masked_select(const FastIndex& f) {
 }
 
 // Row gather / scatter; dense null: check the indices only. IndexError when one is out of range.
-void move_rows(const FastIndex& f, const Array* dense, bool scatter) {
+// dense_stride: elements between dense rows (0: one row for every index, scatter only).
+void move_rows(const FastIndex& f, const Array* dense, bool scatter, int64_t dense_stride = -1) {
   RowsDesc d;
   d.scatter = scatter;
   d.n = f.arr.size();
@@ -328,6 +329,7 @@ void move_rows(const FastIndex& f, const Array* dense, bool scatter) {
   d.row_stride = f.view.strides()[0];
   d.row_len = dense ? f.inner : 0;
   d.dense = dense && dense->size() ? dense->data_ptr() : nullptr;
+  d.dense_stride = dense_stride < 0 ? d.row_len : dense_stride;
   d.dtype = f.view.dtype();
   Array bad = new_array({1}, int64, f.view.device());
   d.bad = static_cast<int64_t*>(bad.data_ptr());
@@ -392,6 +394,18 @@ void put_rows(const FastIndex& f, const Array& value) {
   } catch (const ValueError&) {
     move_rows(f, nullptr, true);  // an IndexError first
     throw_value_shape(value, result);
+  }
+  // The value as it is when it already is the rows (its own memory, this dtype and device);
+  // one row when the index dims broadcast (x[idx] = scalar or row); else a contiguous copy.
+  if (src.dtype() == f.view.dtype() && src.device() == f.view.device() &&
+      src.storage() != f.view.storage() && src.is_contiguous())
+    return move_rows(f, &src, true);
+  bool one_row = true;
+  for (int k = 0; k < f.arr.ndim(); ++k) one_row = one_row && (src.strides()[k] == 0 || src.shape()[k] == 1);
+  if (one_row) {
+    const Array row = new_array(f.post, f.view.dtype(), f.view.device());
+    copy_into(row, src.index(std::vector<Index>(f.arr.ndim(), Index(int64_t{0}))));
+    return move_rows(f, &row, true, 0);
   }
   Array dense = new_array(result, f.view.dtype(), f.view.device());
   copy_into(dense, src);

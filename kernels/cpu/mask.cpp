@@ -321,7 +321,7 @@ int64_t first_bad(const I* index, int64_t n, int64_t len) {
 template <class W, class I>
 void rows_words(const RowsDesc& d) {
   const I* index = static_cast<const I*>(d.index);
-  const int64_t n = d.n, len = d.axis_len, row = d.row_len, rs = d.row_stride;
+  const int64_t n = d.n, len = d.axis_len, row = d.row_len, rs = d.row_stride, ds = d.dense_stride;
   const int64_t bad = first_bad(index, n, len);
   *d.bad = bad < 0 ? 0 : n - bad;
   if (bad >= 0 || row == 0) return;
@@ -345,11 +345,11 @@ void rows_words(const RowsDesc& d) {
   // Scatter: every thread goes through the indices in order over its own columns, so with
   // repeated indices the last one wins, as in NumPy.
   auto run_cols = [&](int64_t c0, int64_t c1) {
-    for (int64_t i = 0; i < n; ++i) std::memcpy(src_row(i) + c0, dense + i * row + c0, (c1 - c0) * sizeof(W));
+    for (int64_t i = 0; i < n; ++i) std::memcpy(src_row(i) + c0, dense + i * ds + c0, (c1 - c0) * sizeof(W));
   };
   if (!big || row < 128) {
     if (row == 1)
-      for (int64_t i = 0; i < n; ++i) *src_row(i) = dense[i];
+      for (int64_t i = 0; i < n; ++i) *src_row(i) = dense[i * ds];
     else
       run_cols(0, row);
     return;

@@ -173,8 +173,8 @@ struct MaskDesc {
 
 // Whole-row gather / scatter along one axis (x[idx], x[idx] = v with idx on the first axis and
 // contiguous trailing dims): dense row i <-> table row index[i] (negative indices count from the
-// end). Rows are row_len contiguous elements, row_stride elements apart in table; dense is
-// (n, row_len) contiguous. Every index is checked first: *bad = 0 when all are in range, else
+// end). Rows are row_len contiguous elements, row_stride elements apart in table, dense_stride
+// apart in dense (row_len: (n, row_len) contiguous; 0, scatter only: one row for all). Every index is checked first: *bad = 0 when all are in range, else
 // n - (position of the first out-of-range index), and then a scatter writes nothing (a gather's
 // output is to be discarded). A scatter with repeated indices writes the last one (NumPy).
 struct RowsDesc {
@@ -186,6 +186,7 @@ struct RowsDesc {
   void* table = nullptr;
   int64_t row_stride = 0, row_len = 1;
   void* dense = nullptr;
+  int64_t dense_stride = 0;
   DType dtype = DType::float32;  // of table and dense (element size)
   int64_t* bad = nullptr;        // one int64 on this device, written by the backend
 };

@@ -265,6 +265,14 @@ TEST_P(MaskIndex, RowScatterRepeatedIndicesLastWins) {
   x.assign_at({array({1, 4, 1, -5}, int64, device())},
               array(std::vector<int32_t>{1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4}, Shape{4, 3}, int32, device()));
   EXPECT_TRUE(array_equals<int32_t>(x, {0, 0, 0, 4, 4, 4, 0, 0, 0, 0, 0, 0, 2, 2, 2, 0, 0, 0}, {6, 3}));
+  // A value that overlaps the destination is read before anything is written; a row or a
+  // scalar is broadcast to every index.
+  Array y = iota({6, 3}, int64, device());
+  y.assign_at({array({5, 0, 1}, int64, device())}, y["0:3"]);
+  EXPECT_TRUE(array_equals<int64_t>(y, {3, 4, 5, 6, 7, 8, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0, 1, 2}, {6, 3}));
+  y.assign_at({array({1, 3}, int64, device())}, array({7, 8, 9}, int64, device()));
+  y.assign_at({array({-1}, int32, device())}, scalar(int64_t{-4}, int64, device()));
+  EXPECT_TRUE(array_equals<int64_t>(y, {3, 4, 5, 7, 8, 9, 6, 7, 8, 7, 8, 9, 12, 13, 14, -4, -4, -4}, {6, 3}));
   // Wide rows (the CPU splits columns across threads) and narrow rows, many repeats.
   for (int64_t width : {1, 256}) {
     SCOPED_TRACE("width " + std::to_string(width));
