@@ -28,6 +28,11 @@ __device__ __forceinline__ bool truth(const char* p) {
 
 // Element offsets (in elements) of point i: [0] mask, [1] data.
 __device__ __forceinline__ void point(const MaskDesc& d, int64_t i, int64_t& mo, int64_t& dof) {
+  if (d.iter.ndim == 1) {  // the usual case after host/ coalesced: no divisions
+    mo = i * d.mask.strides[0];
+    dof = i * d.data.strides[0];
+    return;
+  }
   mo = 0;
   dof = 0;
   for (int k = d.iter.ndim - 1; k >= 0; --k) {
@@ -159,7 +164,8 @@ __global__ void mask_fill_kernel(MaskDesc d, int64_t n) {  // n: points * inner
   const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
   for (int64_t k = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; k < n; k += step) {
     int64_t dof;
-    if (point_true<uint8_t>(d, k / d.inner, dof)) data[dof + k % d.inner] = v;
+    const int64_t p = d.inner == 1 ? k : k / d.inner;
+    if (point_true<uint8_t>(d, p, dof)) data[dof + (k - p * d.inner)] = v;
   }
 }
 
