@@ -256,7 +256,8 @@ std::optional<FastIndex> fast_index(const Array& a, const std::vector<Index>& id
   f.inner = expect;
   if (f.inner == 0) return std::nullopt;
   f.arr = arr.device() == a.device() ? arr : arr.to(a.device());
-  if (!mask) f.arr = f.arr.contiguous();
+  if (f.arr.storage() == a.storage()) f.arr = f.arr.copy();  // b[b] = false: read before written
+  else if (!mask) f.arr = f.arr.contiguous();
   return f;
 }
 

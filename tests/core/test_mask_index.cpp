@@ -172,6 +172,13 @@ TEST_P(MaskIndex, AssignErrorsWriteNothing) {
   expect_error([&] { x.assign_at({rows}, zeros({1, 1, 1}, float32, device())); },
                "shape mismatch: value array of shape (1,1,1) could not be broadcast to indexing result of shape (2,3)");
   EXPECT_THROW(x.broadcast_to({2, 4, 3}).assign_at({rows}, scalar(1.0)), ValueError);
+  // The index is the destination itself (b[b] = false, ids[ids] = ...): read before written.
+  Array b = array(std::vector<bool>{true, false, false, true, true}, Shape{5}, {}, device());
+  b.assign_at({b}, scalar(false, bool_, device()));
+  EXPECT_TRUE(array_equals<bool>(b, {false, false, false, false, false}, {5}));
+  Array ids = array({2, 0, 1}, int64, device());
+  ids.assign_at({ids}, array({7, 8, 9}, int64, device()));
+  EXPECT_TRUE(array_equals<int64_t>(ids, {8, 9, 7}, {3}));
   EXPECT_EQ(x.to_vector<float>(), before);
 }
 
