@@ -4,7 +4,12 @@
 // are adjacent in the index, B replaces them in place, otherwise B goes first. Index arrays are
 // validated on the host (bounds errors before anything is written), turned into one list of
 // element offsets, and the backend's gather/scatter kernel moves the elements.
+// Two one-pass paths skip all of that when the index is ONE array on the leading axes (slices
+// may follow) and the trailing axes form one contiguous row per point: a boolean mask runs on
+// the device as count per chunk + prefix + compaction (MaskDesc), an integer array as row copies
+// checked on the device (RowsDesc). Only the total count / an error flag comes to the host.
 #include <algorithm>
+#include <optional>
 
 #include "detail.hpp"
 
@@ -202,9 +207,216 @@ Array offsets_on(const std::vector<int64_t>& off, Device device) {
   return array(off, Shape{static_cast<int64_t>(off.size())}, int64, device);
 }
 
+
+// ---- one-pass paths --------------------------------------------------------------------------
+
+// Mask points per chunk (scaled down by the row length): ~4096 elements of work per chunk.
+constexpr int64_t kMaskChunkWork = 4096;
+
+struct FastIndex {
+  Array view;   // the basic entries applied; the array's axes lead, kept whole
+  Array arr;    // the index array, on the view's device
+  bool mask = false;
+  Shape post;   // the trailing axes (one contiguous row of `inner` elements per point)
+  int64_t inner = 1;
+};
+
+// The index is [array, slices or one ellipsis...], the array non-empty and (a mask) matching
+// the leading axes, the trailing axes of the view contiguous; anything else: nullopt (the
+// general path, which also raises every error).
+std::optional<FastIndex> fast_index(const Array& a, const std::vector<Index>& idx) {
+  if (idx.empty() || idx[0].kind() != Index::Kind::array) return std::nullopt;
+  const Array& arr = idx[0].array();
+  if (!arr.defined() || arr.ndim() == 0 || arr.size() == 0) return std::nullopt;
+  const bool mask = is_bool(arr.dtype());
+  if (!mask && !is_integer(arr.dtype())) return std::nullopt;
+  const int k = mask ? arr.ndim() : 1;
+  int consumed = k, ellipses = 0;
+  for (size_t e = 1; e < idx.size(); ++e) {
+    const Index::Kind kind = idx[e].kind();
+    if (kind == Index::Kind::slice) ++consumed;
+    else if (kind == Index::Kind::ellipsis) ++ellipses;
+    else return std::nullopt;
+  }
+  if (ellipses > 1 || consumed > a.ndim()) return std::nullopt;
+  for (int j = 0; j < k && mask; ++j)
+    if (arr.shape()[j] != a.shape()[j]) return std::nullopt;
+  std::vector<Index> basic(k, Index(all));
+  basic.insert(basic.end(), idx.begin() + 1, idx.end());
+  FastIndex f;
+  f.view = a.index(basic);
+  f.mask = mask;
+  int64_t expect = 1;
+  for (int d = f.view.ndim() - 1; d >= k; --d) {
+    const int64_t n = f.view.shape()[d];
+    if (n != 1 && f.view.strides()[d] != expect) return std::nullopt;
+    expect *= n;
+  }
+  f.post.assign(f.view.shape().begin() + k, f.view.shape().end());
+  f.inner = expect;
+  if (f.inner == 0) return std::nullopt;
+  f.arr = arr.device() == a.device() ? arr : arr.to(a.device());
+  if (f.arr.storage() == a.storage()) f.arr = f.arr.copy();  // b[b] = false: read before written
+  else if (!mask) f.arr = f.arr.contiguous();
+  return f;
+}
+
+Shape leading_then(const Shape& lead, const Shape& post) {
+  Shape s = lead;
+  s.insert(s.end(), post.begin(), post.end());
+  return s;
+}
+
+int64_t read_int64(Backend& be, const void* p) {
+  int64_t v = 0;
+  be.copy_to_host(&v, p, sizeof v);
+  return v;
+}
+
+// Mask descriptor over the mask's shape (data: the view's leading axes), counted: d.total set.
+// `counts` keeps the chunk offsets alive for mask_apply.
+MaskDesc count_mask(const FastIndex& f, MaskOp op, Array& counts, bool need_total) {
+  MaskDesc d;
+  d.op = op;
+  d.mask = operand(f.arr);
+  d.data = operand(f.view);
+  d.iter = coalesce(f.arr.shape(), {&d.mask, &d.data});
+  d.inner = f.inner;
+  d.chunk = std::max<int64_t>(1, kMaskChunkWork / f.inner);
+  if (!need_total) return d;
+  Backend& be = backend(f.view.device());
+  counts = new_array({d.nchunks() + 1}, int64, f.view.device());
+  d.counts = static_cast<int64_t*>(counts.data_ptr());
+  be.mask_count(d);
+  d.total = read_int64(be, d.counts + d.nchunks());
+  return d;
+}
+
+Array masked_select(const FastIndex& f) {
+  Array counts;
+  MaskDesc d = count_mask(f, MaskOp::select, counts, true);
+  Array out = new_array(leading_then({d.total}, f.post), f.view.dtype(), f.view.device());
+  if (out.size() == 0) return out;
+  d.out = out.data_ptr();
+  backend(f.view.device()).mask_apply(d);
+  return out;
+}
+
+[[noreturn]] void throw_row_bound(const FastIndex& f, int64_t bad) {
+  const int64_t pos = f.arr.size() - bad;
+  Backend& be = backend(f.arr.device());
+  int64_t v = 0;
+  if (f.arr.dtype() == int32) {
+    int32_t w = 0;
+    be.copy_to_host(&w, static_cast<const char*>(f.arr.data_ptr()) + pos * 4, 4);
+    v = w;
+  } else {
+    be.copy_to_host(&v, static_cast<const char*>(f.arr.data_ptr()) + pos * 8, 8);
+  }
+  check_bound(v, f.view.shape()[0], 0);
+  throw IndexError("index out of bounds");  // not reached
+}
+
+// Row gather / scatter; dense null: check the indices only. IndexError when one is out of range.
+// dense_stride: elements between dense rows (0: one row for every index, scatter only).
+void move_rows(const FastIndex& f, const Array* dense, bool scatter, int64_t dense_stride = -1) {
+  RowsDesc d;
+  d.scatter = scatter;
+  d.n = f.arr.size();
+  d.index = f.arr.data_ptr();
+  d.index_dtype = f.arr.dtype();
+  d.axis_len = f.view.shape()[0];
+  d.table = f.view.size() ? f.view.data_ptr() : nullptr;
+  d.row_stride = f.view.strides()[0];
+  d.row_len = dense ? f.inner : 0;
+  d.dense = dense && dense->size() ? dense->data_ptr() : nullptr;
+  d.dense_stride = dense_stride < 0 ? d.row_len : dense_stride;
+  d.dtype = f.view.dtype();
+  Array bad = new_array({1}, int64, f.view.device());
+  d.bad = static_cast<int64_t*>(bad.data_ptr());
+  Backend& be = backend(f.view.device());
+  be.rows(d);
+  if (const int64_t b = read_int64(be, d.bad)) throw_row_bound(f, b);
+}
+
+Array take_rows(const FastIndex& f) {
+  Array out = new_array(leading_then(f.arr.shape(), f.post), f.view.dtype(), f.view.device());
+  move_rows(f, &out, false);
+  return out;
+}
+
+
+[[noreturn]] void throw_value_shape(const Array& value, const Shape& result) {
+  throw ValueError("shape mismatch: value array of shape " + shape_str(value.shape()) +
+                   " could not be broadcast to indexing result of shape " + shape_str(result));
+}
+
+// x[mask] = value: one element -> fill (no count needed); else count, NumPy's checks, expand.
+void masked_assign(const FastIndex& f, bool full_mask, const Array& value) {
+  if (full_mask && value.ndim() > 1)
+    throw TypeError("NumPy boolean array indexing assignment requires a 0 or 1-dimensional input, "
+                    "input has " + std::to_string(value.ndim()) + " dimensions");
+  Backend& be = backend(f.view.device());
+  Array counts;
+  if (value.size() == 1 && value.ndim() <= 1 + static_cast<int>(f.post.size())) {
+    MaskDesc d = count_mask(f, MaskOp::fill, counts, false);
+    Array one = new_array({}, f.view.dtype(), f.view.device());
+    copy_into(one, value.reshape({}));
+    d.value = one.data_ptr();
+    be.mask_apply(d);
+    return;
+  }
+  MaskDesc d = count_mask(f, MaskOp::assign, counts, true);
+  if (full_mask && value.size() != d.total)
+    throw ValueError("NumPy boolean array indexing assignment cannot assign " +
+                     std::to_string(value.size()) + " input values to the " +
+                     std::to_string(d.total) + " output values where the mask is true");
+  const Shape result = leading_then({d.total}, f.post);
+  Array src;
+  try {
+    src = value.broadcast_to(result);
+  } catch (const ValueError&) {
+    throw_value_shape(value, result);
+  }
+  Array dense = new_array(result, f.view.dtype(), f.view.device());
+  if (dense.size() == 0) return;
+  copy_into(dense, src);  // a contiguous copy in this dtype (also makes overlapping values safe)
+  d.value = dense.data_ptr();
+  be.mask_apply(d);
+}
+
+// x[idx] = value: the bounds before the value's shape (as the general path), nothing written on
+// either error.
+void put_rows(const FastIndex& f, const Array& value) {
+  const Shape result = leading_then(f.arr.shape(), f.post);
+  Array src;
+  try {
+    src = value.broadcast_to(result);
+  } catch (const ValueError&) {
+    move_rows(f, nullptr, true);  // an IndexError first
+    throw_value_shape(value, result);
+  }
+  // The value as it is when it already is the rows (its own memory, this dtype and device);
+  // one row when the index dims broadcast (x[idx] = scalar or row); else a contiguous copy.
+  if (src.dtype() == f.view.dtype() && src.device() == f.view.device() &&
+      src.storage() != f.view.storage() && src.is_contiguous())
+    return move_rows(f, &src, true);
+  bool one_row = true;
+  for (int k = 0; k < f.arr.ndim(); ++k) one_row = one_row && (src.strides()[k] == 0 || src.shape()[k] == 1);
+  if (one_row) {
+    const Array row = new_array(f.post, f.view.dtype(), f.view.device());
+    copy_into(row, src.index(std::vector<Index>(f.arr.ndim(), Index(int64_t{0}))));
+    return move_rows(f, &row, true, 0);
+  }
+  Array dense = new_array(result, f.view.dtype(), f.view.device());
+  copy_into(dense, src);
+  move_rows(f, &dense, true);
+}
+
 }  // namespace
 
 Array advanced_index(const Array& a, const std::vector<Index>& idx) {
+  if (std::optional<FastIndex> f = fast_index(a, idx)) return f->mask ? masked_select(*f) : take_rows(*f);
   const AdvancedIndex r = analyse(a, idx);
   const std::vector<int64_t> off = element_offsets(r);
   Array out = new_array(r.result_shape, a.dtype(), a.device());
@@ -224,6 +436,9 @@ void Array::assign_at(const std::vector<Index>& idx, const Array& value) const {
                                     [](const Index& ix) { return ix.kind() == Index::Kind::array; });
   if (!advanced) return index(idx).assign(value);
   if (readonly_) throw ValueError("assignment destination is read-only");
+  if (std::optional<detail::FastIndex> f = detail::fast_index(*this, idx))
+    return f->mask ? detail::masked_assign(*f, idx.size() == 1 && f->arr.ndim() == ndim(), value)
+                   : detail::put_rows(*f, value);
   const detail::AdvancedIndex r = detail::analyse(*this, idx);
   const std::vector<int64_t> off = detail::element_offsets(r);
   if (r.full_mask && value.ndim() > 1)
@@ -259,17 +474,31 @@ std::vector<Array> nonzero(const Array& a) {
   if (a.ndim() == 0)
     throw ValueError("Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar)."
                      "nonzero() instead.");
-  const std::vector<bool> v = a.to_vector<bool>();
-  const Shape strides = contiguous_strides(a.shape());
-  std::vector<std::vector<int64_t>> coords(a.ndim());
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (!v[i]) continue;
-    for (int d = 0; d < a.ndim(); ++d)
-      coords[d].push_back((static_cast<int64_t>(i) / strides[d]) % a.shape()[d]);
+  // Count per chunk + prefix on the device, then each chunk writes its coordinates: one
+  // (ndim, total) int64 array whose rows are returned.
+  MaskDesc d;
+  d.op = MaskOp::nonzero;
+  d.mask = detail::operand(a);
+  d.iter.ndim = a.ndim();  // not coalesced: the coordinates are a's
+  for (int k = 0; k < a.ndim(); ++k) d.iter.shape[k] = a.shape()[k];
+  d.data.dtype = int64;
+  d.chunk = detail::kMaskChunkWork;
+  Array counts;
+  if (a.size() > 0) {
+    Backend& be = detail::backend(a.device());
+    counts = detail::new_array({d.nchunks() + 1}, int64, a.device());
+    d.counts = static_cast<int64_t*>(counts.data_ptr());
+    be.mask_count(d);
+    d.total = detail::read_int64(be, d.counts + d.nchunks());
   }
-  std::vector<Array> out;
-  for (auto& c : coords) out.push_back(detail::offsets_on(c, a.device()));
-  return out;
+  Array out = detail::new_array({a.ndim(), d.total}, int64, a.device());
+  if (d.total > 0) {
+    d.out = out.data_ptr();
+    detail::backend(a.device()).mask_apply(d);
+  }
+  std::vector<Array> rows;
+  for (int k = 0; k < a.ndim(); ++k) rows.push_back(out[k]);
+  return rows;
 }
 
 }  // namespace nd

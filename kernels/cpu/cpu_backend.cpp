@@ -32,6 +32,9 @@ class CpuBackend final : public Backend {
   void pairwise(const PairwiseDesc& d) override { cpu::pairwise(d); }
   void topk(const TopkDesc& d) override { cpu::topk(d); }
   void gather(const GatherDesc& d) override { cpu::gather(d); }
+  void mask_count(const MaskDesc& d) override { cpu::mask_count(d); }
+  void mask_apply(const MaskDesc& d) override { cpu::mask_apply(d); }
+  void rows(const RowsDesc& d) override { cpu::rows(d); }
   void reduce(const ReduceDesc& d) override { cpu::reduce(d); }
   bool attention(const AttentionDesc& d) override { return cpu::attention(d); }
 };

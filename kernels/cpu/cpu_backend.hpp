@@ -16,6 +16,9 @@ void rowwise(const RowDesc& d);
 void pairwise(const PairwiseDesc& d);
 void topk(const TopkDesc& d);
 void gather(const GatherDesc& d);  // gather.cpp
+void mask_count(const MaskDesc& d);  // mask.cpp
+void mask_apply(const MaskDesc& d);
+void rows(const RowsDesc& d);
 void reduce(const ReduceDesc& d);
 bool attention(const AttentionDesc& d);  // attention.cpp: false where it has no kernel
 

@@ -17,6 +17,12 @@ template <class F> void for_each_pointer(const RandomDesc& d, F f) { f(d.out.dat
 template <class F> void for_each_pointer(const GatherDesc& d, F f) {
   f(d.dense.data); f(d.indexed.data); f(d.offsets);
 }
+template <class F> void for_each_pointer(const MaskDesc& d, F f) {
+  f(d.mask.data); f(d.data.data); f(d.counts); f(d.out); f(d.value);
+}
+template <class F> void for_each_pointer(const RowsDesc& d, F f) {
+  f(d.index); f(d.table); f(d.dense); f(d.bad);
+}
 template <class F> void for_each_pointer(const ElementwiseDesc& d, F f) {
   f(d.out.data);
   for (int k = 0; k < d.nin; ++k)
@@ -72,6 +78,9 @@ class CudaBackend final : public Backend {
   void topk(const TopkDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::topk(x, s); }); }
   void elementwise(const ElementwiseDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::elementwise(x, s); }); }
   void gather(const GatherDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::gather(x, s); }); }
+  void mask_count(const MaskDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::mask_count(x, s); }); }
+  void mask_apply(const MaskDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::mask_apply(x, s); }); }
+  void rows(const RowsDesc& d) override { run(d, [this](auto& x, cudaStream_t s) { cuda::rows(x, s, *this); }); }
   void reduce(const ReduceDesc& d) override { run(d, [this](auto& x, cudaStream_t s) { cuda::reduce(x, s, *this); }); }
 
  private:

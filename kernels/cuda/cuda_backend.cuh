@@ -16,6 +16,10 @@ void fill(const FillDesc& d, cudaStream_t stream);
 void random(const RandomDesc& d, cudaStream_t stream);
 // gather.cu
 void gather(const GatherDesc& d, cudaStream_t stream);
+// mask.cu (rows: `mem` provides a scatter's per-row winners)
+void mask_count(const MaskDesc& d, cudaStream_t stream);
+void mask_apply(const MaskDesc& d, cudaStream_t stream);
+void rows(const RowsDesc& d, cudaStream_t stream, Backend& mem);
 
 // gemm_cublas.cu, rowwise.cu, pairwise.cu, topk.cu (linalg and nn)
 void gemm(const GemmDesc& d, cudaStream_t stream);

@@ -161,6 +161,51 @@ struct GatherDesc {
   bool scatter = false;
 };
 
+// Boolean masks in one pass over the mask, with no per-element offsets (x[mask], x[mask] = v,
+// nonzero). The mask's points (row-major over `iter`) are cut into chunks of `chunk` points.
+// mask_count writes each chunk's number of true points to counts[c] and then turns counts into
+// exclusive offsets, counts[nchunks] = the total. mask_apply writes the true points of chunk c,
+// in order, from rank counts[c] on (fill needs no counts). At every point `data` holds `inner`
+// contiguous elements (the trailing dims' row; 1 for a full mask), its strides over iter's dims.
+// True means != 0 (NaN is true); the mask is bool except for nonzero.
+//   select:  out (total, inner) contiguous = data at the true points
+//   assign:  data at the true points = value (total, inner) contiguous
+//   fill:    data at the true points = value[0]
+//   nonzero: out (iter.ndim, total) int64 = the coordinates of the true points (iter uncoalesced)
+enum class MaskOp : uint8_t { select, assign, fill, nonzero };
+struct MaskDesc {
+  MaskOp op = MaskOp::select;
+  Iter iter;
+  Operand mask, data;  // data's dtype gives the element size
+  int64_t inner = 1;
+  int64_t chunk = 1;
+  int64_t* counts = nullptr;  // nchunks() + 1 int64 on this device
+  void* out = nullptr;
+  const void* value = nullptr;
+  int64_t total = 0;  // counts[nchunks] (select, assign, nonzero)
+  int64_t nchunks() const { return chunk > 0 ? (iter.numel() + chunk - 1) / chunk : 0; }
+};
+
+// Whole-row gather / scatter along one axis (x[idx], x[idx] = v with idx on the first axis and
+// contiguous trailing dims): dense row i <-> table row index[i] (negative indices count from the
+// end). Rows are row_len contiguous elements, row_stride elements apart in table, dense_stride
+// apart in dense (row_len: (n, row_len) contiguous; 0, scatter only: one row for all). Every index is checked first: *bad = 0 when all are in range, else
+// n - (position of the first out-of-range index), and then a scatter writes nothing (a gather's
+// output is to be discarded). A scatter with repeated indices writes the last one (NumPy).
+struct RowsDesc {
+  bool scatter = false;
+  int64_t n = 0;
+  const void* index = nullptr;  // n contiguous int32 or int64 on this device
+  DType index_dtype = DType::int64;
+  int64_t axis_len = 0;
+  void* table = nullptr;
+  int64_t row_stride = 0, row_len = 1;
+  void* dense = nullptr;
+  int64_t dense_stride = 0;
+  DType dtype = DType::float32;  // of table and dense (element size)
+  int64_t* bad = nullptr;        // one int64 on this device, written by the backend
+};
+
 // Reduction of one axis: out[o] = op over j < n of in[o][j], for every output element o.
 // host/ has already: checked the axes, moved/merged the reduced axes into ONE strided axis
 // (copying when they do not merge), coalesced the kept axes jointly for in and out (sorted by
@@ -212,6 +257,9 @@ class Backend {
   virtual void fill(const FillDesc& d) = 0;
   virtual void random(const RandomDesc& d) = 0;
   virtual void gather(const GatherDesc&) { unsupported("gather"); }
+  virtual void mask_count(const MaskDesc&) { unsupported("mask_count"); }
+  virtual void mask_apply(const MaskDesc&) { unsupported("mask_apply"); }
+  virtual void rows(const RowsDesc&) { unsupported("rows"); }
 
   // Math.
   virtual void elementwise(const ElementwiseDesc&) { unsupported("elementwise"); }
