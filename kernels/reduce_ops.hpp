@@ -168,7 +168,7 @@ struct ArgExtremum {
     // Branch-free (`&` `|` of bools, two selects): data-dependent branches mispredict on every
     // other element of random data, and selects let the compiler vectorise the lanes.
     const bool an = is_nan(a.v), bn = is_nan(b.v), earlier = b.i < a.i;
-    const bool by_nan = bn & (!an | earlier);
+    const bool by_nan = bn & ((!an) | earlier);
     const bool by_value = (kIsMax ? b.v > a.v : b.v < a.v) | ((b.v == a.v) & earlier);
     const bool take_b = (an | bn) ? by_nan : by_value;
     return {take_b ? b.v : a.v, take_b ? b.i : a.i};

@@ -311,7 +311,7 @@ ND_TILE_INLINE Block<typename Op::State, VC> col_tile(const In* x, int64_t rs, i
       }
       for_cols(x + i * rs, cs, w, [&](int q, In v) {
         const V a = av[q], b = Op::lift(v, 0).v;
-        const bool take = !kern::is_nan(a) & (kern::is_nan(b) | (Op::kMax ? b > a : b < a));
+        const bool take = (!kern::is_nan(a)) & (kern::is_nan(b) | (Op::kMax ? b > a : b < a));
         av[q] = take ? b : a;
         ai[q] = take ? r : ai[q];
       });
