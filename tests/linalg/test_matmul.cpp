@@ -128,3 +128,39 @@ TEST_P(Matmul, DotAndOuterFollowNumPy) {
   for (double& v : twice) v *= 2;
   EXPECT_TRUE(array_near(s, twice, {2, 3}, 0, 0));
 }
+
+// Products with a single row, column or element of C run as BLAS dot / matrix-vector calls: every
+// transpose combination against a float64 host product.
+TEST_P(Matmul, VectorShapedProductsWithTransposedOperands) {
+  auto host_product = [](const Array& a, const Array& b) {
+    const Array a2 = a.astype(float64).contiguous(), b2 = b.astype(float64).contiguous();
+    const auto av = a2.to_vector<double>(), bv = b2.to_vector<double>();
+    const int64_t m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
+    std::vector<double> c(m * n, 0.0);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t p = 0; p < k; ++p)
+        for (int64_t j = 0; j < n; ++j) c[i * n + j] += av[i * k + p] * bv[p * n + j];
+    return c;
+  };
+  random::seed(31);
+  for (DType t : {float32, float64}) {
+    const Array big = random::rand({300, 200}, t, device()) - 0.5, col = random::rand({200, 1}, t, device()),
+                row = random::rand({1, 300}, t, device());
+    const double tol = t == float32 ? 1e-4 : 1e-12;
+    const std::vector<std::pair<Array, Array>> cases = {
+        {big, col},                       // (300, 200) @ (200, 1): a column
+        {big.T()(slice(0, 150)), big(all, slice(0, 1))},  // transposed A, strided column
+        {row, big},                       // (1, 300) @ (300, 200): a row
+        {row, big.T().T()},               // the same through views
+        {big(slice(0, 1)), big.T()},      // (1, 200) @ (200, 300) with B transposed
+        {row.T().T(), big(all, slice(0, 1))},  // (1, 300) @ (300, 1): one element
+        {big.T()(slice(0, 1)), big(all, slice(3, 4))},  // a transposed row times a column
+    };
+    for (const auto& [a, b] : cases) {
+      const Array c = matmul(a, b);
+      EXPECT_TRUE(array_near(c, host_product(a, b), c.shape(), tol, tol));
+    }
+    const Array v = random::rand({5000}, t, device()), w = random::rand({5000}, t, device());
+    EXPECT_TRUE(array_near(dot(v, w), host_product(v.reshape({1, 5000}), w.reshape({5000, 1})), {}, tol * 10, tol));
+  }
+}
