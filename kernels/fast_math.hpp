@@ -91,6 +91,20 @@ ND_FM float sigmoid_f32(float x) {
   return x != x ? x : res;
 }
 
+// The core shared by the float32 logarithms: log1p(f) = f + f^2 q(f) for f in
+// [sqrt(1/2) - 1, sqrt(2) - 1], P of degree 7, minimax (relative error of log1p(f): 2^-27.3).
+ND_FM float log1p_core_q(float f) {
+  float p = -0x1.38c1a4p-4f;
+  p = fma32(p, f, 0x1.05649cp-3f);
+  p = fma32(p, f, -0x1.0d875ep-3f);
+  p = fma32(p, f, 0x1.22d90ap-3f);
+  p = fma32(p, f, -0x1.5471f6p-3f);
+  p = fma32(p, f, 0x1.99a012p-3f);
+  p = fma32(p, f, -0x1.000228p-2f);
+  p = fma32(p, f, 0x1.555554p-2f);
+  return fma32(p, f, -0.5f);
+}
+
 // log(x) = k ln2 + log1p(f), 1 + f = m in [sqrt(1/2), sqrt(2)) (exact: m - 1 by Sterbenz).
 // log1p(f) = f - f^2/2 + f^3 P(f), P of degree 7, minimax for relative error (2^-27.3); no division.
 // The sum is ordered so that the large terms k*ln2_hi and f are added last, each rounding once.
@@ -103,15 +117,7 @@ ND_FM float log_f32(float x) {
   const int32_t k = static_cast<int32_t>(ix >> 23) - bias;
   ix = (ix & 0x007fffffu) + 0x3f3504f3u;
   const float f = bits_as<float>(ix) - 1.0f;
-  float p = -0x1.38c1a4p-4f;
-  p = fma32(p, f, 0x1.05649cp-3f);
-  p = fma32(p, f, -0x1.0d875ep-3f);
-  p = fma32(p, f, 0x1.22d90ap-3f);
-  p = fma32(p, f, -0x1.5471f6p-3f);
-  p = fma32(p, f, 0x1.99a012p-3f);
-  p = fma32(p, f, -0x1.000228p-2f);
-  p = fma32(p, f, 0x1.555554p-2f);
-  const float q = fma32(p, f, -0.5f);  // log1p(f) = f + f^2 q
+  const float q = log1p_core_q(f);  // log1p(f) = f + f^2 q
   const float kf = static_cast<float>(k);
   const float small = fma32(f * f, q, kf * -0x1.05c610p-29f);
   float res = fma32(kf, 0x1.62e430p-1f, f + small);
@@ -169,19 +175,6 @@ ND_FM float tanh_f32(float x) {
   return x != x ? x : res;
 }
 
-// The core shared by the float32 logarithms: log1p(f) = f + f^2 q(f) for f in
-// [sqrt(1/2) - 1, sqrt(2) - 1], q as in log_f32 (relative error of log1p(f): 2^-27.3).
-ND_FM float log1p_core_q(float f) {
-  float p = -0x1.38c1a4p-4f;
-  p = fma32(p, f, 0x1.05649cp-3f);
-  p = fma32(p, f, -0x1.0d875ep-3f);
-  p = fma32(p, f, 0x1.22d90ap-3f);
-  p = fma32(p, f, -0x1.5471f6p-3f);
-  p = fma32(p, f, 0x1.99a012p-3f);
-  p = fma32(p, f, -0x1.000228p-2f);
-  p = fma32(p, f, 0x1.555554p-2f);
-  return fma32(p, f, -0.5f);
-}
 
 // Splits a positive normal x into 2^k m, m in [sqrt(1/2), sqrt(2)): returns f = m - 1 (exact).
 ND_FM float log_split(float x, int32_t& k) {
