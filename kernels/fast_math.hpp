@@ -216,36 +216,38 @@ ND_FM float log_special(float x) {
   return x == 0.0f ? -inf : special;
 }
 
-// log2(x) = k + log1p(f) log2(e): log2(e) in two parts, the small terms summed first and
-// k added last, so exact powers of two give k exactly.
-ND_FM float log2_f32(float x) {
+// x = 2^k (1 + f) for log2 and log10: kf = k as a float, s = log1p(f) - f, and whether x is a
+// positive finite float (else the result is log_special(x)).
+struct LogParts {
+  float f, kf, s;
+  bool regular;
+};
+ND_FM LogParts log_parts(float x) {
   const uint32_t raw = bits_as<uint32_t>(x);
   const bool subnormal = raw < 0x00800000u;
   const float xs = subnormal ? x * 0x1p23f : x;
   int32_t k;
   const float f = log_split(xs, k);
   const float kf = static_cast<float>(subnormal ? k - 23 : k);
-  const float q = log1p_core_q(f);
-  const float s = f * f * q;  // log1p(f) - f
-  const float t = fma32(s, 0x1.715476p+0f, f * 0x1.4ae0c0p-26f);  // s log2e + f log2e_lo
-  const float res = kf + fma32(f, 0x1.715476p+0f, t);
-  return raw - 1u < 0x7f7fffffu ? res : log_special(x);
+  return {f, kf, f * f * log1p_core_q(f), raw - 1u < 0x7f7fffffu};
+}
+
+// log2(x) = k + log1p(f) log2(e): log2(e) in two parts, the small terms summed first and
+// k added last, so exact powers of two give k exactly.
+ND_FM float log2_f32(float x) {
+  const LogParts p = log_parts(x);
+  const float t = fma32(p.s, 0x1.715476p+0f, p.f * 0x1.4ae0c0p-26f);  // s log2e + f log2e_lo
+  const float res = p.kf + fma32(p.f, 0x1.715476p+0f, t);
+  return p.regular ? res : log_special(x);
 }
 
 // log10(x) = k log10(2) + log1p(f) log10(e), each constant in two parts.
 ND_FM float log10_f32(float x) {
-  const uint32_t raw = bits_as<uint32_t>(x);
-  const bool subnormal = raw < 0x00800000u;
-  const float xs = subnormal ? x * 0x1p23f : x;
-  int32_t k;
-  const float f = log_split(xs, k);
-  const float kf = static_cast<float>(subnormal ? k - 23 : k);
-  const float q = log1p_core_q(f);
-  const float s = f * f * q;
-  float t = fma32(s, 0x1.bcb7b2p-2f, f * -0x1.5b235ep-27f);  // log10e_hi, log10e_lo
-  t = fma32(kf, -0x1.ec10c0p-27f, t);                        // log10(2)_lo
-  const float res = fma32(kf, 0x1.344136p-2f, fma32(f, 0x1.bcb7b2p-2f, t));
-  return raw - 1u < 0x7f7fffffu ? res : log_special(x);
+  const LogParts p = log_parts(x);
+  float t = fma32(p.s, 0x1.bcb7b2p-2f, p.f * -0x1.5b235ep-27f);  // log10e_hi, log10e_lo
+  t = fma32(p.kf, -0x1.ec10c0p-27f, t);                            // log10(2)_lo
+  const float res = fma32(p.kf, 0x1.344136p-2f, fma32(p.f, 0x1.bcb7b2p-2f, t));
+  return p.regular ? res : log_special(x);
 }
 
 // ---- sin, cos, tan ---------------------------------------------------------------------------
