@@ -2,7 +2,8 @@
 // backend combines its elements in exactly this order, so float results are bitwise identical on
 // CPU and CUDA, and the order is pairwise enough for NumPy-grade accuracy along ANY axis.
 //
-//   1. Tiles. Element j (0 <= j < n, in the logical C order of the reduced axes) belongs to tile
+//   1. Tiles. Element j (0 <= j < n, in the order of the reduced axes the host gives: by decreasing
+//      |stride|, ties in C order, so memory order for a dense array) belongs to tile
 //      t = j / 256, lane k = j % 32, step m = (j % 256) / 32.
 //   2. Lanes. Each of the 32 lanes of a tile starts at the op's identity and combines its (at most
 //      8) elements in order of m: acc = combine(acc, lift(x_j)). Missing elements are skipped.

@@ -175,8 +175,8 @@ def special(lib, row, torch):
     if op == "nonzero":
         m = x > 1.0
         return (lambda: np.nonzero(m)) if is_np else (lambda: torch.nonzero(m, as_tuple=True))
-    if op == "copy":
-        return (lambda: x.copy()) if is_np else (lambda: x.clone())
+    if op == "copy":  # a C-ordered copy, as ndarray.copy() (torch's clone keeps the strides)
+        return (lambda: x.copy()) if is_np else (lambda: x.clone(memory_format=torch.contiguous_format))
     if op == "contiguous":
         return (lambda: np.ascontiguousarray(x)) if is_np else (lambda: x.contiguous())
     if op == "astype":

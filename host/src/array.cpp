@@ -2,7 +2,9 @@
 #include "ndgpu/array.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <numeric>
 
 #include "common.hpp"
 #include "detail.hpp"
@@ -62,7 +64,7 @@ Array Array::copy() const {
 
 Array Array::astype(DType t) const {
   detail::check_defined(*this, "astype");
-  Array out = detail::new_array(shape_, t, device());
+  Array out = detail::new_array_like(shape_, t, device(), *this);  // NumPy's order='K'
   detail::copy_into(out, *this);
   return out;
 }
@@ -142,14 +144,38 @@ void check_defined(const Array& a, const char* what) {
   if (!a.defined()) throw ValueError(std::string(what) + ": the array is undefined (default-constructed)");
 }
 
-Array new_array(const Shape& shape, DType dtype, Device device) {
+namespace {
+Array allocate(const Shape& shape, DType dtype, Device device, Shape strides) {
   if (static_cast<int>(shape.size()) > kMaxNdim)
     throw ValueError("maximum supported dimension for an ndarray is " + std::to_string(kMaxNdim) +
                      ", found " + std::to_string(shape.size()));
   const int64_t n = checked_numel(shape);
   const int64_t bytes = checked_mul(n, dtype_size(dtype));
   auto storage = Storage::allocate(bytes, backend(device));
-  return Array(std::move(storage), dtype, shape, contiguous_strides(shape), 0);
+  return Array(std::move(storage), dtype, shape, std::move(strides), 0);
+}
+}  // namespace
+
+Array new_array(const Shape& shape, DType dtype, Device device) {
+  return allocate(shape, dtype, device, contiguous_strides(shape));
+}
+
+Array new_array_like(const Shape& shape, DType dtype, Device device, const Array& like) {
+  Shape strides = contiguous_strides(shape);  // size-1 axes keep their C strides
+  if (like.shape() == shape && !like.is_contiguous()) {
+    std::vector<int> axes;
+    for (int d = 0; d < like.ndim(); ++d)
+      if (shape[d] != 1) axes.push_back(d);
+    std::stable_sort(axes.begin(), axes.end(), [&](int a, int b) {
+      return std::llabs(like.strides()[a]) > std::llabs(like.strides()[b]);
+    });
+    int64_t acc = 1;
+    for (auto d = axes.rbegin(); d != axes.rend(); ++d) {
+      strides[*d] = acc;
+      acc *= shape[*d];
+    }
+  }
+  return allocate(shape, dtype, device, std::move(strides));
 }
 
 Operand operand(const Array& a) {
@@ -197,6 +223,24 @@ Iter coalesce(const Shape& shape, std::initializer_list<Operand*> ops) {
   return it;
 }
 
+Iter coalesce_any_order(const Shape& shape, std::initializer_list<Operand*> ops) {
+  const int nd = static_cast<int>(shape.size());
+  int perm[kMaxDims];
+  std::iota(perm, perm + nd, 0);
+  const Operand* first = *ops.begin();
+  std::stable_sort(perm, perm + nd, [&](int a, int b) {
+    return std::llabs(first->strides[a]) > std::llabs(first->strides[b]);
+  });
+  Shape sorted(nd);
+  for (int d = 0; d < nd; ++d) sorted[d] = shape[perm[d]];
+  for (Operand* op : ops) {
+    int64_t st[kMaxDims];
+    std::copy(op->strides, op->strides + nd, st);
+    for (int d = 0; d < nd; ++d) op->strides[d] = st[perm[d]];
+  }
+  return coalesce(sorted, ops);
+}
+
 void copy_into(const Array& dst, const Array& src) {
   if (dst.size() == 0) return;
   if (src.device() != dst.device()) {
@@ -219,7 +263,7 @@ void copy_into(const Array& dst, const Array& src) {
   CopyDesc d;
   d.dst = operand(dst);
   d.src = operand(src);
-  d.iter = coalesce(dst.shape(), {&d.dst, &d.src});
+  d.iter = coalesce_any_order(dst.shape(), {&d.dst, &d.src});
   backend(dst.device()).copy(d);
 }
 
@@ -228,7 +272,7 @@ void fill(const Array& dst, Scalar value) {
   FillDesc d;
   d.dst = operand(dst);
   d.value = value;
-  d.iter = coalesce(dst.shape(), {&d.dst});
+  d.iter = coalesce_any_order(dst.shape(), {&d.dst});
   backend(dst.device()).fill(d);
 }
 

@@ -149,6 +149,34 @@ TEST_P(BroadcastLayouts, TransposedOperandsEqualTheirContiguousCopies) {
   }
 }
 
+// Results keep the memory order of their first full-shape operand (NumPy's order='K'): the
+// result of an op on a transposed array is transposed and dense; copy() is still C order.
+TEST_P(BroadcastLayouts, ResultsKeepTheFirstOperandsMemoryOrder) {
+  nd::random::seed(12);
+  const nd::Array base = nd::random::rand({4, 5, 6}, nd::float32, device());
+  const nd::Array t = base.transpose({2, 0, 1});  // shape (6, 4, 5), strides (1, 30, 6)
+  const nd::Array c = t.copy();
+  EXPECT_TRUE(c.is_contiguous());
+  auto layout_of_t = [&](const nd::Array& r) {
+    return r.shape() == t.shape() && r.strides() == t.strides();
+  };
+  EXPECT_TRUE(layout_of_t(nd::exp(t)));
+  EXPECT_TRUE(layout_of_t(t + c));          // the first operand decides
+  EXPECT_TRUE((c + t).is_contiguous());
+  EXPECT_TRUE(layout_of_t(t > 0.5f));       // bool result, same layout
+  EXPECT_TRUE(layout_of_t(t.astype(nd::float64)));
+  EXPECT_TRUE(layout_of_t(nd::where(t > 0.5f, t, 0.0f)));
+  EXPECT_TRUE(layout_of_t(t + c(0, nd::all, nd::all)));  // a broadcast second operand
+  EXPECT_EQ(nd::exp(t).to_vector<float>(), nd::exp(c).to_vector<float>());
+  EXPECT_EQ((t * 2.0f).reshape({120}).to_vector<float>(), (c * 2.0f).reshape({120}).to_vector<float>());
+  EXPECT_EQ(nd::exp(t).T().to_vector<float>(), nd::exp(c).T().to_vector<float>());
+  // A strided, non-dense operand: the result is dense, in the same axis order.
+  const nd::Array s = base(nd::all, nd::slice(0, 5, 2), nd::all).transpose({2, 1, 0});
+  const nd::Array r = nd::negative(s);
+  EXPECT_EQ(r.strides(), (nd::Shape{1, 6, 18}));
+  EXPECT_EQ(r.to_vector<float>(), nd::negative(s.copy()).to_vector<float>());
+}
+
 // clip is spelt as selects: it must equal minimum(maximum(x, lo), hi) bit for bit, NaN payload
 // order and signed zeros included, on every dtype class.
 TEST_P(BroadcastLayouts, ClipEqualsTheComposedMaximumMinimum) {

@@ -158,6 +158,21 @@ TEST_P(ReduceBitwise, FullAndMultiAxisReductionsFollowTheSpec) {
     ASSERT_TRUE(same_bits(s[j].item<float>(), ref_sum(t(nd::all, j, nd::all).to_vector<float>()))) << j;
 }
 
+// The reduced axes go by decreasing |stride|: a transposed or permuted array is summed in its
+// memory order, in one pass with no copy (the same bits as summing the memory as a flat row).
+TEST_P(ReduceBitwise, ReducedAxesGoInMemoryOrder) {
+  nd::random::seed(10);
+  nd::Array x = nd::random::normal(1.0, 1.0, {700, 513});
+  const std::vector<float> mem = x.to_vector<float>();
+  nd::Array xt = x.to(device()).T();
+  EXPECT_TRUE(same_bits(xt.sum().item<float>(), ref_sum(mem)));
+  nd::Array t = nd::random::normal(0.0, 1.0, {6, 40, 9});
+  nd::Array p = t.to(device()).transpose({2, 1, 0});  // shape (9, 40, 6), memory order (6, 40, 9)
+  nd::Array s = p.sum({0, 2});                        // per j: the (6, 9) block in memory order
+  for (int64_t j = 0; j < 40; ++j)
+    ASSERT_TRUE(same_bits(s[j].item<float>(), ref_sum(t(nd::all, j, nd::all).to_vector<float>()))) << j;
+}
+
 // max/min answer in one vectorised pass when the result's bits cannot depend on the order; a
 // result of +-0 can, so rows whose extremum is a zero of mixed signs must still give the tree's.
 TEST_P(ReduceBitwise, SignedZeroExtremaFollowTheSpec) {

@@ -68,9 +68,9 @@ void run(kern::OpCode op, const Array& out, const Arg* args, int n, const OpType
     }
   }
   switch (n) {
-    case 1: d.iter = coalesce(out.shape(), {&d.out, &d.in[0]}); break;
-    case 2: d.iter = coalesce(out.shape(), {&d.out, &d.in[0], &d.in[1]}); break;
-    default: d.iter = coalesce(out.shape(), {&d.out, &d.in[0], &d.in[1], &d.in[2]}); break;
+    case 1: d.iter = coalesce_any_order(out.shape(), {&d.out, &d.in[0]}); break;
+    case 2: d.iter = coalesce_any_order(out.shape(), {&d.out, &d.in[0], &d.in[1]}); break;
+    default: d.iter = coalesce_any_order(out.shape(), {&d.out, &d.in[0], &d.in[1], &d.in[2]}); break;
   }
   backend(out.device()).elementwise(d);
 }
@@ -92,7 +92,13 @@ Array elementwise(kern::OpCode op, std::initializer_list<Arg> list) {
   const Device dev = common_device(args, n, kern::op_info(op).name);
   OpTypes t = op_types(op, args, n);
   fit_numbers(op, args, n, t);
-  Array out = new_array(broadcast_shapes(args, n), t.result, dev);
+  const Shape shape = broadcast_shapes(args, n);
+  // The result takes the memory order of the first array operand of the result's shape
+  // (NumPy's order='K'): exp(x.T) is then one contiguous pass, as in NumPy and PyTorch.
+  const Array* like = nullptr;
+  for (int k = 0; k < n && !like; ++k)
+    if (args[k].array && args[k].array->shape() == shape) like = args[k].array;
+  Array out = like ? new_array_like(shape, t.result, dev, *like) : new_array(shape, t.result, dev);
   run(op, out, args, n, t);
   return out;
 }
@@ -121,7 +127,7 @@ void elementwise_inplace(kern::OpCode op, const Array& out, Arg arg) {
   if (t.result == out.dtype()) {
     run(op, out, args, 2, t);
   } else {  // compute in the promoted dtype, then cast into `out` (same_kind checked above)
-    Array tmp = new_array(shape, t.result, dev);
+    Array tmp = new_array_like(shape, t.result, dev, out);
     run(op, tmp, args, 2, t);
     copy_into(out, tmp);
   }

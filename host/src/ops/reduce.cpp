@@ -51,11 +51,6 @@ double empty_value(ReduceOp op) {
   }
 }
 
-bool order_free(ReduceOp op) {
-  return op == ReduceOp::max || op == ReduceOp::min || op == ReduceOp::any || op == ReduceOp::all ||
-         op == ReduceOp::norm_max || op == ReduceOp::norm_min;
-}
-
 std::vector<bool> reduced_mask(const Array& x, const Axes& axes) {
   std::vector<bool> red(x.ndim(), axes.is_all());
   if (axes.is_all()) return red;
@@ -88,26 +83,27 @@ Array reduce(ReduceOp op, const Array& x_in, const Axes& axes, bool keepdims, in
     const double v = empty_value(op);  // may throw, before anything is written
     fill(out, scalar_of(v, kdt));
   } else if (out.size() > 0) {
-    // Merge the reduced axes (C order) into one strided axis; copy when they do not merge.
+    // Merge the reduced axes into one strided axis; copy when they do not merge.
     Array x = x_in;
     std::vector<int> rdims, kdims, orig(x.ndim());  // orig: x's axis -> x_in's axis
     std::iota(orig.begin(), orig.end(), 0);
     for (int d = 0; d < x.ndim(); ++d)
       if (x.shape()[d] != 1) (red[d] ? rdims : kdims).push_back(d);
-    // max, min, any, all and the max/min norms do not depend on the order they visit the
-    // elements: their reduced axes may go in memory order (a transposed array then merges into
-    // one axis and needs no copy). Sums keep the C order that fixes their bits (reduce_order.hpp).
-    if (order_free(op))
-      std::stable_sort(rdims.begin(), rdims.end(), [&](int a, int b) {
-        return std::llabs(x.strides()[a]) > std::llabs(x.strides()[b]);
-      });
+    // The reduced axes go in memory order (decreasing |stride|, ties in C order): a transposed
+    // array then merges into one axis and is read in one pass with no copy. That order is the one
+    // reduce_order.hpp fixes the bits of, on every backend; like NumPy, the sum of x.T may differ
+    // in its last bits from the sum of a C-ordered copy of it.
+    std::stable_sort(rdims.begin(), rdims.end(), [&](int a, int b) {
+      return std::llabs(x.strides()[a]) > std::llabs(x.strides()[b]);
+    });
     bool merges = true;
     for (size_t i = 1; i < rdims.size(); ++i)
       merges = merges && x.strides()[rdims[i - 1]] == x.strides()[rdims[i]] * x.shape()[rdims[i]];
-    if (!merges) {  // reduced axes last, contiguous: the same C order over them
+    if (!merges) {  // reduced axes last, contiguous, in the same order
       std::vector<int> perm;
       for (int d = 0; d < x.ndim(); ++d) if (!red[d]) perm.push_back(d);
-      for (int d = 0; d < x.ndim(); ++d) if (red[d]) perm.push_back(d);
+      for (int d = 0; d < x.ndim(); ++d) if (red[d] && x.shape()[d] == 1) perm.push_back(d);
+      perm.insert(perm.end(), rdims.begin(), rdims.end());
       x = x.transpose(perm).copy();
       orig = perm;
       const int nk = static_cast<int>(std::count(red.begin(), red.end(), false));
