@@ -183,6 +183,7 @@ struct Logical {
   using State = bool;
   using Out = bool;
   static constexpr bool kMoments = false;
+  static constexpr bool kLogical = true;  // or/and of bools: any order, and may stop once decided
   ND_HD static State identity() { return !kIsAny; }
   ND_HD static State lift(In x, int64_t) { return x != In(0); }  // NaN counts as true
   ND_HD static State combine(State a, State b) { return kIsAny ? (a | b) : (a & b); }  // no branch

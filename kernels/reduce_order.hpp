@@ -17,7 +17,8 @@
 //      fold the leftovers from the smallest level up: identical to the level-by-level tree.
 //
 // Shortcuts: a backend may reach the result by another route only where no order can change its
-// bits: argmax/argmin (a total order, ties to the lower index), and max/min whose result is
+// bits: any/all (or/and of bools, which may also stop once the answer is known), argmax/argmin
+// (a total order, ties to the lower index), and max/min whose result is
 // neither +-0 nor NaN (the CPU's one-pass scans in kernels/cpu/reduce_tiles.hpp; a zero or NaN
 // result is recomputed in this order). Checked in tests/reduce: test_reduce_order.cpp (signed
 // zeros against this spec), test_reduce_rules.cpp (ties, NaN).

@@ -135,6 +135,23 @@ ND_TILE_INLINE typename Op::State arg_scan(const In* p, int64_t n, int64_t j0) {
   return {p[i], j0 + i};
 }
 
+// any/all over p[0, n): blocks of 256 tested without branches, stopping at the first block that
+// decides the answer (a true for any, a false for all).
+template <class Op, class In>
+ND_TILE_INLINE bool logical_scan(const In* p, int64_t n) {
+  constexpr int L = 256;
+  const bool decided = !Op::identity();  // any: a nonzero decides; all: a zero
+  int64_t i = 0;
+  for (; i + L <= n; i += L) {
+    int32_t hit = 0;
+    for (int k = 0; k < L; ++k) hit |= Op::lift(p[i + k], 0) == decided;
+    if (hit) return decided;
+  }
+  for (; i < n; ++i)
+    if (Op::lift(p[i], 0) == decided) return decided;
+  return !decided;
+}
+
 // max/min (and the max/min norms) over the lifted p[0, n) (n >= 1). Every evaluation order finds
 // a value equal to the canonical tree's, and equal floats have equal bits except 0 (+0 vs -0) and
 // NaN (payloads). So one vectorised pass answers, and only a NaN or a zero result is left to the
@@ -309,6 +326,10 @@ ND_REDUCE_CLONES typename Op::State row_range(const In* row, int64_t stride, int
     const int64_t j0 = t0 * kTile;
     return arg_scan<Op, In>(row + j0, std::min(n, t1 * kTile) - j0, j0);
   }
+  if constexpr ((requires { Op::kLogical; }) && kUnit) {
+    const int64_t j0 = t0 * kTile;
+    return logical_scan<Op, In>(row + j0, std::min(n, t1 * kTile) - j0);
+  }
   if constexpr ((requires { Op::kExtremum; }) && kUnit) {
     const int64_t j0 = t0 * kTile;
     S m;
@@ -380,6 +401,21 @@ ND_TILE_INLINE Block<typename Op::State, VC> col_tile(const In* x, int64_t rs, i
     for (int q = 0; q < w; ++q) mean[q] = sum[0][q] / static_cast<A>(cnt);
     lane_pass([&](int q, In v) { const A d = Op::lift(v, 0) - mean[q]; return d * d; });
     for (int q = 0; q < w; ++q) out.v[q] = S{cnt, mean[q], sum[0][q]};
+  } else if constexpr (requires { Op::kLogical; }) {  // any order: row after row, across columns
+    int32_t acc[VC];  // int32, not bool: the compare and the or/and then vectorise
+    const int32_t id = Op::identity();
+    for (int q = 0; q < w; ++q) acc[q] = id;
+    for (int64_t i = 0; i < cnt; ++i) {
+      const In* r = x + i * rs;
+      if (cs == 1) {
+        for (int q = 0; q < w; ++q) acc[q] = id ? acc[q] & (r[q] != In(0)) : acc[q] | (r[q] != In(0));
+      } else {
+        for (int q = 0; q < w; ++q) acc[q] = id ? acc[q] & (r[q * cs] != In(0)) : acc[q] | (r[q * cs] != In(0));
+      }
+    }
+    for (int q = 0; q < w; ++q) out.v[q] = acc[q] != 0;
+    (void)lane;
+    (void)occ;
   } else if constexpr (requires { Op::kArg; }) {
     // argmax/argmin: values and tile-relative int32 row indices in separate lanes (SoA), and the
     // update of a lane by a later row written as selects: this vectorises across the columns.

@@ -147,6 +147,30 @@ TEST_P(ReduceRules, OrderFreeReductionsOfTransposedArraysEqualTheCopy) {
 
 // argmax/argmin down the columns (the SoA lanes of the column kernel): ties and NaNs at random
 // rows of a tall array (several tiles), against the first-extremum rule computed on the host.
+// any/all answer from the first deciding element (the CPU stops scanning there): one deciding
+// element anywhere in a long row or column -- first, inside a block, last, in the tail -- and NaN,
+// which counts as true, must give the same answers as a plain loop.
+TEST_P(ReduceRules, AnyAllFindOneDecidingElementAnywhere) {
+  const int64_t n = 1000;
+  for (int64_t at : {int64_t{0}, int64_t{255}, int64_t{256}, int64_t{700}, n - 1}) {
+    for (float mark : {1.0f, NAN}) {
+      SCOPED_TRACE(std::to_string(at) + " " + std::to_string(mark));
+      std::vector<float> zeros(n * 3, 0.0f), ones(n * 3, 2.0f);
+      zeros[1 * n + at] = mark;  // row 1 holds one nonzero
+      ones[1 * n + at] = 0.0f;   // row 1 holds one zero
+      const nd::Array z = nd::array(zeros, {3, n}).to(device()), o = nd::array(ones, {3, n}).to(device());
+      EXPECT_TRUE(array_equals<bool>(z.any(1), {false, true, false}, {3}));
+      EXPECT_TRUE(array_equals<bool>(o.all(1), {true, false, true}, {3}));
+      EXPECT_TRUE(array_equals<bool>(z.T().any(0), {false, true, false}, {3}));  // columns
+      EXPECT_TRUE(array_equals<bool>(o.T().copy().all(0), {true, false, true}, {3}));
+      EXPECT_TRUE(array_equals<bool>(z.any(), {true}, {}));
+      EXPECT_TRUE(array_equals<bool>(o.all(), {false}, {}));
+      EXPECT_TRUE(array_equals<bool>(z[0].any(), {false}, {}));
+      EXPECT_TRUE(array_equals<bool>(o[2].all(), {true}, {}));
+    }
+  }
+}
+
 TEST_P(ReduceRules, ColumnArgExtremaTakeTheFirstExtremumAcrossTiles) {
   const int64_t rows = 1100, cols = 300;
   std::vector<float> v(rows * cols);
