@@ -216,20 +216,23 @@ ND_FM float log_special(float x) {
   return x == 0.0f ? -inf : special;
 }
 
-// x = 2^k (1 + f) for log2 and log10: kf = k as a float, s = log1p(f) - f, and whether x is a
-// positive finite float (else the result is log_special(x)).
+// x = 2^k (1 + f) for log2 and log10: kf = k as a float, s = log1p(f) - f. Meaningful for a
+// positive finite x (log_regular; else the result is log_special(x)). Floats only: with a bool
+// member GCC no longer vectorised the loops that call it.
 struct LogParts {
   float f, kf, s;
-  bool regular;
 };
+ND_FM bool log_regular(float x) { return bits_as<uint32_t>(x) - 1u < 0x7f7fffffu; }
 ND_FM LogParts log_parts(float x) {
   const uint32_t raw = bits_as<uint32_t>(x);
   const bool subnormal = raw < 0x00800000u;
   const float xs = subnormal ? x * 0x1p23f : x;
-  int32_t k;
-  const float f = log_split(xs, k);
-  const float kf = static_cast<float>(subnormal ? k - 23 : k);
-  return {f, kf, f * f * log1p_core_q(f), raw - 1u < 0x7f7fffffu};
+  const int32_t bias = subnormal ? 0x7f + 23 : 0x7f;  // as log_f32: a select GCC vectorises
+  uint32_t ix = bits_as<uint32_t>(xs) + (0x3f800000u - 0x3f3504f3u);
+  const int32_t k = static_cast<int32_t>(ix >> 23) - bias;
+  ix = (ix & 0x007fffffu) + 0x3f3504f3u;
+  const float f = bits_as<float>(ix) - 1.0f;
+  return {f, static_cast<float>(k), f * f * log1p_core_q(f)};
 }
 
 // log2(x) = k + log1p(f) log2(e): log2(e) in two parts, the small terms summed first and
@@ -238,7 +241,7 @@ ND_FM float log2_f32(float x) {
   const LogParts p = log_parts(x);
   const float t = fma32(p.s, 0x1.715476p+0f, p.f * 0x1.4ae0c0p-26f);  // s log2e + f log2e_lo
   const float res = p.kf + fma32(p.f, 0x1.715476p+0f, t);
-  return p.regular ? res : log_special(x);
+  return log_regular(x) ? res : log_special(x);
 }
 
 // log10(x) = k log10(2) + log1p(f) log10(e), each constant in two parts.
@@ -247,7 +250,7 @@ ND_FM float log10_f32(float x) {
   float t = fma32(p.s, 0x1.bcb7b2p-2f, p.f * -0x1.5b235ep-27f);  // log10e_hi, log10e_lo
   t = fma32(p.kf, -0x1.ec10c0p-27f, t);                            // log10(2)_lo
   const float res = fma32(p.kf, 0x1.344136p-2f, fma32(p.f, 0x1.bcb7b2p-2f, t));
-  return p.regular ? res : log_special(x);
+  return log_regular(x) ? res : log_special(x);
 }
 
 // ---- sin, cos, tan ---------------------------------------------------------------------------

@@ -103,24 +103,44 @@ TEST_P(PoolLimits, AlternatingSizesDoNotGrowTheReservation) {
 
 // Pooled memory hides overflows and use-after-free from ASan (bitcoin#32581): under ASan (or
 // NDGPU_POOL=off) the host pool must hand every block back at once; otherwise it caches.
-TEST(HostPool, BypassedUnderAsanCachedOtherwise) {
+static bool host_pool_off() {
 #if defined(__SANITIZE_ADDRESS__)
-  const bool bypass = true;
+  return true;
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-  const bool bypass = true;
-#else
-  const bool bypass = false;
+  return true;
 #endif
-#else
-  const bool bypass = false;
 #endif
   const char* pool_env = std::getenv("NDGPU_POOL");
-  const bool off = bypass || (pool_env && std::string(pool_env) == "off");
+  return pool_env && std::string(pool_env) == "off";
+}
+
+TEST(HostPool, BypassedUnderAsanCachedOtherwise) {
+  const bool off = host_pool_off();
   empty_cache();
   { Array big = ones({4 * kMiB}, bool_, Device::cpu()); }
   const MemoryStats s = memory_stats(Device::cpu());
   if (off) EXPECT_EQ(s.reserved, s.allocated) << "a freed 4 MiB block stayed cached";
   else EXPECT_GE(s.reserved - s.allocated, 4 * kMiB) << "the pool did not cache a freed 4 MiB block";
+  empty_cache();
+}
+
+// Mid-size blocks (from 64 KiB) are cached too, in quarter-power-of-two classes: a freed 100000-
+// element array's block serves the next array of a nearby size (no fresh pages, no page faults).
+TEST(HostPool, MidSizeBlocksAreReusedAcrossNearbySizes) {
+  if (host_pool_off()) GTEST_SKIP() << "skipped: the host pool is bypassed (ASan or NDGPU_POOL=off)";
+  empty_cache();
+  void* first = nullptr;
+  {
+    Array a = full({100000}, 1.0, float32, Device::cpu());  // 400000 bytes -> the 458752 class
+    first = a.data_ptr();
+  }
+  const MemoryStats s = memory_stats(Device::cpu());
+  EXPECT_EQ(s.reserved - s.allocated, 458752);
+  Array b = full({110000}, 2.0, float32, Device::cpu());  // 440000 bytes: the same class
+  EXPECT_EQ(b.data_ptr(), first);
+  EXPECT_EQ(b(109999).item<float>(), 2.0f);
+  Array c = empty({1000}, float32, Device::cpu());  // small blocks stay with malloc
+  EXPECT_NE(c.data_ptr(), first);
   empty_cache();
 }

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -17,7 +18,10 @@ namespace nd::host_memory {
 namespace {
 
 constexpr int64_t kAlign = 64;
-constexpr int64_t kLarge = int64_t(1) << 20;      // cached and huge-paged from here up
+// Blocks from kCached up are kept for reuse: malloc serves them with a fresh mmap each time
+// (above its threshold), so every new 1e5-element array paid page faults for each page it wrote.
+constexpr int64_t kCached = int64_t(64) << 10;
+constexpr int64_t kLarge = int64_t(1) << 20;      // huge-paged from here up
 constexpr int64_t kHuge = int64_t(2) << 20;       // huge page size: large blocks round up to it
 constexpr int64_t kMaxCached = int64_t(2) << 30;  // keep at most this much idle memory
 
@@ -48,8 +52,14 @@ Pool& pool() {
   return *p;
 }
 
+// Cached sizes round up to a quarter of their power of two (at most 25 % unused), so that arrays
+// of nearby sizes share blocks.
 int64_t size_class(int64_t n) {
   if (n >= kLarge) return (n + kHuge - 1) / kHuge * kHuge;
+  if (n >= kCached) {
+    const int64_t step = static_cast<int64_t>(std::bit_floor(static_cast<uint64_t>(n))) / 4;
+    return (n + step - 1) / step * step;
+  }
   return (n + kAlign - 1) / kAlign * kAlign;
 }
 
@@ -61,7 +71,7 @@ void* allocate(int64_t nbytes) {
   Pool& P = pool();
   const int64_t size = size_class(nbytes);
   std::lock_guard<std::mutex> lock(P.mu);
-  if (P.enabled && size >= kLarge) {
+  if (P.enabled && size >= kCached) {
     auto it = P.idle.find(size);
     if (it != P.idle.end()) {
       void* p = it->second;
@@ -96,7 +106,7 @@ void deallocate(void* p, int64_t nbytes) noexcept {
   const int64_t size = size_class(nbytes);
   std::lock_guard<std::mutex> lock(P.mu);
   P.allocated -= size;
-  if (P.enabled && size >= kLarge && P.cached + size <= kMaxCached) {
+  if (P.enabled && size >= kCached && P.cached + size <= kMaxCached) {
     P.idle.emplace(size, p);
     P.cached += size;
     return;
