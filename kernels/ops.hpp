@@ -30,7 +30,7 @@ namespace m {
 #endif
 ND_MATH1(sqrt) ND_MATH1(exp) ND_MATH1(log) ND_MATH1(log2) ND_MATH1(log10) ND_MATH1(log1p)
 ND_MATH1(expm1) ND_MATH1(sin) ND_MATH1(cos) ND_MATH1(tan) ND_MATH1(tanh) ND_MATH1(floor)
-ND_MATH1(ceil) ND_MATH1(rint) ND_MATH1(fabs)
+ND_MATH1(ceil) ND_MATH1(rint) ND_MATH1(trunc) ND_MATH1(fabs)
 ND_MATH2(pow) ND_MATH2(fmod) ND_MATH2(copysign)
 #undef ND_MATH1
 #undef ND_MATH2
@@ -55,6 +55,11 @@ template <class F, class T>
 inline constexpr bool has_rare_split = std::is_same_v<T, float> && requires(float v) {
   F::rare(v);
   F::common(v);
+};
+template <class F, class T>  // the same for binary ops (float mod and floor_divide)
+inline constexpr bool has_rare_split2 = std::is_same_v<T, float> && requires(float v) {
+  F::rare(v, v);
+  F::common(v, v);
 };
 struct Negative {
   template <class T> ND_HD T operator()(T x) const {
@@ -207,14 +212,32 @@ struct Multiply {
 };
 struct Divide { template <class T> ND_HD T operator()(T a, T b) const { return a / b; } };
 
+// fmod of float32 operands through float64, exact (as fmod always is) while |a| < 2^29 |b|.
+// The float64 quotient truncates to the true one: when a/b is not an integer n it is at least
+// ulp(b)/|b| >= 2^-24 away from one, and rounding moves it by under 2^29 * 2^-53 = 2^-24. Then
+// q (at most 29 bits) times b is exact in float64, and so is a - q b (below |b| in magnitude).
+// fmod_f32_rare: outside that range, b == 0, inf, NaN (the caller takes libm's fmod).
+ND_HD bool fmod_f32_rare(float a, float b) { return !(m::fabs(a) < 0x1p29f * m::fabs(b)); }
+ND_HD float fmod_f32_common(float a, float b) {
+  const double A = a, B = b;
+  const double r = A - m::trunc(A / B) * B;
+  return static_cast<float>(m::copysign(r, A));  // a zero takes a's sign, as fmod's
+}
+
 // NumPy's npy_divmod for floats: remainder takes the divisor's sign, the quotient is floored
 // and snapped so that a == q*b + r holds as closely as floats allow; b == 0 gives a/b and NaN.
-template <class T>
+// kCommon: the vectorisable form for operands fmod_f32_rare does not flag (float32 only).
+template <class T, bool kCommon = false>
 ND_HD T float_divmod(T a, T b, T* mod_out) {
-  T mod = m::fmod(a, b);
-  if (b == T(0)) {
-    *mod_out = mod;
-    return a / b;
+  T mod;
+  if constexpr (kCommon) {
+    mod = fmod_f32_common(a, b);
+  } else {
+    mod = m::fmod(a, b);
+    if (b == T(0)) {
+      *mod_out = mod;
+      return a / b;
+    }
   }
   T div = (a - mod) / b;
   if (mod != T(0)) {
@@ -240,12 +263,16 @@ struct FloorDivide {
     if constexpr (std::is_integral_v<T>) return int_floor_div(a, b);
     else { T r; return float_divmod(a, b, &r); }
   }
+  ND_HD static bool rare(float a, float b) { return fmod_f32_rare(a, b); }  // see RareSplit
+  ND_HD static float common(float a, float b) { float r; return float_divmod<float, true>(a, b, &r); }
 };
 struct Mod {  // np.remainder / np.mod: the result has the divisor's sign
   template <class T> ND_HD T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>) return int_mod(a, b);
     else { T r; float_divmod(a, b, &r); return r; }
   }
+  ND_HD static bool rare(float a, float b) { return fmod_f32_rare(a, b); }  // see RareSplit
+  ND_HD static float common(float a, float b) { float r; float_divmod<float, true>(a, b, &r); return r; }
 };
 // Integer power by squaring, wrapping on overflow. Negative exponents (which NumPy rejects for
 // array exponents at run time) give the truncated result: 1 for a == 1, +-1 for a == -1, else 0.

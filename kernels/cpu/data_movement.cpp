@@ -21,6 +21,11 @@ ND_SIMD_CLONES void cast_contig(To* o, const From* a, int64_t n) {
   for (int64_t i = 0; i < n; ++i) o[i] = kern::convert<To>(a[i]);
 }
 
+template <class T>
+ND_SIMD_CLONES void fill_contig(T* o, T v, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) o[i] = v;
+}
+
 }  // namespace
 
 void copy(const CopyDesc& d) {
@@ -95,6 +100,7 @@ void fill(const FillDesc& d) {
   ND_DISPATCH(d.dst.dtype, T, {
     const T v = is_floating(d.value.dtype) ? kern::convert<T>(d.value.f) : kern::convert<T>(d.value.i);
     for_each_row<1>(d.iter, {&d.dst}, [v](auto p, int64_t n, auto s) {
+      if (s[0] == sizeof(T)) return fill_contig(reinterpret_cast<T*>(p[0]), v, n);
       for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(p[0] + i * s[0]) = v;
     });
   });

@@ -71,20 +71,48 @@ ND_SIMD_CLONES void unary_contig(O* o, const T* a, int64_t n) {
     for (int64_t i = 0; i < n; ++i) o[i] = f(ld(a, i));
   }
 }
+// A binary operand: a row (Row) or one value (Same). Structs, not lambdas, so that they inline
+// into each SIMD clone of the loop below.
+template <class T>
+struct Row {
+  const T* p;
+  ND_VINLINE T operator[](int64_t i) const { return ld(p, i); }
+};
+template <class T>
+struct Same {
+  T v;
+  ND_VINLINE T operator[](int64_t) const { return v; }
+};
+
+template <class F, class T, class O, class A, class B>
+ND_VINLINE void binary_rows(O* o, A a, B b, int64_t n) {
+  F f;
+  if constexpr (kern::has_rare_split2<F, T>) {  // float mod / floor_divide: vectorised unless a
+    for (int64_t i0 = 0; i0 < n; i0 += kBlock) {  // block holds a rare operand pair
+      const int64_t m = n - i0 < kBlock ? n - i0 : kBlock;
+      uint32_t rare = 0;
+      for (int64_t i = i0; i < i0 + m; ++i) rare |= F::rare(a[i], b[i]);
+      if (rare) {
+        for (int64_t i = i0; i < i0 + m; ++i) o[i] = f(a[i], b[i]);
+      } else {
+        for (int64_t i = i0; i < i0 + m; ++i) o[i] = F::common(a[i], b[i]);
+      }
+    }
+  } else {
+    for (int64_t i = 0; i < n; ++i) o[i] = f(a[i], b[i]);
+  }
+}
 template <class F, class T, class O>
 ND_SIMD_CLONES void binary_vv(O* o, const T* a, const T* b, int64_t n) {
-  F f;
-  for (int64_t i = 0; i < n; ++i) o[i] = f(ld(a, i), ld(b, i));
+  binary_rows<F, T>(o, Row<T>{a}, Row<T>{b}, n);
 }
 template <class F, class T, class O>
 ND_SIMD_CLONES void binary_vs(O* o, const T* a, T b, int64_t n) {
-  F f;
-  for (int64_t i = 0; i < n; ++i) o[i] = f(ld(a, i), b);
+  binary_rows<F, T>(o, Row<T>{a}, Same<T>{b}, n);
 }
 template <class F, class T, class O>
 ND_SIMD_CLONES void binary_sv(O* o, T a, const T* b, int64_t n) {
-  F f;
-  for (int64_t i = 0; i < n; ++i) o[i] = f(a, ld(b, i));
+  binary_rows<F, T>(o, Same<T>{a}, Row<T>{b}, n);
 }
 
 template <class F, class C, class T>
