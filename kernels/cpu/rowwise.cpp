@@ -2,6 +2,7 @@
 // row read from memory once and revisited in L1/L2. float32 rows use 64-lane SIMD accumulators;
 // float64 rows a plain loop. Strided rows are gathered into a per-thread buffer first.
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -20,33 +21,52 @@ using namespace simd;
 
 // ---- float32 contiguous rows -----------------------------------------------------------------
 
+// The row's max in four 8-lane vectors: GCC lowers a select on 64-byte vectors (simd::vmax) to
+// scalar code with spills in the AVX2 clone, which took most of softmax's time. The lanes, the
+// selects and the final order are those of the former two 16-lane vectors: the same result.
+using v8f = float __attribute__((vector_size(32)));
+ND_VINLINE v8f load8(const float* p) {
+  v8f v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
 ND_VINLINE float row_max(const float* x, int64_t n) {
-  v16f m0 = splat(-INFINITY), m1 = m0;
+  v8f m[4];
+  for (auto& v : m) v = v8f{} - INFINITY;
   int64_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    m0 = vmax(m0, load(x + i));
-    m1 = vmax(m1, load(x + i + 16));
-  }
-  float m = hmax(vmax(m0, m1));
-  for (; i < n; ++i) m = x[i] > m ? x[i] : m;
-  return m;
+  for (; i + 32 <= n; i += 32)
+    for (int c = 0; c < 4; ++c) {
+      const v8f v = load8(x + i + 8 * c);
+      m[c] = m[c] > v ? m[c] : v;
+    }
+  const v8f lo = m[0] > m[2] ? m[0] : m[2], hi = m[1] > m[3] ? m[1] : m[3];
+  float lane[16];
+  std::memcpy(lane, &lo, sizeof lo);
+  std::memcpy(lane + 8, &hi, sizeof hi);
+  float r = lane[0];
+  for (int l = 1; l < 16; ++l) r = lane[l] > r ? lane[l] : r;
+  for (; i < n; ++i) r = x[i] > r ? x[i] : r;
+  return r;
 }
 
 // sum(exp(x - mx)); also stores the exponentials when out != nullptr. The exponentials come
-// from kern::exp_f32, the elementwise exp (the inner loop vectorises to 32 lanes).
+// from kern::exp_f32, the elementwise exp, in runs of up to 256 written to out (or a buffer) by a
+// plain loop, which vectorises as nd::exp's does (a fixed 32-wide inner loop stayed scalar); the
+// sums then take them 32 at a time, in the same order as before.
 ND_VINLINE double exp_sum(const float* x, float* out, int64_t n, float mx) {
   v16f s0{}, s1{};
+  float buf[256];
   int64_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    float e[32];
-    for (int l = 0; l < 32; ++l) e[l] = kern::exp_f32(x[i + l] - mx);
-    const v16f e0 = load(e), e1 = load(e + 16);
-    if (out) {
-      store(out + i, e0);
-      store(out + i + 16, e1);
+  while (n - i >= 32) {
+    const int64_t m = std::min<int64_t>(256, (n - i) / 32 * 32);
+    float* e = out ? out + i : buf;
+#pragma GCC ivdep  // e may be x itself (in-place softmax), element for element: no carried dependence
+    for (int64_t l = 0; l < m; ++l) e[l] = kern::exp_f32(x[i + l] - mx);
+    for (int64_t l = 0; l < m; l += 32) {
+      s0 += load(e + l);
+      s1 += load(e + l + 16);
     }
-    s0 += e0;
-    s1 += e1;
+    i += m;
   }
   double s = hsum(s0 + s1);
   for (; i < n; ++i) {
