@@ -101,15 +101,28 @@ ND_SIMD_CLONES void log_softmax_f32(const float* x, float* out, int64_t n) {
 
 // Sum of squares in float32 lanes; rows whose result could have overflowed or lost digits to
 // underflow are redone in float64 (huge or tiny vectors must not break the norm).
+// simd::hsum of the 16 lanes (lo, hi), in its order: lo + hi, then halves within the vector.
+ND_VINLINE float hsum16(v8f lo, v8f hi) {
+  v8f t = lo + hi;
+  t = t + __builtin_shufflevector(t, t, 4, 5, 6, 7, 0, 1, 2, 3);
+  t = t + __builtin_shufflevector(t, t, 2, 3, 0, 1, 6, 7, 4, 5);
+  t = t + __builtin_shufflevector(t, t, 1, 0, 3, 2, 5, 4, 7, 6);
+  return t[0];
+}
+
+// Row sums in four 8-lane accumulators (see row_max: 64-byte vectors spilled in the AVX2 clone);
+// lanes as the former two 16-lane ones, so the same bits. f(v) is the term of an 8-lane chunk.
+template <class F>
+ND_VINLINE float lane_sum(const float* x, int64_t n, int64_t& i, F f) {
+  v8f a[4] = {};
+  for (i = 0; i + 32 <= n; i += 32)
+    for (int c = 0; c < 4; ++c) a[c] += f(load8(x + i + 8 * c));
+  return hsum16(a[0] + a[2], a[1] + a[3]);
+}
+
 ND_SIMD_CLONES double sumsq_impl(const float* x, int64_t n) {
-  v16f s0{}, s1{};
-  int64_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    v16f a = load(x + i), b = load(x + i + 16);
-    s0 += a * a;
-    s1 += b * b;
-  }
-  double s = hsum(s0 + s1);
+  int64_t i;
+  double s = lane_sum(x, n, i, [](v8f v) __attribute__((always_inline)) { return v * v; });
   for (; i < n; ++i) s += static_cast<double>(x[i]) * x[i];
   if (s < 1e30 && (s > 1e-30 || s == 0)) return s;
   double t = 0;
@@ -128,24 +141,13 @@ ND_SIMD_CLONES void normalize_f32(const float* x, float* out, int64_t n, double 
 }
 
 ND_SIMD_CLONES void standardize_f32(const float* x, float* out, int64_t n, double eps) {
-  v16f s0{}, s1{};
-  int64_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    s0 += load(x + i);
-    s1 += load(x + i + 16);
-  }
-  double s = hsum(s0 + s1);
+  int64_t i;
+  double s = lane_sum(x, n, i, [](v8f v) __attribute__((always_inline)) { return v; });
   for (; i < n; ++i) s += x[i];
   const float mean = static_cast<float>(s / n);
   // Second pass over the cached row: sum of squared deviations (never E[x^2] - E[x]^2).
-  const v16f vm = splat(mean);
-  v16f q0{}, q1{};
-  for (i = 0; i + 32 <= n; i += 32) {
-    v16f a = load(x + i) - vm, b = load(x + i + 16) - vm;
-    q0 += a * a;
-    q1 += b * b;
-  }
-  double q = hsum(q0 + q1);
+  const v8f vm = v8f{} + mean;
+  double q = lane_sum(x, n, i, [vm](v8f v) __attribute__((always_inline)) { return (v - vm) * (v - vm); });
   for (; i < n; ++i) q += static_cast<double>(x[i] - mean) * (x[i] - mean);
   const double inv = 1.0 / std::sqrt(q / n + eps);
   const float fi = static_cast<float>(inv);
