@@ -8,9 +8,8 @@
 #include <type_traits>
 
 #include "reduce_ops.hpp"
+#include "cpu/simd.hpp"
 #include "reduce_order.hpp"
-
-#pragma GCC diagnostic ignored "-Wpsabi"  // vector arguments only cross always_inline helpers
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && !defined(NDGPU_NO_CLONES)
 // AVX-512 / AVX2 / baseline clones picked at load time (as the elementwise loops do). Not in
@@ -179,8 +178,8 @@ constexpr bool kVectorTile =
      std::is_same_v<Op, kern::Max<In>> || std::is_same_v<Op, kern::Min<In>>) &&
     std::is_same_v<typename Op::State, In>;
 
-using v8f = float __attribute__((vector_size(32)));
-using v4d = double __attribute__((vector_size(32)));
+using simd::v4d;
+using simd::v8f;
 
 // Op::lift and Op::combine of a kVectorTile op on whole vectors.
 template <class Op, class In>

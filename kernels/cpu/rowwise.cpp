@@ -21,15 +21,9 @@ using namespace simd;
 
 // ---- float32 contiguous rows -----------------------------------------------------------------
 
-// The row's max in four 8-lane vectors: GCC lowers a select on 64-byte vectors (simd::vmax) to
-// scalar code with spills in the AVX2 clone, which took most of softmax's time. The lanes, the
-// selects and the final order are those of the former two 16-lane vectors: the same result.
-using v8f = float __attribute__((vector_size(32)));
-ND_VINLINE v8f load8(const float* p) {
-  v8f v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
+// The row's max in four 8-lane vectors (v8f, simd.hpp: the 16-lane select spilled and took most
+// of softmax's time). The lanes, the selects and the final order are those of the former two
+// 16-lane vectors: the same result.
 ND_VINLINE float row_max(const float* x, int64_t n) {
   v8f m[4];
   for (auto& v : m) v = v8f{} - INFINITY;

@@ -24,6 +24,10 @@ namespace nd::cpu::simd {
 using v16f = float __attribute__((vector_size(64)));
 using v16i = int32_t __attribute__((vector_size(64)));
 constexpr int kLanes = 16;
+// 32-byte vectors: one AVX2 register. Selects (a > b ? a : b) and long accumulations want these:
+// GCC lowers a select on 64-byte vectors to scalar code with spills in the AVX2 clone.
+using v8f = float __attribute__((vector_size(32)));
+using v4d = double __attribute__((vector_size(32)));
 
 ND_VINLINE v16f load(const float* p) {
   v16f v;
@@ -31,6 +35,11 @@ ND_VINLINE v16f load(const float* p) {
   return v;
 }
 ND_VINLINE void store(float* p, v16f v) { std::memcpy(p, &v, sizeof v); }
+ND_VINLINE v8f load8(const float* p) {
+  v8f v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
 ND_VINLINE v16f splat(float x) { return v16f{} + x; }
 ND_VINLINE v16f vmax(v16f a, v16f b) { return a > b ? a : b; }
 

@@ -51,16 +51,19 @@ constexpr int64_t kScanBlock = 128;
 ND_SIMD_CLONES int64_t skip_rejected(const float* x, int64_t j, int64_t n, float thr, bool largest) {
   using namespace simd;
   if (thr != thr) return largest ? j + (n - j) / kScanBlock * kScanBlock : j;  // NaN threshold
-  for (; j + kScanBlock <= n; j += kScanBlock) {
-    v16f ext = load(x + j), sum = ext;
-    for (int q = 1; q < kScanBlock / 16; ++q) {
-      const v16f v = load(x + j + 16 * q);
-      ext = largest ? (v > ext ? v : ext) : (v < ext ? v : ext);
-      sum += v;
-    }
-    const float e = largest ? hmax(ext) : -hmax(-ext);
-    const float sm = hsum(sum);
-    if ((largest ? e > thr : e < thr) || sm != sm) return j;
+  for (; j + kScanBlock <= n; j += kScanBlock) {  // 8-lane vectors: see v8f in simd.hpp
+    v8f ext[2] = {load8(x + j), load8(x + j + 8)}, sum[2] = {ext[0], ext[1]};
+    for (int q = 1; q < kScanBlock / 16; ++q)
+      for (int h = 0; h < 2; ++h) {
+        const v8f v = load8(x + j + 16 * q + 8 * h);
+        ext[h] = largest ? (v > ext[h] ? v : ext[h]) : (v < ext[h] ? v : ext[h]);
+        sum[h] += v;
+      }
+    const v8f e = largest ? (ext[0] > ext[1] ? ext[0] : ext[1]) : (ext[0] < ext[1] ? ext[0] : ext[1]);
+    const v8f sm = sum[0] + sum[1];
+    int32_t hit = 0;
+    for (int l = 0; l < 8; ++l) hit |= (largest ? e[l] > thr : e[l] < thr) | (sm[l] != sm[l]);
+    if (hit) return j;
   }
   return j;
 }
@@ -76,7 +79,14 @@ void stream(const T* x, int64_t n, int64_t s, int64_t base, Best<T>& best) {
       while (j + kScanBlock <= n) {
         j = skip_rejected(x, j, n, best.v.back(), best.largest);
         if (j + kScanBlock > n) break;
-        for (int64_t l = 0; l < kScanBlock; ++l) best.offer(x[j + l], base + j + l);
+        // The block holds a candidate: mark every element not below the threshold (NaN too) in
+        // one vectorised pass, then offer only those (offer re-checks against the tighter one).
+        const float thr = best.v.back();
+        uint8_t cand[kScanBlock];
+        for (int64_t l = 0; l < kScanBlock; ++l)
+          cand[l] = best.largest ? !(x[j + l] <= thr) : !(x[j + l] >= thr);
+        for (int64_t l = 0; l < kScanBlock; ++l)
+          if (cand[l]) best.offer(x[j + l], base + j + l);
         j += kScanBlock;
       }
     }
