@@ -92,9 +92,22 @@ void blas_product(const GemmDesc& d, int64_t m, int64_t n, const T* a, const T* 
   // Element strides of A's row and B's column as vectors (a 1 x k row of A, a k x 1 column of B).
   const int64_t a_inc = d.trans_a ? d.lda : 1, b_inc = d.trans_b ? 1 : d.ldb;
   if (m == 1 && n == 1) {
-    const T dot = f32 ? ND_BLAS(cblas_sdot)(k, reinterpret_cast<const float*>(a), a_inc, reinterpret_cast<const float*>(b), b_inc)
-                      : ND_BLAS(cblas_ddot)(k, reinterpret_cast<const double*>(a), a_inc, reinterpret_cast<const double*>(b), b_inc);
-    *c = alpha * dot;
+    // A long dot is split over the pool (OpenBLAS runs on the calling thread only): one SDOT per
+    // piece, the partial sums added in piece order.
+    auto dot = [&](int64_t k0, int64_t len) -> T {
+      const T* pa = a + k0 * a_inc;
+      const T* pb = b + k0 * b_inc;
+      if constexpr (f32) return ND_BLAS(cblas_sdot)(len, pa, a_inc, pb, b_inc);
+      else return ND_BLAS(cblas_ddot)(len, pa, a_inc, pb, b_inc);
+    };
+    const int64_t parts = k >= (int64_t{1} << 17) ? std::min<int64_t>(num_threads(), 16) : 1;
+    T part[16];
+    parallel_for(parts, 1, [&](int64_t p0, int64_t p1) {
+      for (int64_t p = p0; p < p1; ++p) part[p] = dot(k * p / parts, k * (p + 1) / parts - k * p / parts);
+    });
+    T sum = part[0];
+    for (int64_t p = 1; p < parts; ++p) sum += part[p];
+    *c = alpha * sum;
     return;
   }
   auto gemv = [&](CBLAS_TRANSPOSE t, int64_t rows, int64_t cols, const T* mat, int64_t ld, const T* x,

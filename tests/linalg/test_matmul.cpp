@@ -162,5 +162,10 @@ TEST_P(Matmul, VectorShapedProductsWithTransposedOperands) {
     }
     const Array v = random::rand({5000}, t, device()), w = random::rand({5000}, t, device());
     EXPECT_TRUE(array_near(dot(v, w), host_product(v.reshape({1, 5000}), w.reshape({5000, 1})), {}, tol * 10, tol));
+    // Long dots are split over the CPU's threads (contiguous and strided operands).
+    const Array lv = random::rand({600001}, t, device()) - 0.5, lw = random::rand({600001}, t, device());
+    EXPECT_TRUE(array_near(dot(lv, lw), host_product(lv.reshape({1, 600001}), lw.reshape({600001, 1})), {}, tol * 10, tol * 10));
+    const Array sv = lv(slice(0, 600000, 2)), sw = lw(slice(1, 600001, 2));
+    EXPECT_TRUE(array_near(dot(sv, sw), host_product(sv.reshape({1, 300000}), sw.reshape({300000, 1})), {}, tol * 10, tol * 10));
   }
 }
