@@ -280,7 +280,10 @@ MaskDesc count_mask(const FastIndex& f, MaskOp op, Array& counts, bool need_tota
   d.op = op;
   d.mask = operand(f.arr);
   d.data = operand(f.view);
-  d.iter = coalesce(f.arr.shape(), {&d.mask, &d.data});
+  // A fill visits the masked elements in any order: the view's memory order (with x.T > 0 as the
+  // mask of x.T, both then contiguous). The counted ops number them in C order.
+  d.iter = op == MaskOp::fill ? coalesce_any_order(f.arr.shape(), {&d.data, &d.mask})
+                              : coalesce(f.arr.shape(), {&d.mask, &d.data});
   d.inner = f.inner;
   d.chunk = std::max<int64_t>(1, kMaskChunkWork / f.inner);
   if (!need_total) return d;
@@ -292,7 +295,17 @@ MaskDesc count_mask(const FastIndex& f, MaskOp op, Array& counts, bool need_tota
   return d;
 }
 
-Array masked_select(const FastIndex& f) {
+Array masked_select(const FastIndex& f_in) {
+  // The selection is read in C order: a view or mask in another layout (x.T[x.T > 0]) is copied to
+  // C order first, so the contiguous kernels run (4.4 -> 1.1 ms on 1300 x 768 float32).
+  const bool c_order = f_in.view.is_contiguous() && f_in.arr.is_contiguous();
+  FastIndex copied;
+  if (!c_order) {
+    copied = f_in;
+    copied.view = f_in.view.contiguous();
+    copied.arr = f_in.arr.contiguous();
+  }
+  const FastIndex& f = c_order ? f_in : copied;
   Array counts;
   MaskDesc d = count_mask(f, MaskOp::select, counts, true);
   Array out = new_array(leading_then({d.total}, f.post), f.view.dtype(), f.view.device());
@@ -366,7 +379,9 @@ void masked_assign(const FastIndex& f, bool full_mask, const Array& value) {
     be.mask_apply(d);
     return;
   }
-  MaskDesc d = count_mask(f, MaskOp::assign, counts, true);
+  FastIndex c_mask = f;  // counted in C order (see masked_select); the view is written in place
+  c_mask.arr = f.arr.contiguous();
+  MaskDesc d = count_mask(c_mask, MaskOp::assign, counts, true);
   if (full_mask && value.size() != d.total)
     throw ValueError("NumPy boolean array indexing assignment cannot assign " +
                      std::to_string(value.size()) + " input values to the " +
@@ -476,9 +491,10 @@ std::vector<Array> nonzero(const Array& a) {
                      "nonzero() instead.");
   // Count per chunk + prefix on the device, then each chunk writes its coordinates: one
   // (ndim, total) int64 array whose rows are returned.
+  const Array m = a.contiguous();  // walked in C order (x.T > 0 keeps x.T's layout: copied)
   MaskDesc d;
   d.op = MaskOp::nonzero;
-  d.mask = detail::operand(a);
+  d.mask = detail::operand(m);
   d.iter.ndim = a.ndim();  // not coalesced: the coordinates are a's
   for (int k = 0; k < a.ndim(); ++k) d.iter.shape[k] = a.shape()[k];
   d.data.dtype = int64;

@@ -324,3 +324,29 @@ TEST_P(MaskIndex, MatchesCpu) {
   yd.assign_at({md}, scalar(0.0, float32, device()));
   EXPECT_EQ(yd.to_vector<float>(), yc.to_vector<float>());
 }
+
+// A mask computed from a transposed view keeps its layout (results keep their operand's memory
+// order): select, nonzero and scalar assignment must still number and write elements in C order,
+// exactly as on C-ordered copies of the view and the mask.
+TEST_P(MaskIndex, TransposedViewsAndMasks) {
+  random::seed(21);
+  for (const Shape& shape : {Shape{37, 70}, Shape{300, 129}, Shape{4, 5, 6}}) {
+    const Array x = random::rand(shape, float32, device());
+    std::vector<int> perm(shape.size());
+    for (size_t k = 0; k < perm.size(); ++k) perm[k] = static_cast<int>(perm.size() - 1 - k);
+    const Array t = x.transpose(perm), m = t > 0.4f, tc = t.copy(), mc = m.copy();
+    ASSERT_FALSE(m.is_contiguous());
+    EXPECT_EQ(t.index({m}).to_vector<float>(), tc.index({mc}).to_vector<float>());
+    const std::vector<Array> nz = nonzero(m), nzc = nonzero(mc);
+    ASSERT_EQ(nz.size(), nzc.size());
+    for (size_t k = 0; k < nz.size(); ++k) EXPECT_EQ(nz[k].to_vector<int64_t>(), nzc[k].to_vector<int64_t>());
+    Array y = x.copy(), yc = tc.copy();
+    Array yt = y.transpose(perm);
+    yt.assign_at({m}, scalar(-1.0, float32, device()));
+    yc.assign_at({mc}, scalar(-1.0, float32, device()));
+    EXPECT_EQ(yt.to_vector<float>(), yc.to_vector<float>());
+    yt.assign_at({m}, yt.index({m}) * 2.0f);  // an array value: counted in C order
+    yc.assign_at({mc}, yc.index({mc}) * 2.0f);
+    EXPECT_EQ(yt.to_vector<float>(), yc.to_vector<float>());
+  }
+}
