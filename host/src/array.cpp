@@ -145,29 +145,21 @@ void check_defined(const Array& a, const char* what) {
 }
 
 namespace {
-Array allocate(const Shape& shape, DType dtype, Device device, Shape strides) {
+// Checks the size first (contiguous_strides would overflow on a huge shape), then lays out the
+// axes: C order, or in `like`'s memory order (see new_array_like).
+Array allocate(const Shape& shape, DType dtype, Device device, const Array* like) {
   if (static_cast<int>(shape.size()) > kMaxNdim)
     throw ValueError("maximum supported dimension for an ndarray is " + std::to_string(kMaxNdim) +
                      ", found " + std::to_string(shape.size()));
   const int64_t n = checked_numel(shape);
   const int64_t bytes = checked_mul(n, dtype_size(dtype));
-  auto storage = Storage::allocate(bytes, backend(device));
-  return Array(std::move(storage), dtype, shape, std::move(strides), 0);
-}
-}  // namespace
-
-Array new_array(const Shape& shape, DType dtype, Device device) {
-  return allocate(shape, dtype, device, contiguous_strides(shape));
-}
-
-Array new_array_like(const Shape& shape, DType dtype, Device device, const Array& like) {
   Shape strides = contiguous_strides(shape);  // size-1 axes keep their C strides
-  if (like.shape() == shape && !like.is_contiguous()) {
+  if (like && like->shape() == shape && !like->is_contiguous()) {
     std::vector<int> axes;
-    for (int d = 0; d < like.ndim(); ++d)
+    for (int d = 0; d < like->ndim(); ++d)
       if (shape[d] != 1) axes.push_back(d);
     std::stable_sort(axes.begin(), axes.end(), [&](int a, int b) {
-      return std::llabs(like.strides()[a]) > std::llabs(like.strides()[b]);
+      return std::llabs(like->strides()[a]) > std::llabs(like->strides()[b]);
     });
     int64_t acc = 1;
     for (auto d = axes.rbegin(); d != axes.rend(); ++d) {
@@ -175,7 +167,17 @@ Array new_array_like(const Shape& shape, DType dtype, Device device, const Array
       acc *= shape[*d];
     }
   }
-  return allocate(shape, dtype, device, std::move(strides));
+  auto storage = Storage::allocate(bytes, backend(device));
+  return Array(std::move(storage), dtype, shape, std::move(strides), 0);
+}
+}  // namespace
+
+Array new_array(const Shape& shape, DType dtype, Device device) {
+  return allocate(shape, dtype, device, nullptr);
+}
+
+Array new_array_like(const Shape& shape, DType dtype, Device device, const Array& like) {
+  return allocate(shape, dtype, device, &like);
 }
 
 Operand operand(const Array& a) {
