@@ -164,13 +164,18 @@ struct ArgExtremum {
     return {kIsMax ? lowest_value<In>() : highest_value<In>(), std::numeric_limits<int64_t>::max()};
   }
   ND_HD static State lift(In x, int64_t j) { return {x, j}; }
-  ND_HD static State combine(State a, State b) {
-    // Branch-free (`&` `|` of bools, two selects): data-dependent branches mispredict on every
-    // other element of random data, and selects let the compiler vectorise the lanes.
-    const bool an = is_nan(a.v), bn = is_nan(b.v), earlier = b.i < a.i;
+  // Whether combine(a, b) is b. Branch-free (`&` `|` of bools): data-dependent branches
+  // mispredict on every other element of random data, and selects let the compiler vectorise the
+  // lanes. I: any index type (a backend may keep offset int32 indices in SoA lanes).
+  template <class I>
+  ND_HD static bool takes(In av, I ai, In bv, I bi) {
+    const bool an = is_nan(av), bn = is_nan(bv), earlier = bi < ai;
     const bool by_nan = bn & ((!an) | earlier);
-    const bool by_value = (kIsMax ? b.v > a.v : b.v < a.v) | ((b.v == a.v) & earlier);
-    const bool take_b = (an | bn) ? by_nan : by_value;
+    const bool by_value = (kIsMax ? bv > av : bv < av) | ((bv == av) & earlier);
+    return (an | bn) ? by_nan : by_value;
+  }
+  ND_HD static State combine(State a, State b) {
+    const bool take_b = takes(a.v, a.i, b.v, b.i);
     return {take_b ? b.v : a.v, take_b ? b.i : a.i};
   }
   ND_HD static Out finalize(State s, int64_t, int64_t) { return s.i; }

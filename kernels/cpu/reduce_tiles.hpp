@@ -438,19 +438,14 @@ ND_TILE_INLINE Block<typename Op::State, VC> col_tile(const In* x, int64_t rs, i
         ai[q] = take ? r : ai[q];
       });
     }
-    // The lane tree with Op::combine written out on the SoA lanes (int32 indices, one offset
-    // apart from the State's: the same comparisons), so that it vectorises across the columns.
+    // The lane tree on the SoA lanes with Op::takes (combine's choice; the int32 indices are one
+    // offset apart from the State's, so the same comparisons): it vectorises across the columns.
     for (int s = kLanes / 2, o = occ; s >= 1; o = std::min(o, s), s /= 2)
       for (int i = 0; i < s && i + s < o; ++i)
         for (int q = 0; q < w; ++q) {
-          const V a = val[i][q], b = val[i + s][q];
-          const int32_t ai = rel[i][q], bi = rel[i + s][q];
-          const bool an = kern::is_nan(a), bn = kern::is_nan(b), earlier = bi < ai;
-          const bool by_nan = bn & ((!an) | earlier);
-          const bool by_value = (Op::kMax ? b > a : b < a) | ((b == a) & earlier);
-          const bool take = (an | bn) ? by_nan : by_value;
-          val[i][q] = take ? b : a;
-          rel[i][q] = take ? bi : ai;
+          const bool take = Op::takes(val[i][q], rel[i][q], val[i + s][q], rel[i + s][q]);
+          val[i][q] = take ? val[i + s][q] : val[i][q];
+          rel[i][q] = take ? rel[i + s][q] : rel[i][q];
         }
     for (int q = 0; q < w; ++q) out.v[q] = S{val[0][q], j0 + rel[0][q]};
     (void)lane;
