@@ -1,6 +1,6 @@
 // CPU row ops (softmax, log_softmax, L2 normalise, standardise): one fused kernel per row, the
-// row read from memory once and revisited in L1/L2. float32 rows use 64-lane SIMD accumulators;
-// float64 rows a plain loop. Strided rows are gathered into a per-thread buffer first.
+// row read from memory once and revisited in L1/L2. float32 rows use 32 lanes of SIMD
+// accumulators; float64 rows a plain loop. Strided rows are gathered into a per-thread buffer first.
 #include <algorithm>
 #include <cstring>
 #include <cmath>
@@ -93,17 +93,6 @@ ND_SIMD_CLONES void log_softmax_f32(const float* x, float* out, int64_t n) {
   for (; i < n; ++i) out[i] = (x[i] - mx) - static_cast<float>(lse);
 }
 
-// Sum of squares in float32 lanes; rows whose result could have overflowed or lost digits to
-// underflow are redone in float64 (huge or tiny vectors must not break the norm).
-// simd::hsum of the 16 lanes (lo, hi), in its order: lo + hi, then halves within the vector.
-ND_VINLINE float hsum16(v8f lo, v8f hi) {
-  v8f t = lo + hi;
-  t = t + __builtin_shufflevector(t, t, 4, 5, 6, 7, 0, 1, 2, 3);
-  t = t + __builtin_shufflevector(t, t, 2, 3, 0, 1, 6, 7, 4, 5);
-  t = t + __builtin_shufflevector(t, t, 1, 0, 3, 2, 5, 4, 7, 6);
-  return t[0];
-}
-
 // Row sums in four 8-lane accumulators (see row_max: 64-byte vectors spilled in the AVX2 clone);
 // lanes as the former two 16-lane ones, so the same bits. f(v) is the term of an 8-lane chunk.
 template <class F>
@@ -111,9 +100,11 @@ ND_VINLINE float lane_sum(const float* x, int64_t n, int64_t& i, F f) {
   v8f a[4] = {};
   for (i = 0; i + 32 <= n; i += 32)
     for (int c = 0; c < 4; ++c) a[c] += f(load8(x + i + 8 * c));
-  return hsum16(a[0] + a[2], a[1] + a[3]);
+  return hsum(a[0] + a[2], a[1] + a[3]);
 }
 
+// Sum of squares in float32 lanes; rows whose result could have overflowed or lost digits to
+// underflow are redone in float64 (huge or tiny vectors must not break the norm).
 ND_SIMD_CLONES double sumsq_impl(const float* x, int64_t n) {
   int64_t i;
   double s = lane_sum(x, n, i, [](v8f v) __attribute__((always_inline)) { return v * v; });

@@ -41,7 +41,6 @@ ND_VINLINE v8f load8(const float* p) {
   return v;
 }
 ND_VINLINE v16f splat(float x) { return v16f{} + x; }
-ND_VINLINE v16f vmax(v16f a, v16f b) { return a > b ? a : b; }
 
 ND_VINLINE float hsum(v16f v) {
   float s = 0;  // fixed pairwise order over the lanes
@@ -50,10 +49,14 @@ ND_VINLINE float hsum(v16f v) {
   s = v[0];
   return s;
 }
-ND_VINLINE float hmax(v16f v) {
-  float m = v[0];
-  for (int l = 1; l < kLanes; ++l) m = v[l] > m ? v[l] : m;
-  return m;
+// hsum of 16 lanes held as two 8-lane halves (lo, hi), in hsum's order: lo + hi, then halves
+// within the vector.
+ND_VINLINE float hsum(v8f lo, v8f hi) {
+  v8f t = lo + hi;
+  t = t + __builtin_shufflevector(t, t, 4, 5, 6, 7, 0, 1, 2, 3);
+  t = t + __builtin_shufflevector(t, t, 2, 3, 0, 1, 6, 7, 4, 5);
+  t = t + __builtin_shufflevector(t, t, 1, 0, 3, 2, 5, 4, 7, 6);
+  return t[0];
 }
 
 // Sum of squares of a float32 row, float32 SIMD lanes with a float64 redo for rows whose result
