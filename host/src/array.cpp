@@ -147,7 +147,7 @@ void check_defined(const Array& a, const char* what) {
 namespace {
 // Checks the size first (contiguous_strides would overflow on a huge shape), then lays out the
 // axes: C order, or in `like`'s memory order (see new_array_like).
-Array allocate(const Shape& shape, DType dtype, Device device, const Array* like) {
+Array allocate(Shape shape, DType dtype, Device device, const Array* like) {
   if (static_cast<int>(shape.size()) > kMaxNdim)
     throw ValueError("maximum supported dimension for an ndarray is " + std::to_string(kMaxNdim) +
                      ", found " + std::to_string(shape.size()));
@@ -168,16 +168,16 @@ Array allocate(const Shape& shape, DType dtype, Device device, const Array* like
     }
   }
   auto storage = Storage::allocate(bytes, backend(device));
-  return Array(std::move(storage), dtype, shape, std::move(strides), 0);
+  return Array(std::move(storage), dtype, std::move(shape), std::move(strides), 0);
 }
 }  // namespace
 
-Array new_array(const Shape& shape, DType dtype, Device device) {
-  return allocate(shape, dtype, device, nullptr);
+Array new_array(Shape shape, DType dtype, Device device) {
+  return allocate(std::move(shape), dtype, device, nullptr);
 }
 
-Array new_array_like(const Shape& shape, DType dtype, Device device, const Array& like) {
-  return allocate(shape, dtype, device, &like);
+Array new_array_like(Shape shape, DType dtype, Device device, const Array& like) {
+  return allocate(std::move(shape), dtype, device, &like);
 }
 
 Operand operand(const Array& a) {
@@ -188,14 +188,14 @@ Operand operand(const Array& a) {
   return op;
 }
 
-Iter coalesce(const Shape& shape, std::initializer_list<Operand*> ops) {
+Iter coalesce(const int64_t* shape, int nd, std::initializer_list<Operand*> ops) {
   Iter it;
   // Drop size-1 axes, then merge axis d into d+1 when every operand's strides allow it.
   int64_t sh[kMaxDims];
   int64_t st[3 + 1][kMaxDims];
   const int nops = static_cast<int>(ops.size());
   int n = 0;
-  for (int d = 0; d < static_cast<int>(shape.size()); ++d) {
+  for (int d = 0; d < nd; ++d) {
     if (shape[d] == 1) continue;
     sh[n] = shape[d];
     int k = 0;
@@ -225,22 +225,29 @@ Iter coalesce(const Shape& shape, std::initializer_list<Operand*> ops) {
   return it;
 }
 
+Iter coalesce(const Shape& shape, std::initializer_list<Operand*> ops) {
+  return coalesce(shape.data(), static_cast<int>(shape.size()), ops);
+}
+
 Iter coalesce_any_order(const Shape& shape, std::initializer_list<Operand*> ops) {
+  // Every op runs this: no heap (std::stable_sort takes a buffer), a stable insertion sort.
   const int nd = static_cast<int>(shape.size());
-  int perm[kMaxDims];
-  std::iota(perm, perm + nd, 0);
   const Operand* first = *ops.begin();
-  std::stable_sort(perm, perm + nd, [&](int a, int b) {
-    return std::llabs(first->strides[a]) > std::llabs(first->strides[b]);
-  });
-  Shape sorted(nd);
+  int perm[kMaxDims];
+  for (int d = 0; d < nd; ++d) {
+    int j = d;
+    for (; j > 0 && std::llabs(first->strides[perm[j - 1]]) < std::llabs(first->strides[d]); --j)
+      perm[j] = perm[j - 1];
+    perm[j] = d;
+  }
+  int64_t sorted[kMaxDims];
   for (int d = 0; d < nd; ++d) sorted[d] = shape[perm[d]];
   for (Operand* op : ops) {
     int64_t st[kMaxDims];
     std::copy(op->strides, op->strides + nd, st);
     for (int d = 0; d < nd; ++d) op->strides[d] = st[perm[d]];
   }
-  return coalesce(sorted, ops);
+  return coalesce(sorted, nd, ops);
 }
 
 void copy_into(const Array& dst, const Array& src) {

@@ -15,12 +15,12 @@ Backend& backend(Device d);
 inline Device resolve(OptDevice d) { return d ? *d : default_device(); }
 
 // A fresh C-contiguous array (uninitialised).
-Array new_array(const Shape& shape, DType dtype, Device device);
+Array new_array(Shape shape, DType dtype, Device device);
 
 // A fresh dense array whose axes lie in memory in the order of `like`'s (NumPy's order='K'):
 // decreasing |stride|, ties in C order. The result of an op on a transposed array is then the
 // transposed layout, written in one contiguous pass. C order when `like` has another shape.
-Array new_array_like(const Shape& shape, DType dtype, Device device, const Array& like);
+Array new_array_like(Shape shape, DType dtype, Device device, const Array& like);
 
 // ValueError("... undefined array") for default-constructed arrays.
 void check_defined(const Array& a, const char* what);
@@ -32,6 +32,7 @@ Operand operand(const Array& a);
 // (size-1 axes dropped, mergeable neighbours merged) identically for all operands.
 // The operands' strides arrays are rewritten in place to match the returned Iter.
 Iter coalesce(const Shape& shape, std::initializer_list<Operand*> ops);
+Iter coalesce(const int64_t* shape, int nd, std::initializer_list<Operand*> ops);
 
 // coalesce() after putting the axes in the first operand's memory order (decreasing |stride|),
 // for loops whose result does not depend on the order they visit elements (elementwise, copy,

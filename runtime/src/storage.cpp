@@ -4,10 +4,24 @@
 
 namespace nd {
 
+namespace {
+// make_shared needs a public constructor; this puts the control block and the Storage in one
+// heap block (one malloc per array instead of two).
+struct Owned : Storage {
+  Owned(void* data, int64_t nbytes, Device device, Backend* owner)
+      : Storage(data, nbytes, device, owner, {}) {}
+};
+}  // namespace
+
 std::shared_ptr<Storage> Storage::allocate(int64_t nbytes, Backend& backend) {
   if (nbytes < 0) throw ValueError("negative dimensions are not allowed");
   void* p = nbytes > 0 ? backend.allocate(nbytes) : nullptr;  // size-0: no driver allocation
-  return std::shared_ptr<Storage>(new Storage(p, nbytes, backend.device(), &backend, {}));
+  try {
+    return std::make_shared<Owned>(p, nbytes, backend.device(), &backend);
+  } catch (...) {
+    if (p) backend.deallocate(p, nbytes);
+    throw;
+  }
 }
 
 std::shared_ptr<Storage> Storage::wrap(void* data, int64_t nbytes, Device device,

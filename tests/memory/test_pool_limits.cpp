@@ -140,7 +140,31 @@ TEST(HostPool, MidSizeBlocksAreReusedAcrossNearbySizes) {
   Array b = full({110000}, 2.0, float32, Device::cpu());  // 440000 bytes: the same class
   EXPECT_EQ(b.data_ptr(), first);
   EXPECT_EQ(b(109999).item<float>(), 2.0f);
-  Array c = empty({1000}, float32, Device::cpu());  // small blocks stay with malloc
+  Array c = empty({1000}, float32, Device::cpu());  // another class: another block
   EXPECT_NE(c.data_ptr(), first);
   empty_cache();
+}
+
+TEST(HostPool, SmallBlocksAreReusedAndReleased) {
+  if (host_pool_off()) GTEST_SKIP() << "skipped: the host pool is bypassed (ASan or NDGPU_POOL=off)";
+  empty_cache();
+  const MemoryStats before = memory_stats(Device::cpu());
+  void* first = nullptr;
+  {
+    Array a = full({10}, 1.0, float32, Device::cpu());  // 40 bytes -> the 64-byte class
+    first = a.data_ptr();
+  }
+  MemoryStats s = memory_stats(Device::cpu());
+  EXPECT_GE(s.reserved - s.allocated, 64);  // kept, idle
+  Array b = full({12}, 2.0, float32, Device::cpu());  // 48 bytes: the same class
+  EXPECT_EQ(b.data_ptr(), first);
+  EXPECT_EQ(b(11).item<float>(), 2.0f);
+  Array c = full({300}, 3.0, float32, Device::cpu());  // 1200 bytes: the 1280 class, a new block
+  EXPECT_NE(c.data_ptr(), first);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(c.data_ptr()) % 64, 0u);
+  EXPECT_EQ(memory_stats(Device::cpu()).allocated - before.allocated, 64 + 1280);
+  { Array gone = std::move(c); }
+  empty_cache();  // gives the idle small blocks back
+  s = memory_stats(Device::cpu());
+  EXPECT_EQ(s.reserved, s.allocated);
 }

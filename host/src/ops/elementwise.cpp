@@ -92,13 +92,14 @@ Array elementwise(kern::OpCode op, std::initializer_list<Arg> list) {
   const Device dev = common_device(args, n, kern::op_info(op).name);
   OpTypes t = op_types(op, args, n);
   fit_numbers(op, args, n, t);
-  const Shape shape = broadcast_shapes(args, n);
+  Shape shape = broadcast_shapes(args, n);
   // The result takes the memory order of the first array operand of the result's shape
   // (NumPy's order='K'): exp(x.T) is then one contiguous pass, as in NumPy and PyTorch.
   const Array* like = nullptr;
   for (int k = 0; k < n && !like; ++k)
     if (args[k].array && args[k].array->shape() == shape) like = args[k].array;
-  Array out = like ? new_array_like(shape, t.result, dev, *like) : new_array(shape, t.result, dev);
+  Array out = like ? new_array_like(std::move(shape), t.result, dev, *like)
+                   : new_array(std::move(shape), t.result, dev);
   run(op, out, args, n, t);
   return out;
 }

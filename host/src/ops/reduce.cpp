@@ -51,15 +51,26 @@ double empty_value(ReduceOp op) {
   }
 }
 
-std::vector<bool> reduced_mask(const Array& x, const Axes& axes) {
-  std::vector<bool> red(x.ndim(), axes.is_all());
-  if (axes.is_all()) return red;
+// red[d]: is axis d reduced? NumPy's errors for out-of-range and repeated axes.
+void reduced_mask(const Array& x, const Axes& axes, bool* red) {
+  std::fill(red, red + x.ndim(), axes.is_all());
+  if (axes.is_all()) return;
   for (int a : axes.list()) {
     const int ax = normalize_axis(a, x.ndim());
     if (red[ax]) throw ValueError("duplicate value in 'axis'");
     red[ax] = true;
   }
-  return red;
+}
+
+// Stable insertion sort of axes by decreasing |stride| (ties keep their order): at most 8 axes,
+// and no heap (std::stable_sort takes a buffer; every reduction runs this).
+void sort_by_stride(int* axes, int n, const Shape& strides) {
+  for (int i = 1; i < n; ++i) {
+    const int a = axes[i];
+    int j = i;
+    for (; j > 0 && std::llabs(strides[axes[j - 1]]) < std::llabs(strides[a]); --j) axes[j] = axes[j - 1];
+    axes[j] = a;
+  }
 }
 
 }  // namespace
@@ -68,76 +79,79 @@ namespace detail {
 
 Array reduce(ReduceOp op, const Array& x_in, const Axes& axes, bool keepdims, int64_t ddof) {
   check_defined(x_in, "reduce");
-  const std::vector<bool> red = reduced_mask(x_in, axes);
-  Shape out_shape, keep_shape;
+  const int nd = x_in.ndim();
+  bool red[kMaxNdim];
+  reduced_mask(x_in, axes, red);
+  Shape out_shape;
+  out_shape.reserve(static_cast<size_t>(std::count(red, red + nd, false)));  // none: no heap
   int64_t n = 1;
-  for (int d = 0; d < x_in.ndim(); ++d) {
+  int out_pos[kMaxNdim];  // x_in's kept axis d -> its axis in out
+  for (int d = 0; d < nd; ++d) {
     if (red[d]) n *= x_in.shape()[d];
-    else out_shape.push_back(x_in.shape()[d]);
-    keep_shape.push_back(red[d] ? 1 : x_in.shape()[d]);
+    else {
+      out_pos[d] = static_cast<int>(out_shape.size());
+      out_shape.push_back(x_in.shape()[d]);
+    }
   }
   const DType kdt = reduce_kernel_out_dtype(op, x_in.dtype());
   const DType pdt = public_dtype(op, x_in.dtype());
-  Array out = new_array(out_shape, kdt, x_in.device());
+  Array out = new_array(std::move(out_shape), kdt, x_in.device());
   if (n == 0) {
     const double v = empty_value(op);  // may throw, before anything is written
     fill(out, scalar_of(v, kdt));
   } else if (out.size() > 0) {
     // Merge the reduced axes into one strided axis; copy when they do not merge.
     Array x = x_in;
-    std::vector<int> rdims, kdims, orig(x.ndim());  // orig: x's axis -> x_in's axis
-    std::iota(orig.begin(), orig.end(), 0);
-    for (int d = 0; d < x.ndim(); ++d)
-      if (x.shape()[d] != 1) (red[d] ? rdims : kdims).push_back(d);
+    int rdims[kMaxNdim], kdims[kMaxNdim], orig[kMaxNdim];  // orig: x's axis -> x_in's axis
+    int nr = 0, nk = 0;
+    for (int d = 0; d < nd; ++d) {
+      orig[d] = d;
+      if (x.shape()[d] != 1) (red[d] ? rdims[nr++] : kdims[nk++]) = d;
+    }
     // The reduced axes go in memory order (decreasing |stride|, ties in C order): a transposed
     // array then merges into one axis and is read in one pass with no copy. That order is the one
     // reduce_order.hpp fixes the bits of, on every backend; like NumPy, the sum of x.T may differ
     // in its last bits from the sum of a C-ordered copy of it.
-    std::stable_sort(rdims.begin(), rdims.end(), [&](int a, int b) {
-      return std::llabs(x.strides()[a]) > std::llabs(x.strides()[b]);
-    });
+    sort_by_stride(rdims, nr, x.strides());
     bool merges = true;
-    for (size_t i = 1; i < rdims.size(); ++i)
+    for (int i = 1; i < nr; ++i)
       merges = merges && x.strides()[rdims[i - 1]] == x.strides()[rdims[i]] * x.shape()[rdims[i]];
     if (!merges) {  // reduced axes last, contiguous, in the same order
       std::vector<int> perm;
-      for (int d = 0; d < x.ndim(); ++d) if (!red[d]) perm.push_back(d);
-      for (int d = 0; d < x.ndim(); ++d) if (red[d] && x.shape()[d] == 1) perm.push_back(d);
-      perm.insert(perm.end(), rdims.begin(), rdims.end());
+      for (int d = 0; d < nd; ++d) if (!red[d]) perm.push_back(d);
+      const int kept = static_cast<int>(perm.size());
+      for (int d = 0; d < nd; ++d) if (red[d] && x.shape()[d] == 1) perm.push_back(d);
+      perm.insert(perm.end(), rdims, rdims + nr);
       x = x.transpose(perm).copy();
-      orig = perm;
-      const int nk = static_cast<int>(std::count(red.begin(), red.end(), false));
-      rdims.clear();
-      kdims.clear();
-      for (int d = 0; d < x.ndim(); ++d)
-        if (x.shape()[d] != 1) (d >= nk ? rdims : kdims).push_back(d);
+      std::copy(perm.begin(), perm.end(), orig);
+      nr = nk = 0;
+      for (int d = 0; d < nd; ++d)
+        if (x.shape()[d] != 1) (d >= kept ? rdims[nr++] : kdims[nk++]) = d;
     }
     ReduceDesc desc;
     desc.op = static_cast<uint16_t>(op);
     desc.n = n;
-    desc.in_stride = rdims.empty() ? 0 : x.strides()[rdims.back()];
+    desc.in_stride = nr == 0 ? 0 : x.strides()[rdims[nr - 1]];
     desc.ddof = ddof;
     // Kept axes by decreasing |input stride| (a unit-stride kept axis last), then coalesced.
-    Array out_full = out.reshape(keep_shape);
-    std::stable_sort(kdims.begin(), kdims.end(), [&](int a, int b) {
-      return std::llabs(x.strides()[a]) > std::llabs(x.strides()[b]);
-    });
-    Shape kshape;
+    sort_by_stride(kdims, nk, x.strides());
+    int64_t kshape[kMaxNdim];
     desc.in = operand(x);
-    desc.out = operand(out_full);
-    Operand in_k = desc.in, out_k = desc.out;
-    for (size_t i = 0; i < kdims.size(); ++i) {
-      kshape.push_back(x.shape()[kdims[i]]);
-      in_k.strides[i] = x.strides()[kdims[i]];
-      out_k.strides[i] = out_full.strides()[orig[kdims[i]]];
+    desc.out = operand(out);
+    for (int i = 0; i < nk; ++i) {
+      kshape[i] = x.shape()[kdims[i]];
+      desc.in.strides[i] = x.strides()[kdims[i]];
+      desc.out.strides[i] = out.strides()[out_pos[orig[kdims[i]]]];
     }
-    desc.outer = coalesce(kshape, {&in_k, &out_k});
-    desc.in = in_k;
-    desc.out = out_k;
+    desc.outer = coalesce(kshape, nk, {&desc.in, &desc.out});
     backend(x.device()).reduce(desc);
   }
   if (pdt != kdt) out = out.astype(pdt);
-  return keepdims ? out.reshape(keep_shape) : out;
+  if (!keepdims) return out;
+  Shape keep_shape(x_in.shape());
+  for (int d = 0; d < nd; ++d)
+    if (red[d]) keep_shape[d] = 1;
+  return out.reshape(keep_shape);
 }
 
 }  // namespace detail

@@ -26,10 +26,12 @@ class Storage {
   int64_t nbytes() const { return nbytes_; }
   Device device() const { return device_; }
 
- private:
+ protected:  // for allocate's one-allocation make_shared (storage.cpp)
   Storage(void* data, int64_t nbytes, Device device, Backend* owner,
           std::function<void(void*)> deleter)
       : data_(data), nbytes_(nbytes), device_(device), owner_(owner), deleter_(std::move(deleter)) {}
+
+ private:
   void* data_;
   int64_t nbytes_;
   Device device_;

@@ -18,16 +18,41 @@ namespace nd::host_memory {
 namespace {
 
 constexpr int64_t kAlign = 64;
-// Blocks from kCached up are kept for reuse: malloc serves them with a fresh mmap each time
-// (above its threshold), so every new 1e5-element array paid page faults for each page it wrote.
+// Blocks from kCached up are kept for reuse in a size-class map: malloc serves them with a fresh
+// mmap each time (above its threshold), so every new 1e5-element array paid page faults for each
+// page it wrote.
 constexpr int64_t kCached = int64_t(64) << 10;
 constexpr int64_t kLarge = int64_t(1) << 20;      // huge-paged from here up
 constexpr int64_t kHuge = int64_t(2) << 20;       // huge page size: large blocks round up to it
 constexpr int64_t kMaxCached = int64_t(2) << 30;  // keep at most this much idle memory
+// Smaller blocks are kept too, on one intrusive free list per class (the block's first bytes
+// link it; no map node): aligned_alloc + free cost a 10-element op as much as its whole kernel.
+constexpr int kSmallBins = 36;                        // classes 64 B ... 56 KiB (small_bin)
+constexpr int64_t kMaxSmallCached = int64_t(8) << 20;  // idle small blocks, all classes
+
+// Classes: multiples of 64 bytes up to 256, then quarters of a power of two (at most 25 %
+// unused), so that arrays of nearby sizes share blocks; huge pages for large blocks.
+int64_t size_class(int64_t n) {
+  if (n >= kLarge) return (n + kHuge - 1) / kHuge * kHuge;
+  if (n > 256) {
+    const int64_t step = static_cast<int64_t>(std::bit_floor(static_cast<uint64_t>(n))) / 4;
+    return (n + step - 1) / step * step;
+  }
+  return (std::max<int64_t>(n, 1) + kAlign - 1) / kAlign * kAlign;
+}
+
+// The free list of a class below kCached: 0-3 for 64-256 bytes, then four per power of two.
+int small_bin(int64_t cls) {
+  if (cls <= 256) return static_cast<int>(cls / kAlign) - 1;
+  const int64_t f = static_cast<int64_t>(std::bit_floor(static_cast<uint64_t>(cls)));
+  return 4 + 4 * (std::countr_zero(static_cast<uint64_t>(f)) - 8) + static_cast<int>((cls - f) / (f / 4));
+}
 
 struct Pool {
   std::mutex mu;
-  std::multimap<int64_t, void*> idle;  // size class -> block
+  std::multimap<int64_t, void*> idle;  // size class -> block (from kCached up)
+  void* small[kSmallBins] = {};        // free lists below kCached
+  int64_t small_cached = 0;
   int64_t allocated = 0, reserved = 0, peak = 0, cached = 0;
   int64_t limit = -1;  // NDGPU_POOL_LIMIT
   bool enabled = true;
@@ -38,29 +63,43 @@ struct Pool {
     if (const char* e = std::getenv("NDGPU_POOL"); e && std::string(e) == "off") enabled = false;
     if (const char* e = std::getenv("NDGPU_POOL_LIMIT"); e && *e) limit = std::atoll(e);
   }
+  void* pop_small(int64_t size) {
+    void*& head = small[small_bin(size)];
+    void* p = head;
+    if (p) {
+      std::memcpy(&head, p, sizeof(void*));
+      small_cached -= size;
+      cached -= size;
+    }
+    return p;
+  }
+  void push_small(void* p, int64_t size) {
+    void*& head = small[small_bin(size)];
+    std::memcpy(p, &head, sizeof(void*));
+    head = p;
+    small_cached += size;
+    cached += size;
+  }
   void release_idle() {
     for (auto& [size, p] : idle) {
       std::free(p);
       reserved -= size;
     }
     idle.clear();
+    for (void*& head : small)
+      while (head) {
+        void* p = head;
+        std::memcpy(&head, p, sizeof(void*));
+        std::free(p);
+      }
+    reserved -= small_cached;
+    small_cached = 0;
     cached = 0;
   }
 };
 Pool& pool() {
   static Pool* p = new Pool;  // never destroyed: arrays may be freed after main returns
   return *p;
-}
-
-// Cached sizes round up to a quarter of their power of two (at most 25 % unused), so that arrays
-// of nearby sizes share blocks.
-int64_t size_class(int64_t n) {
-  if (n >= kLarge) return (n + kHuge - 1) / kHuge * kHuge;
-  if (n >= kCached) {
-    const int64_t step = static_cast<int64_t>(std::bit_floor(static_cast<uint64_t>(n))) / 4;
-    return (n + step - 1) / step * step;
-  }
-  return (n + kAlign - 1) / kAlign * kAlign;
 }
 
 std::string mib(int64_t b) { return std::to_string(b / (1 << 20)) + " MiB"; }
@@ -71,7 +110,13 @@ void* allocate(int64_t nbytes) {
   Pool& P = pool();
   const int64_t size = size_class(nbytes);
   std::lock_guard<std::mutex> lock(P.mu);
-  if (P.enabled && size >= kCached) {
+  if (P.enabled && size < kCached) {
+    if (void* p = P.pop_small(size)) {
+      P.allocated += size;
+      P.peak = std::max(P.peak, P.allocated);
+      return p;
+    }
+  } else if (P.enabled) {
     auto it = P.idle.find(size);
     if (it != P.idle.end()) {
       void* p = it->second;
@@ -106,7 +151,12 @@ void deallocate(void* p, int64_t nbytes) noexcept {
   const int64_t size = size_class(nbytes);
   std::lock_guard<std::mutex> lock(P.mu);
   P.allocated -= size;
-  if (P.enabled && size >= kCached && P.cached + size <= kMaxCached) {
+  if (P.enabled && size < kCached) {
+    if (P.small_cached + size <= kMaxSmallCached) {
+      P.push_small(p, size);
+      return;
+    }
+  } else if (P.enabled && P.cached + size <= kMaxCached) {
     P.idle.emplace(size, p);
     P.cached += size;
     return;
