@@ -8,6 +8,7 @@
 #include "ndgpu/linalg.hpp"
 #include "ndgpu/nn.hpp"
 #include "ndgpu/ops.hpp"
+#include "ndgpu/reductions.hpp"
 #include "nn_ops.hpp"
 
 namespace nd {
@@ -169,18 +170,20 @@ KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
     }
   }
 
-  // Lloyd steps: assignment by the fused distance kernel + top-1, update by a one-hot matmul.
+  // Lloyd steps: assignment by the fused distance kernel + argmin (a reduction; the final
+  // assignment's top-1 gives the distances too, with the same ties: the lower index), update by a
+  // one-hot matmul.
   KMeansResult res;
   std::vector<int64_t> labels, prev;
   std::vector<double> best;
+  auto centroids = [&] { return array(cent, {k, d}, x.dtype(), x.device()); };
   auto assign = [&] {
-    Array c = array(cent, {k, d}, x.dtype(), x.device());
-    auto [vals, idx] = topk(cdist(x, c), 1, -1, /*largest=*/false);
+    auto [vals, idx] = topk(cdist(x, centroids()), 1, -1, /*largest=*/false);
     labels = idx.to_vector<int64_t>();
     best = vals.to_vector<double>();
   };
   for (int it = 0; it < opt.iters; ++it) {
-    assign();
+    labels = argmin(cdist(x, centroids()), 1).to_vector<int64_t>();
     if (labels == prev) break;
     std::vector<double> onehot(static_cast<size_t>(k * n), 0.0), count(k, 0.0);
     for (int64_t i = 0; i < n; ++i) {
@@ -196,7 +199,7 @@ KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
     res.iterations = it + 1;
   }
   assign();
-  res.centroids = array(cent, {k, d}, x.dtype(), x.device());
+  res.centroids = centroids();
   res.labels = array(labels, {n}, int64, x.device());
   for (double b : best) res.inertia += b * b;
   return res;
