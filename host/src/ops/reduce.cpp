@@ -1,7 +1,7 @@
 // Reductions, host side: axis checks, output shape and dtype, the empty-axis rules, and the
 // ReduceDesc (reduced axes merged into one strided axis, kept axes sorted and coalesced).
 #include <algorithm>
-#include <numeric>
+#include <vector>
 
 #include "ops/reduce.hpp"
 
