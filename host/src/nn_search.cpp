@@ -170,28 +170,46 @@ KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
     }
   }
 
-  // Lloyd steps: assignment by the fused distance kernel + argmin (a reduction; the final
-  // assignment's top-1 gives the distances too, with the same ties: the lower index), update by a
-  // one-hot matmul.
+  // Lloyd steps: the backend's fused step (assignment and cluster sums, KMeansStepDesc), or the
+  // fused distance kernel + argmin (a reduction) and a one-hot matmul for the sums. The final
+  // assignment's top-1 gives the distances too, with the same ties (the lower index).
   KMeansResult res;
   std::vector<int64_t> labels, prev;
-  std::vector<double> best;
+  std::vector<double> best, sums;
+  const Array xc = x.contiguous();
   auto centroids = [&] { return array(cent, {k, d}, x.dtype(), x.device()); };
   auto assign = [&] {
-    auto [vals, idx] = topk(cdist(x, centroids()), 1, -1, /*largest=*/false);
+    auto [vals, idx] = topk(cdist(xc, centroids()), 1, -1, /*largest=*/false);
     labels = idx.to_vector<int64_t>();
     best = vals.to_vector<double>();
   };
+  auto fused_step = [&] {
+    const Array c = centroids();
+    const Array lab = detail::new_array({n}, int64, x.device());
+    const Array sum = detail::new_array({k, d}, float64, x.device());
+    KMeansStepDesc desc;
+    desc.dtype = x.dtype();
+    desc.n = n, desc.d = d, desc.k = k;
+    desc.x = xc.data_ptr();
+    desc.centroids = c.data_ptr();
+    desc.labels = static_cast<int64_t*>(lab.data_ptr());
+    desc.sums = static_cast<double*>(sum.data_ptr());
+    if (!detail::backend(x.device()).kmeans_step(desc)) return false;
+    labels = lab.to_vector<int64_t>();
+    sums = sum.to_vector<double>();
+    return true;
+  };
   for (int it = 0; it < opt.iters; ++it) {
-    labels = argmin(cdist(x, centroids()), 1).to_vector<int64_t>();
+    sums.clear();
+    if (!fused_step()) labels = argmin(cdist(xc, centroids()), 1).to_vector<int64_t>();
     if (labels == prev) break;
-    std::vector<double> onehot(static_cast<size_t>(k * n), 0.0), count(k, 0.0);
-    for (int64_t i = 0; i < n; ++i) {
-      onehot[labels[i] * n + i] = 1.0;
-      count[labels[i]] += 1;
+    std::vector<double> count(k, 0.0);
+    for (int64_t i = 0; i < n; ++i) count[labels[i]] += 1;
+    if (sums.empty()) {
+      std::vector<double> onehot(static_cast<size_t>(k * n), 0.0);
+      for (int64_t i = 0; i < n; ++i) onehot[labels[i] * n + i] = 1.0;
+      sums = matmul(array(onehot, {k, n}, x.dtype(), x.device()), xc).to_vector<double>();
     }
-    std::vector<double> sums =
-        matmul(array(onehot, {k, n}, x.dtype(), x.device()), x).to_vector<double>();
     for (int64_t c = 0; c < k; ++c)
       if (count[c] > 0)  // an empty cluster keeps its centre
         for (int64_t j = 0; j < d; ++j) cent[c * d + j] = sums[c * d + j] / count[c];

@@ -37,6 +37,7 @@ class CpuBackend final : public Backend {
   void rows(const RowsDesc& d) override { cpu::rows(d); }
   void reduce(const ReduceDesc& d) override { cpu::reduce(d); }
   bool attention(const AttentionDesc& d) override { return cpu::attention(d); }
+  bool kmeans_step(const KMeansStepDesc& d) override { return cpu::kmeans_step(d); }
 };
 
 }  // namespace

@@ -21,6 +21,7 @@ void mask_apply(const MaskDesc& d);
 void rows(const RowsDesc& d);
 void reduce(const ReduceDesc& d);
 bool attention(const AttentionDesc& d);  // attention.cpp: false where it has no kernel
+bool kmeans_step(const KMeansStepDesc& d);  // kmeans.cpp
 
 std::unique_ptr<Backend> make_backend(int index);
 

@@ -238,6 +238,19 @@ struct AttentionDesc {
   int64_t batch_stride[4][kMaxDims] = {};  // [q, k, v, out][dim], elements
 };
 
+// One Lloyd step of k-means, where the backend fuses it. x (n, d) and centroids (k, d) are
+// C-contiguous in `dtype`; n, d, k >= 1. labels[i] (int64, n): the nearest centroid by squared
+// euclidean distance (ties: the lower index). sums (float64, (k, d)): each cluster's rows added in
+// row order, so the result does not depend on the thread count.
+struct KMeansStepDesc {
+  DType dtype = DType::float32;
+  int64_t n = 0, d = 0, k = 0;
+  const void* x = nullptr;
+  const void* centroids = nullptr;
+  int64_t* labels = nullptr;
+  double* sums = nullptr;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -270,6 +283,9 @@ class Backend {
   virtual void reduce(const ReduceDesc&) { unsupported("reduce"); }
   // Fused attention where the backend has it (else false: host/ runs matmul, softmax, matmul).
   virtual bool attention(const AttentionDesc&) { return false; }
+  // Fused k-means step where the backend has it (else false: host/ runs cdist, argmin and a
+  // one-hot matmul).
+  virtual bool kmeans_step(const KMeansStepDesc&) { return false; }
 
  protected:
   [[noreturn]] void unsupported(const char* what) const {

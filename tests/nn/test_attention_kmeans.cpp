@@ -116,3 +116,29 @@ TEST_P(AttentionKMeans, KMeansFindsWellSeparatedClusters) {
   EXPECT_LT(km.inertia, k * per * d * 0.5);
   EXPECT_THROW(kmeans(x, 0), ValueError);
 }
+
+// One Lloyd step (the backend's fused step where it has one) against the step done by hand:
+// iters = 0 returns the seeding's centroids with their assignment, iters = 1 the means of those
+// clusters. d = 37 and k = 5 leave tails after the 8-lane and 4-centroid blocks.
+TEST_P(AttentionKMeans, KMeansStepMatchesTheMeansOfTheAssignedRows) {
+  for (DType dt : {float32, float64}) {
+    random::seed(5);
+    const int64_t n = 300, d = 37, k = 5;
+    Array x = random::normal(0, 1, {n, d}, dt, device());
+    KMeansResult r0 = kmeans(x, k, {.iters = 0, .seed = 3});
+    KMeansResult r1 = kmeans(x, k, {.iters = 1, .seed = 3});
+    ASSERT_EQ(r1.iterations, 1);
+    std::vector<double> xs = x.to_vector<double>(), c0 = r0.centroids.to_vector<double>();
+    std::vector<int64_t> l0 = r0.labels.to_vector<int64_t>();
+    std::vector<double> want(c0), sum(k * d, 0.0), count(k, 0.0);
+    for (int64_t i = 0; i < n; ++i) {
+      count[l0[i]] += 1;
+      for (int64_t j = 0; j < d; ++j) sum[l0[i] * d + j] += xs[i * d + j];
+    }
+    for (int64_t c = 0; c < k; ++c)
+      if (count[c] > 0)
+        for (int64_t j = 0; j < d; ++j) want[c * d + j] = sum[c * d + j] / count[c];
+    std::vector<double> got = r1.centroids.to_vector<double>();
+    for (int64_t q = 0; q < k * d; ++q) EXPECT_NEAR(got[q], want[q], 1e-5) << dtype_name(dt) << " at " << q;
+  }
+}
