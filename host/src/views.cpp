@@ -133,9 +133,13 @@ Array Array::reshape(const Shape& new_shape_in) const {
                      reshape_shape_str(new_shape_in));
   if (unknown >= 0) ns[unknown] = size() / known;
   // A view when the strides allow: walk groups of old axes that map onto groups of new axes.
-  Shape old_shape, old_strides;
+  int64_t old_shape[kMaxNdim], old_strides[kMaxNdim];
+  int old_n = 0;
   for (int d = 0; d < ndim(); ++d)
-    if (shape_[d] != 1) { old_shape.push_back(shape_[d]); old_strides.push_back(strides_[d]); }
+    if (shape_[d] != 1) {
+      old_shape[old_n] = shape_[d];
+      old_strides[old_n++] = strides_[d];
+    }
   Shape ns_strides(ns.size(), 0);
   bool viewable = true;
   if (size() == 0) {
@@ -163,19 +167,27 @@ Array Array::reshape(const Shape& new_shape_in) const {
     for (int d = 0; d < static_cast<int>(ns.size()); ++d)
       if (ns[d] == 1) ns_strides[d] = 0;
   }
-  if (viewable) return Array(storage_, dtype_, ns, ns_strides, offset_, readonly_);
+  if (viewable) return Array(storage_, dtype_, std::move(ns), std::move(ns_strides), offset_, readonly_);
   return copy().reshape(ns);
 }
 
 Array Array::flatten() const { return copy().reshape({size()}); }
 
-Array Array::ravel() const { return reshape({size()}); }
+Array Array::ravel() const {
+  // The common case without reshape's general walk: a contiguous array of more than one element
+  // (reshape gives a size-1 axis stride 0).
+  if (defined() && size() > 1 && is_contiguous())
+    return Array(storage_, dtype_, Shape{size()}, Shape{1}, offset_, readonly_);
+  return reshape({size()});
+}
 
 Array Array::transpose(const std::vector<int>& perm) const {
   detail::check_defined(*this, "transpose");
   if (static_cast<int>(perm.size()) != ndim()) throw ValueError("axes don't match array");
-  std::vector<bool> seen(ndim(), false);
+  bool seen[kMaxNdim] = {};
   Shape sh, st;
+  sh.reserve(perm.size());
+  st.reserve(perm.size());
   for (int p : perm) {
     int a = normalize_axis(p, ndim());
     if (seen[a]) throw ValueError("repeated axis in transpose");
@@ -183,13 +195,13 @@ Array Array::transpose(const std::vector<int>& perm) const {
     sh.push_back(shape_[a]);
     st.push_back(strides_[a]);
   }
-  return Array(storage_, dtype_, sh, st, offset_, readonly_);
+  return Array(storage_, dtype_, std::move(sh), std::move(st), offset_, readonly_);
 }
 
 Array Array::T() const {
-  std::vector<int> perm(ndim());
-  std::iota(perm.rbegin(), perm.rend(), 0);
-  return transpose(perm);
+  detail::check_defined(*this, "transpose");
+  return Array(storage_, dtype_, Shape(shape_.rbegin(), shape_.rend()),
+               Shape(strides_.rbegin(), strides_.rend()), offset_, readonly_);
 }
 
 Array Array::swapaxes(int a, int b) const {
@@ -208,9 +220,11 @@ Array Array::swapaxes(int a, int b) const {
 
 Array Array::squeeze() const {
   Shape sh, st;
+  sh.reserve(shape_.size());
+  st.reserve(shape_.size());
   for (int d = 0; d < ndim(); ++d)
     if (shape_[d] != 1) { sh.push_back(shape_[d]); st.push_back(strides_[d]); }
-  return Array(storage_, dtype_, sh, st, offset_, readonly_);
+  return Array(storage_, dtype_, std::move(sh), std::move(st), offset_, readonly_);
 }
 
 Array Array::squeeze(int axis) const {
@@ -220,7 +234,7 @@ Array Array::squeeze(int axis) const {
   Shape sh = shape_, st = strides_;
   sh.erase(sh.begin() + a);
   st.erase(st.begin() + a);
-  return Array(storage_, dtype_, sh, st, offset_, readonly_);
+  return Array(storage_, dtype_, std::move(sh), std::move(st), offset_, readonly_);
 }
 
 Array Array::expand_dims(int axis) const {
@@ -228,7 +242,7 @@ Array Array::expand_dims(int axis) const {
   Shape sh = shape_, st = strides_;
   sh.insert(sh.begin() + a, 1);
   st.insert(st.begin() + a, 0);
-  return Array(storage_, dtype_, sh, st, offset_, readonly_);
+  return Array(storage_, dtype_, std::move(sh), std::move(st), offset_, readonly_);
 }
 
 Array Array::broadcast_to(const Shape& shape) const {
