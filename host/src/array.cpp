@@ -155,16 +155,14 @@ Array allocate(Shape shape, DType dtype, Device device, const Array* like) {
   const int64_t bytes = checked_mul(n, dtype_size(dtype));
   Shape strides = contiguous_strides(shape);  // size-1 axes keep their C strides
   if (like && like->shape() == shape && !like->is_contiguous()) {
-    std::vector<int> axes;
+    int axes[kMaxNdim], n = 0;
     for (int d = 0; d < like->ndim(); ++d)
-      if (shape[d] != 1) axes.push_back(d);
-    std::stable_sort(axes.begin(), axes.end(), [&](int a, int b) {
-      return std::llabs(like->strides()[a]) > std::llabs(like->strides()[b]);
-    });
+      if (shape[d] != 1) axes[n++] = d;
+    sort_axes_by_stride(axes, n, like->strides().data());
     int64_t acc = 1;
-    for (auto d = axes.rbegin(); d != axes.rend(); ++d) {
-      strides[*d] = acc;
-      acc *= shape[*d];
+    for (int i = n - 1; i >= 0; --i) {
+      strides[axes[i]] = acc;
+      acc *= shape[axes[i]];
     }
   }
   auto storage = Storage::allocate(bytes, backend(device));
@@ -229,17 +227,20 @@ Iter coalesce(const Shape& shape, std::initializer_list<Operand*> ops) {
   return coalesce(shape.data(), static_cast<int>(shape.size()), ops);
 }
 
-Iter coalesce_any_order(const Shape& shape, std::initializer_list<Operand*> ops) {
-  // Every op runs this: no heap (std::stable_sort takes a buffer), a stable insertion sort.
-  const int nd = static_cast<int>(shape.size());
-  const Operand* first = *ops.begin();
-  int perm[kMaxDims];
-  for (int d = 0; d < nd; ++d) {
-    int j = d;
-    for (; j > 0 && std::llabs(first->strides[perm[j - 1]]) < std::llabs(first->strides[d]); --j)
-      perm[j] = perm[j - 1];
-    perm[j] = d;
+void sort_axes_by_stride(int* axes, int n, const int64_t* strides) {
+  for (int i = 1; i < n; ++i) {
+    const int a = axes[i];
+    int j = i;
+    for (; j > 0 && std::llabs(strides[axes[j - 1]]) < std::llabs(strides[a]); --j) axes[j] = axes[j - 1];
+    axes[j] = a;
   }
+}
+
+Iter coalesce_any_order(const Shape& shape, std::initializer_list<Operand*> ops) {
+  const int nd = static_cast<int>(shape.size());
+  int perm[kMaxDims];
+  for (int d = 0; d < nd; ++d) perm[d] = d;
+  sort_axes_by_stride(perm, nd, (*ops.begin())->strides);
   int64_t sorted[kMaxDims];
   for (int d = 0; d < nd; ++d) sorted[d] = shape[perm[d]];
   for (Operand* op : ops) {

@@ -39,6 +39,11 @@ Iter coalesce(const int64_t* shape, int nd, std::initializer_list<Operand*> ops)
 // fill): an output in any dense layout then iterates as one contiguous run.
 Iter coalesce_any_order(const Shape& shape, std::initializer_list<Operand*> ops);
 
+// Sorts axes[0..n) by decreasing |strides[axis]|, ties keeping their order (memory order, ties in
+// C order when the axes come in increasing order). A stable insertion sort of at most 8 axes, with
+// no heap (std::stable_sort takes a buffer; every op runs this).
+void sort_axes_by_stride(int* axes, int n, const int64_t* strides);
+
 // Copies src into dst (same shape; dtype cast as needed; devices may differ).
 void copy_into(const Array& dst, const Array& src);
 

@@ -62,17 +62,6 @@ void reduced_mask(const Array& x, const Axes& axes, bool* red) {
   }
 }
 
-// Stable insertion sort of axes by decreasing |stride| (ties keep their order): at most 8 axes,
-// and no heap (std::stable_sort takes a buffer; every reduction runs this).
-void sort_by_stride(int* axes, int n, const Shape& strides) {
-  for (int i = 1; i < n; ++i) {
-    const int a = axes[i];
-    int j = i;
-    for (; j > 0 && std::llabs(strides[axes[j - 1]]) < std::llabs(strides[a]); --j) axes[j] = axes[j - 1];
-    axes[j] = a;
-  }
-}
-
 }  // namespace
 
 namespace detail {
@@ -112,7 +101,7 @@ Array reduce(ReduceOp op, const Array& x_in, const Axes& axes, bool keepdims, in
     // array then merges into one axis and is read in one pass with no copy. That order is the one
     // reduce_order.hpp fixes the bits of, on every backend; like NumPy, the sum of x.T may differ
     // in its last bits from the sum of a C-ordered copy of it.
-    sort_by_stride(rdims, nr, x.strides());
+    sort_axes_by_stride(rdims, nr, x.strides().data());
     bool merges = true;
     for (int i = 1; i < nr; ++i)
       merges = merges && x.strides()[rdims[i - 1]] == x.strides()[rdims[i]] * x.shape()[rdims[i]];
@@ -134,7 +123,7 @@ Array reduce(ReduceOp op, const Array& x_in, const Axes& axes, bool keepdims, in
     desc.in_stride = nr == 0 ? 0 : x.strides()[rdims[nr - 1]];
     desc.ddof = ddof;
     // Kept axes by decreasing |input stride| (a unit-stride kept axis last), then coalesced.
-    sort_by_stride(kdims, nk, x.strides());
+    sort_axes_by_stride(kdims, nk, x.strides().data());
     int64_t kshape[kMaxNdim];
     desc.in = operand(x);
     desc.out = operand(out);
