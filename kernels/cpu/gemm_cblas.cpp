@@ -5,6 +5,7 @@
 #include "cpu_blas.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <type_traits>
 #include <vector>
 
@@ -40,6 +41,66 @@ void float_gemm(const GemmDesc& d, Blas&& blas) {
         blas(s1 - s0, d.n, A + off[0] + (d.trans_a ? s0 : s0 * d.lda), B + off[1], C + off[2] + s0 * d.ldc);
       else  // columns s0..s1 of op(B) and C
         blas(d.m, s1 - s0, A + off[0], B + off[1] + (d.trans_b ? s0 * d.ldb : s0), C + off[2] + s0);
+    }
+  });
+}
+
+// A Gram product, op(A) op(B) = A^T A or A A^T of one stored matrix (x.T @ x): the same operand
+// on both sides, transposed on one. Like NumPy, these go to SYRK, which computes only C's upper
+// triangle (half the flops); the lower one is mirrored from it, so C is exactly symmetric.
+bool is_gram(const GemmDesc& d) {
+  if (d.a != d.b || d.trans_a == d.trans_b || d.m != d.n || d.lda != d.ldb || d.n < 32) return false;
+  for (int i = 0; i < d.batch.ndim; ++i)
+    if (d.batch_stride[0][i] != d.batch_stride[1][i]) return false;
+  return true;
+}
+
+// Rows [r0, r1) of a Gram product's C: the diagonal block by SYRK, the block right of it by GEMM,
+// then that band mirrored into the columns [r0, r1) below the diagonal. `a` is the stored operand,
+// (k, n) for A^T A (trans_a) and (n, k) for A A^T.
+template <class T>
+void gram_band(const GemmDesc& d, const T* a, T* c, int64_t r0, int64_t r1) {
+  const int64_t n = d.n, k = d.k, lda = d.lda, ldc = d.ldc, rows = r1 - r0;
+  const T alpha = static_cast<T>(d.alpha);
+  // Row i of op(A) (= column i of op(B)) starts at a + i (A^T A) or a + i * lda (A A^T).
+  const int64_t step = d.trans_a ? 1 : lda;
+  const auto tr = d.trans_a ? CblasTrans : CblasNoTrans;
+  const auto tb = d.trans_a ? CblasNoTrans : CblasTrans;
+  T* diag = c + r0 * ldc + r0;
+  if constexpr (std::is_same_v<T, float>) {
+    ND_BLAS(cblas_ssyrk)(CblasRowMajor, CblasUpper, tr, rows, k, alpha, a + r0 * step, lda, 0.0f, diag, ldc);
+    if (r1 < n) ND_BLAS(cblas_sgemm)(CblasRowMajor, tr, tb, rows, n - r1, k, alpha, a + r0 * step, lda, a + r1 * step, lda, 0.0f, diag + rows, ldc);
+  } else {
+    ND_BLAS(cblas_dsyrk)(CblasRowMajor, CblasUpper, tr, rows, k, alpha, a + r0 * step, lda, 0.0, diag, ldc);
+    if (r1 < n) ND_BLAS(cblas_dgemm)(CblasRowMajor, tr, tb, rows, n - r1, k, alpha, a + r0 * step, lda, a + r1 * step, lda, 0.0, diag + rows, ldc);
+  }
+  // Mirror in 32 x 32 tiles: c[j][i] = c[i][j] for i in [r0, r1), j > i.
+  constexpr int64_t kTile = 32;
+  for (int64_t j0 = r0; j0 < n; j0 += kTile) {
+    for (int64_t i0 = r0; i0 < std::min(r1, j0 + kTile); i0 += kTile) {
+      const int64_t j1 = std::min(n, j0 + kTile), i1 = std::min(r1, i0 + kTile);
+      for (int64_t j = j0; j < j1; ++j)
+        for (int64_t i = i0; i < std::min(i1, j); ++i) c[j * ldc + i] = c[i * ldc + j];
+    }
+  }
+}
+
+// Gram products split into row bands of equal work: band p of P ends where the upper triangle's
+// rows above it hold p/P of its area, r = n (1 - sqrt(1 - p/P)).
+template <class T>
+void gram_gemm(const GemmDesc& d) {
+  const int64_t entries = d.batch.numel(), threads = num_threads(), n = d.n;
+  const double flops = 1.0 * n * n * d.k;
+  const int64_t bands = entries >= threads ? 1 : std::clamp<int64_t>(static_cast<int64_t>(flops / 4e6), 1, threads / entries);
+  auto edge = [&](int64_t p) {
+    return p == bands ? n : static_cast<int64_t>(static_cast<double>(n) * (1.0 - std::sqrt(1.0 - static_cast<double>(p) / bands)));
+  };
+  parallel_for(entries * bands, 1, [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; ++t) {
+      int64_t off[3];
+      point_offsets(d.batch, d.batch_stride, t / bands, off);
+      const int64_t p = t % bands, r0 = edge(p), r1 = edge(p + 1);
+      if (r0 < r1) gram_band(d, static_cast<const T*>(d.a) + off[0], static_cast<T*>(d.c) + off[2], r0, r1);
     }
   });
 }
@@ -136,11 +197,13 @@ void blas_product(const GemmDesc& d, int64_t m, int64_t n, const T* a, const T* 
 void gemm(const GemmDesc& d) {
   switch (d.dtype) {
     case DType::float32:
+      if (is_gram(d)) return gram_gemm<float>(d);
       float_gemm<float>(d, [&](int64_t m, int64_t n, const float* a, const float* b, float* c) {
         blas_product(d, m, n, a, b, c);
       });
       break;
     case DType::float64:
+      if (is_gram(d)) return gram_gemm<double>(d);
       float_gemm<double>(d, [&](int64_t m, int64_t n, const double* a, const double* b, double* c) {
         blas_product(d, m, n, a, b, c);
       });

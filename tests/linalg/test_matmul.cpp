@@ -61,6 +61,25 @@ TEST_P(Matmul, TransposedAndStridedOperands) {
   EXPECT_TRUE(array_near(matmul(rev, g("mm_ly")), er.to_vector<double>(), er.shape(), 1e-12, 1e-12));
 }
 
+// x.T @ x and x @ x.T (one operand, transposed on one side) take the Gram path on the CPU (the
+// upper triangle, mirrored): the same values as the general product, batched too, and on the CPU
+// exactly symmetric (CUDA runs the general product, whose symmetry cuBLAS does not promise).
+TEST_P(Matmul, GramProductsMatchTheGeneralProductAndAreSymmetric) {
+  for (DType t : {float64, float32}) {
+    const double tol = t == float64 ? 1e-12 : kTol32;
+    Array x = g("mm_lx", t);  // (33, 70)
+    Array b = stack({x, x * 2.0, x(slice(_, _, -1))});
+    for (Array v : {x, b}) {
+      Array xt = swapaxes(v, -1, -2);
+      for (auto [c, expect] : {std::pair{matmul(xt, v), matmul(xt.copy(), v)}, std::pair{matmul(v, xt), matmul(v, xt.copy())}}) {
+        SCOPED_TRACE(c.shape().size() == 2 ? "matrix" : "batch");
+        EXPECT_TRUE(array_near(c, expect.to_vector<double>(), expect.shape(), tol, tol));
+        if (device().is_cpu()) EXPECT_EQ(c.to_vector<double>(), swapaxes(c, -1, -2).copy().to_vector<double>());
+      }
+    }
+  }
+}
+
 TEST_P(Matmul, IntegerProductsAreExactAndWrap) {
   Array c = matmul(g("mm_ia", int64), g("mm_ib", int64));
   EXPECT_EQ(c.dtype(), int64);
