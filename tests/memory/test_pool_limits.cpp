@@ -168,3 +168,15 @@ TEST(HostPool, SmallBlocksAreReusedAndReleased) {
   s = memory_stats(Device::cpu());
   EXPECT_EQ(s.reserved, s.allocated);
 }
+
+// Sizes whose quarter-power class reaches 1 MiB (here 960000 bytes) are huge-page blocks: 2 MiB,
+// 2 MiB-aligned (aligned_alloc requires the size to be a multiple of the alignment: ASan checks).
+TEST(HostPool, BlocksRoundingUpToOneMiBTakeTheHugePageClass) {
+  empty_cache();
+  const MemoryStats before = memory_stats(Device::cpu());
+  Array a = full({240000}, 1.5, float32, Device::cpu());
+  EXPECT_EQ(a(239999).item<float>(), 1.5f);
+  if (host_pool_off()) return;  // plain aligned_alloc: the call above is the check
+  EXPECT_EQ(memory_stats(Device::cpu()).allocated - before.allocated, int64_t{2} << 20);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(a.data_ptr()) % (uintptr_t{2} << 20), 0u);
+}

@@ -36,7 +36,8 @@ int64_t size_class(int64_t n) {
   if (n >= kLarge) return (n + kHuge - 1) / kHuge * kHuge;
   if (n > 256) {
     const int64_t step = static_cast<int64_t>(std::bit_floor(static_cast<uint64_t>(n))) / 4;
-    return (n + step - 1) / step * step;
+    const int64_t c = (n + step - 1) / step * step;
+    return c < kLarge ? c : size_class(c);  // (896 KiB, 1 MiB) rounds up into the huge classes
   }
   return (std::max<int64_t>(n, 1) + kAlign - 1) / kAlign * kAlign;
 }
