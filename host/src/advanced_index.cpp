@@ -217,8 +217,9 @@ struct FastIndex {
   Array view;   // the basic entries applied; the array's axes lead, kept whole
   Array arr;    // the index array, on the view's device
   bool mask = false;
-  Shape post;   // the trailing axes (one contiguous row of `inner` elements per point)
+  Shape post;   // the trailing axes (one row of `inner` elements per point)
   int64_t inner = 1;
+  int64_t inner_stride = 1;  // between the row's elements: 1 for masks; any for integer rows
 };
 
 // The index is [array, slices or one ellipsis...], the array non-empty and (a mask) matching
@@ -246,14 +247,19 @@ std::optional<FastIndex> fast_index(const Array& a, const std::vector<Index>& id
   FastIndex f;
   f.view = a.index(basic);
   f.mask = mask;
-  int64_t expect = 1;
+  // The trailing axes must walk one row at a fixed step: 1 for masks, any step for integer rows
+  // (x.T[idx] gathers columns; the rows kernels tile them).
+  int64_t expect = 1, step = 0;
   for (int d = f.view.ndim() - 1; d >= k; --d) {
     const int64_t n = f.view.shape()[d];
-    if (n != 1 && f.view.strides()[d] != expect) return std::nullopt;
+    if (n == 1) continue;
+    if (step == 0) step = mask ? 1 : f.view.strides()[d];
+    if (f.view.strides()[d] != expect * step) return std::nullopt;
     expect *= n;
   }
   f.post.assign(f.view.shape().begin() + k, f.view.shape().end());
   f.inner = expect;
+  f.inner_stride = step == 0 ? 1 : step;
   if (f.inner == 0) return std::nullopt;
   f.arr = arr.device() == a.device() ? arr : arr.to(a.device());
   if (f.arr.storage() == a.storage()) f.arr = f.arr.copy();  // b[b] = false: read before written
@@ -342,6 +348,7 @@ void move_rows(const FastIndex& f, const Array* dense, bool scatter, int64_t den
   d.table = f.view.size() ? f.view.data_ptr() : nullptr;
   d.row_stride = f.view.strides()[0];
   d.row_len = dense ? f.inner : 0;
+  d.elem_stride = f.inner_stride;
   d.dense = dense && dense->size() ? dense->data_ptr() : nullptr;
   d.dense_stride = dense_stride < 0 ? d.row_len : dense_stride;
   d.dtype = f.view.dtype();

@@ -320,10 +320,17 @@ int64_t first_bad(const I* index, int64_t n, int64_t len) {
   return -1;
 }
 
+// Rows whose elements are not adjacent (x.T[idx]: each row is a column of the stored matrix) move
+// in blocks of kStridedBlock rows, element by element across the block, so when the indices are
+// close the block's reads of one element share cache lines and its writes stay in a few lines.
+constexpr int64_t kStridedBlock = 16;
+constexpr int64_t kStridedParallelBytes = int64_t{256} << 10;
+
 template <class W, class I>
 void rows_words(const RowsDesc& d) {
   const I* index = static_cast<const I*>(d.index);
-  const int64_t n = d.n, len = d.axis_len, row = d.row_len, rs = d.row_stride, ds = d.dense_stride;
+  const int64_t n = d.n, len = d.axis_len, row = d.row_len, rs = d.row_stride, ds = d.dense_stride,
+                es = d.elem_stride;
   const int64_t bad = first_bad(index, n, len);
   *d.bad = bad < 0 ? 0 : n - bad;
   if (bad >= 0 || row == 0) return;
@@ -333,10 +340,41 @@ void rows_words(const RowsDesc& d) {
     const int64_t v = index[i];
     return table + (v < 0 ? v + len : v) * rs;
   };
+  const int64_t bytes = n * row * static_cast<int64_t>(sizeof(W));
+  if (es != 1 && row > 1) {
+    if (!d.scatter) {
+      auto run = [&](int64_t b0, int64_t b1) {
+        for (int64_t i0 = b0 * kStridedBlock; i0 < std::min(n, b1 * kStridedBlock); i0 += kStridedBlock) {
+          const int64_t m = std::min(kStridedBlock, n - i0);
+          const W* from[kStridedBlock];
+          for (int64_t r = 0; r < m; ++r) from[r] = src_row(i0 + r);
+          W* out = dense + i0 * row;
+          for (int64_t q = 0; q < row; ++q)
+            for (int64_t r = 0; r < m; ++r) out[r * row + q] = from[r][q * es];
+        }
+      };
+      const int64_t blocks = (n + kStridedBlock - 1) / kStridedBlock;
+      if (bytes < kStridedParallelBytes) return run(0, blocks);
+      return parallel_for(blocks, 1, run);
+    }
+    // Scatter: each thread takes its own elements of every row, rows in order (last write wins).
+    auto run_cols = [&](int64_t q0, int64_t q1) {
+      for (int64_t i0 = 0; i0 < n; i0 += kStridedBlock) {
+        const int64_t m = std::min(kStridedBlock, n - i0);
+        W* to[kStridedBlock];
+        for (int64_t r = 0; r < m; ++r) to[r] = src_row(i0 + r);
+        const W* in = dense + i0 * ds;
+        for (int64_t q = q0; q < q1; ++q)
+          for (int64_t r = 0; r < m; ++r) to[r][q * es] = in[r * ds + q];
+      }
+    };
+    if (bytes < kStridedParallelBytes) return run_cols(0, row);
+    return parallel_for(row, 32, run_cols);
+  }
   // Row copies are memcpy: one core moves a few MiB at close to the memory's speed, and waking
   // the pool cost more than it saved below this (2 MiB: 0.09 ms on one thread, 0.3 ms on two
   // on a loaded machine).
-  const bool big = n * row * static_cast<int64_t>(sizeof(W)) >= kRowsParallelBytes;
+  const bool big = bytes >= kRowsParallelBytes;
   if (!d.scatter) {
     auto run = [&](int64_t i0, int64_t i1) {
       if (row == 1)

@@ -245,8 +245,9 @@ __global__ void rows_copy_kernel(RowsDesc d, const int64_t* winner) {
   const int64_t n = d.n * d.row_len, step = static_cast<int64_t>(blockDim.x) * gridDim.x;
   for (int64_t k = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; k < n; k += step) {
     const int64_t i = k / d.row_len, q = k % d.row_len, row = row_of<I>(d, i);
-    if (!d.scatter) dense[k] = table[row * d.row_stride + q];
-    else if (!winner || winner[row] == i) table[row * d.row_stride + q] = dense[i * d.dense_stride + q];
+    const int64_t t = row * d.row_stride + q * d.elem_stride;
+    if (!d.scatter) dense[k] = table[t];
+    else if (!winner || winner[row] == i) table[t] = dense[i * d.dense_stride + q];
   }
 }
 

@@ -200,6 +200,7 @@ struct RowsDesc {
   int64_t axis_len = 0;
   void* table = nullptr;
   int64_t row_stride = 0, row_len = 1;
+  int64_t elem_stride = 1;  // elements between a table row's elements (x.T[idx]: the column's)
   void* dense = nullptr;
   int64_t dense_stride = 0;
   DType dtype = DType::float32;  // of table and dense (element size)

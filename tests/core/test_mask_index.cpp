@@ -223,7 +223,8 @@ TEST_P(MaskIndex, RowGatherNegativeIndicesAndShapes) {
     EXPECT_TRUE(array_equals<float>(x[idx], e, {6, 7}));
     EXPECT_TRUE(array_equals<float>(x[idx.reshape({2, 3})], e, {2, 3, 7}));
   }
-  // A row slice after the index (x[idx, 2:5]), a 1-D strided table, a general-path slice.
+  // A row slice after the index (x[idx, 2:5]), a 1-D strided table, a stepped slice (rows whose
+  // elements are 3 apart).
   const Array idx = array({4, -2, 4}, int64, device());
   EXPECT_TRUE(array_equals<float>(x.index({Index(idx), Index(slice(2, 5))}),
                                   {30, 31, 32, 338, 339, 340, 30, 31, 32}, {3, 3}));
@@ -303,6 +304,36 @@ TEST_P(MaskIndex, RowScatterRepeatedIndicesLastWins) {
     for (int64_t i = 0; i < 600; ++i)
       eb.insert(eb.end(), ref.begin() + iv[i] * width, ref.begin() + (iv[i] + 1) * width);
     EXPECT_TRUE(array_equals<float>(back, eb, {600, width}));
+  }
+}
+
+// Rows whose elements are not adjacent: x.T[idx] gathers columns and x.T[idx] = v scatters into
+// them (and a reversed row), exactly as on a C-ordered copy; repeated indices, the last write
+// wins; sizes past the CPU's 16-row blocks and (CPU) its parallel threshold, every element size.
+TEST_P(MaskIndex, StridedRowsGatherAndScatter) {
+  for (const Shape& shape : {Shape{37, 70}, Shape{400, 300}}) {
+    if (shape[0] > 37 && !device().is_cpu()) continue;  // minutes on the emulated device
+    for (DType t : {bool_, float32, float64}) {
+      SCOPED_TRACE(std::to_string(shape[0]) + " " + std::string(dtype_name(t)));
+      const Array x = iota(shape, int64, device()).astype(t);
+      for (bool transposed : {true, false}) {
+        const Array view = transposed ? x.T() : x(all, slice(_, _, -1));
+        const Array dense = view.copy();
+        const int64_t rows = view.shape()[0], width = view.shape()[1];
+        std::vector<int64_t> iv(static_cast<size_t>(rows + 13));
+        uint32_t s = 7;
+        for (auto& v : iv) v = static_cast<int64_t>(lcg(s) % (2 * rows)) - rows;
+        const int64_t n = static_cast<int64_t>(iv.size());
+        const Array idx = array(iv, Shape{n}, int64, device());
+        EXPECT_EQ(view[idx].to_vector<double>(), dense[idx].to_vector<double>());
+        const Array vals = iota({n, width}, int64, device()).astype(t);
+        Array y = x.copy(), yc = dense.copy();
+        Array yv = transposed ? y.T() : y(all, slice(_, _, -1));
+        yv.assign_at({idx}, vals);
+        yc.assign_at({idx}, vals);
+        EXPECT_EQ(yv.to_vector<double>(), yc.to_vector<double>());
+      }
+    }
   }
 }
 
