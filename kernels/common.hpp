@@ -50,6 +50,63 @@ ND_HD T int_mod(T a, T b) {
   return r;
 }
 
+
+// Division by one divisor fixed for a whole loop (x // 7, x % 7, random integers mod a range): a
+// multiply by a precomputed reciprocal instead of a hardware divide, exact for every n
+// (Granlund and Montgomery's round-up method: l = ceil(log2 D), magic = 2^N (2^l - D) / D + 1,
+// q = (t + (n - t) / 2) >> (l - 1) with t = mulhi(magic, n)). Built on the host (the magic takes
+// a 2N-bit divide); used by the CPU loops, CUDA keeps the hardware divide (same results).
+template <class U>
+struct UnsignedDivisor {
+  static_assert(std::is_unsigned_v<U> && (sizeof(U) == 4 || sizeof(U) == 8));
+  static constexpr int kBits = static_cast<int>(sizeof(U)) * 8;
+  U magic = 0;
+  int shift = 0;      // l - 1
+  bool unit = true;   // D <= 1: n / D is n (D = 0 is the callers' to avoid)
+
+  UnsignedDivisor() = default;
+  explicit UnsignedDivisor(U d) {
+    using W = std::conditional_t<sizeof(U) == 8, unsigned __int128, uint64_t>;
+    if (d <= 1) return;
+    int l = 0;
+    while (l < kBits && (W(1) << l) < d) ++l;
+    magic = static_cast<U>((((W(1) << l) - d) << kBits) / d + 1);
+    shift = l - 1;
+    unit = false;
+  }
+  U divide(U n) const {
+    if (unit) return n;
+    U t;
+    if constexpr (sizeof(U) == 8) t = static_cast<U>((static_cast<unsigned __int128>(magic) * n) >> 64);
+    else t = static_cast<U>((static_cast<uint64_t>(magic) * n) >> 32);
+    return (t + ((n - t) >> 1)) >> shift;
+  }
+};
+
+// int_floor_div and int_mod (b == 0 and MIN // -1 included) by a fixed b: |b| divides unsigned,
+// and the signs go around it through floor(n / D) = ~(~n / D) for n < 0, D > 0.
+template <class T>
+struct FixedDivisor {
+  using U = std::make_unsigned_t<T>;
+  T b;
+  UnsignedDivisor<U> mag;
+
+  explicit FixedDivisor(T divisor) : b(divisor), mag(divisor < 0 ? U(U(0) - U(divisor)) : U(divisor)) {}
+  T floor_div(T a) const {
+    if (b == 0) return 0;
+    const U ua = static_cast<U>(a);
+    if (b > 0) {
+      const U s = static_cast<U>(a >> (sizeof(T) * 8 - 1));  // all ones when a < 0
+      return static_cast<T>(s ^ mag.divide(ua ^ s));
+    }
+    const U s = a > 0 ? U(~U(0)) : U(0);  // floor(a / b) = floor(-a / |b|), and -a < 0 when a > 0
+    return static_cast<T>(s ^ mag.divide(s ? U(ua - 1) : U(U(0) - ua)));
+  }
+  T mod(T a) const {
+    if (b == 0) return 0;
+    return static_cast<T>(static_cast<U>(a) - static_cast<U>(floor_div(a)) * static_cast<U>(b));
+  }
+};
 }  // namespace nd::kern
 
 // ND_DISPATCH(dtype, T, body): runs body with T bound to the C++ type of `dtype`.

@@ -61,6 +61,11 @@ inline constexpr bool has_rare_split2 = std::is_same_v<T, float> && requires(flo
   F::rare(v, v);
   F::common(v, v);
 };
+// Integer ops by a scalar divisor (x // 7, x % 7): F::by(FixedDivisor, a) gives f(a, b) without a
+// hardware divide (common.hpp); the CPU loops build the divisor once per row.
+template <class F, class T>
+inline constexpr bool has_fixed_divisor = std::is_integral_v<T> && !std::is_same_v<T, bool> &&
+    requires(const FixedDivisor<T>& d, T v) { F::by(d, v); };
 struct Negative {
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_integral_v<T>) return wrap_sub(T(0), x);
@@ -263,6 +268,7 @@ struct FloorDivide {
     if constexpr (std::is_integral_v<T>) return int_floor_div(a, b);
     else { T r; return float_divmod(a, b, &r); }
   }
+  template <class T> static T by(const FixedDivisor<T>& d, T a) { return d.floor_div(a); }
   ND_HD static bool rare(float a, float b) { return fmod_f32_rare(a, b); }  // see RareSplit
   ND_HD static float common(float a, float b) { float r; return float_divmod<float, true>(a, b, &r); }
 };
@@ -271,6 +277,7 @@ struct Mod {  // np.remainder / np.mod: the result has the divisor's sign
     if constexpr (std::is_integral_v<T>) return int_mod(a, b);
     else { T r; float_divmod(a, b, &r); return r; }
   }
+  template <class T> static T by(const FixedDivisor<T>& d, T a) { return d.mod(a); }
   ND_HD static bool rare(float a, float b) { return fmod_f32_rare(a, b); }  // see RareSplit
   ND_HD static float common(float a, float b) { float r; float_divmod<float, true>(a, b, &r); return r; }
 };

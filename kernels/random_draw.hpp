@@ -63,13 +63,19 @@ ND_HD void map_normal(const RandomDesc& d, uint32_t w0, uint32_t w1, uint32_t w2
   }
 }
 
-template <class T>
-ND_HD void map_integers(const RandomDesc& d, uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3, T* out) {
-  const uint64_t range = static_cast<uint64_t>(static_cast<int64_t>(d.b) - static_cast<int64_t>(d.a));
-  const uint64_t bits[2] = {(static_cast<uint64_t>(w0) << 32) | w1, (static_cast<uint64_t>(w2) << 32) | w3};
-  for (int s = 0; s < 2; ++s)
-    out[s] = static_cast<T>(static_cast<int64_t>(d.a) + static_cast<int64_t>(bits[s] % range));
+ND_HD uint64_t integer_range(const RandomDesc& d) {
+  return static_cast<uint64_t>(static_cast<int64_t>(d.b) - static_cast<int64_t>(d.a));
 }
+// rem(x) = x % integer_range(d): the hardware remainder, or the CPU's kern::UnsignedDivisor.
+template <class T, class Rem>
+ND_HD void map_integers(const RandomDesc& d, const Rem& rem, uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3, T* out) {
+  const uint64_t bits[2] = {(static_cast<uint64_t>(w0) << 32) | w1, (static_cast<uint64_t>(w2) << 32) | w3};
+  for (int s = 0; s < 2; ++s) out[s] = static_cast<T>(static_cast<int64_t>(d.a) + static_cast<int64_t>(rem(bits[s])));
+}
+struct HardwareRemainder {
+  uint64_t range;
+  ND_HD uint64_t operator()(uint64_t x) const { return x % range; }
+};
 
 // All values of counter d.counter + j.
 template <class T>
@@ -85,7 +91,9 @@ ND_HD void random_counter(const RandomDesc& d, uint64_t j, T* out) {
       if (unit) map_normal<T, true>(d, r.v[0], r.v[1], r.v[2], r.v[3], out);
       else map_normal<T, false>(d, r.v[0], r.v[1], r.v[2], r.v[3], out);
       break;
-    case RandomDist::integers: map_integers<T>(d, r.v[0], r.v[1], r.v[2], r.v[3], out); break;
+    case RandomDist::integers:
+      map_integers<T>(d, HardwareRemainder{integer_range(d)}, r.v[0], r.v[1], r.v[2], r.v[3], out);
+      break;
   }
 }
 

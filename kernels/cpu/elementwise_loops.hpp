@@ -108,6 +108,13 @@ ND_SIMD_CLONES void binary_vv(O* o, const T* a, const T* b, int64_t n) {
 }
 template <class F, class T, class O>
 ND_SIMD_CLONES void binary_vs(O* o, const T* a, T b, int64_t n) {
+  if constexpr (kern::has_fixed_divisor<F, T>) {
+    if (n >= 32) {  // past the divisor's set-up (one 2N-bit divide)
+      const kern::FixedDivisor<T> div(b);
+      for (int64_t i = 0; i < n; ++i) o[i] = F::by(div, a[i]);
+      return;
+    }
+  }
   binary_rows<F, T>(o, Row<T>{a}, Same<T>{b}, n);
 }
 template <class F, class T, class O>
