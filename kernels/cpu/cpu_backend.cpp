@@ -3,10 +3,20 @@
 #include <cstring>
 
 #include "cpu/host_allocator.hpp"
+#include "cpu/parallel.hpp"
 #include "cpu_blas.hpp"
 
 namespace nd::cpu {
 namespace {
+
+// Host memory to or from an array (nd::array(vector), to_vector): one memcpy per core from 1 MiB
+// on, as the strided copy kernel does -- one core's memcpy reaches about half of this machine's
+// bandwidth (4 MB: 122 us on one core).
+void copy_bytes(void* dst, const void* src, int64_t n) {
+  parallel_for(n, int64_t{512} << 10, [&](int64_t b, int64_t e) {
+    std::memcpy(static_cast<char*>(dst) + b, static_cast<const char*>(src) + b, static_cast<size_t>(e - b));
+  });
+}
 
 class CpuBackend final : public Backend {
  public:
@@ -17,8 +27,8 @@ class CpuBackend final : public Backend {
   Device device() const override { return Device::cpu(); }
   void* allocate(int64_t nbytes) override { return host_memory::allocate(nbytes); }
   void deallocate(void* p, int64_t nbytes) noexcept override { host_memory::deallocate(p, nbytes); }
-  void copy_from_host(void* dst, const void* src, int64_t n) override { std::memcpy(dst, src, n); }
-  void copy_to_host(void* dst, const void* src, int64_t n) override { std::memcpy(dst, src, n); }
+  void copy_from_host(void* dst, const void* src, int64_t n) override { copy_bytes(dst, src, n); }
+  void copy_to_host(void* dst, const void* src, int64_t n) override { copy_bytes(dst, src, n); }
   void synchronize() override {}
   MemoryStats memory_stats() const override { return host_memory::stats(); }
   void empty_cache() noexcept override { host_memory::empty_cache(); }
