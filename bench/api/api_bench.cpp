@@ -2,6 +2,7 @@
 // (each CPU call returns finished work), and writes {id: seconds per call} as JSON.
 //   ndgpu-api-bench --list                 the rows, tab-separated: id op form dtype shape layout param
 //   ndgpu-api-bench --json OUT [--filter S] [--budget SECONDS_PER_ROW]
+//   --set sweep                            with either: the size sweep's rows (sweep_rows.cpp)
 // Timing (api_peers.py does exactly the same for NumPy and PyTorch): one warm-up call, then
 // batches of calls lasting >= budget/5 each; the result is the fastest batch's time per call.
 #include <chrono>
@@ -38,7 +39,7 @@ double time_per_call(const ndapi::Timed& call, double budget) {
 
 int main(int argc, char** argv) {
   std::string out, filter;
-  bool list = false;
+  bool list = false, sweep = false;
   double budget = 0.1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -46,12 +47,14 @@ int main(int argc, char** argv) {
     else if (a == "--json" && i + 1 < argc) out = argv[++i];
     else if (a == "--filter" && i + 1 < argc) filter = argv[++i];
     else if (a == "--budget" && i + 1 < argc) budget = std::stod(argv[++i]);
+    else if (a == "--set" && i + 1 < argc && (std::strcmp(argv[i + 1], "sweep") == 0 || std::strcmp(argv[i + 1], "api") == 0))
+      sweep = std::strcmp(argv[++i], "sweep") == 0;
     else {
-      std::fprintf(stderr, "usage: %s --list | --json OUT [--filter S] [--budget S]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--set api|sweep] --list | --json OUT [--filter S] [--budget S]\n", argv[0]);
       return 2;
     }
   }
-  const auto rows = ndapi::all_rows();
+  const auto rows = sweep ? ndapi::sweep_rows() : ndapi::all_rows();
   if (list) {
     for (const auto& r : rows)
       std::printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.id().c_str(), r.op.c_str(), r.form.c_str(),

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
-"""The whole-API benchmark's peers and table (bench/README.md, "Whole API").
+"""The whole-API benchmark's and the size sweep's peers and tables (bench/README.md, "Whole API",
+"Size sweep").
 
-    api_peers.py NDGPU_API_BENCH OUT_DIR [--filter S] [--budget SECONDS_PER_ROW]
+    api_peers.py NDGPU_API_BENCH OUT_DIR [--set api|sweep] [--filter S] [--budget SECONDS_PER_ROW]
+
+--set sweep times bench/api/sweep_rows.cpp's rows instead (10 to 1e8 elements) and writes
+OUT_DIR/sweep.json, sweep.md and sweep.png; the rest of this text describes the default set.
 
 Runs ndgpu-api-bench (every row of bench/api/api_rows.cpp), times the same rows in NumPy and,
 when installed, PyTorch (CPU, one thread per core), and writes OUT_DIR/api.json and
@@ -98,6 +102,62 @@ def make_input(rows, seed, transposed):
     if not transposed:
         return rng.random((rows, COLS), dtype=np.float32) + np.float32(0.5)
     return (rng.random((COLS, rows), dtype=np.float32) + np.float32(0.5)).T
+
+
+def row_op(lib, op, x, torch):
+    """softmax, log_softmax, normalize, standardize or topk (k = 10) along x's last axis."""
+    is_np = lib.name == "numpy"
+    if not is_np:
+        F = torch.nn.functional
+        return {"softmax": lambda: torch.softmax(x, -1),
+                "log_softmax": lambda: torch.log_softmax(x, -1),
+                "normalize": lambda: F.normalize(x, dim=-1),
+                "standardize": lambda: (x - x.mean(-1, keepdim=True)) / x.std(-1, correction=0, keepdim=True),
+                "topk": lambda: torch.topk(x, 10, -1)}[op]
+
+    def softmax():
+        e = np.exp(x - x.max(-1, keepdims=True))
+        return e / e.sum(-1, keepdims=True)
+
+    def log_softmax():
+        s = x - x.max(-1, keepdims=True)
+        return s - np.log(np.exp(s).sum(-1, keepdims=True))
+
+    def topk():
+        part = np.argpartition(-x, 10, axis=-1)[:, :10]
+        vals = np.take_along_axis(x, part, -1)
+        order = np.argsort(-vals, axis=-1)
+        return np.take_along_axis(vals, order, -1), np.take_along_axis(part, order, -1)
+    return {"softmax": softmax, "log_softmax": log_softmax,
+            "normalize": lambda: x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12),
+            "standardize": lambda: (x - x.mean(-1, keepdims=True)) / x.std(-1, keepdims=True),
+            "topk": topk}[op]
+
+
+def search(lib, op, q, x, torch):
+    """cosine_similarity, cdist or nearest (k = 10) of queries q against rows x."""
+    is_np = lib.name == "numpy"
+    if not is_np:
+        F = torch.nn.functional
+        cos = lambda: F.normalize(q, dim=-1) @ F.normalize(x, dim=-1).T  # noqa: E731
+        return {"cosine_similarity": cos, "cdist": lambda: torch.cdist(q, x),
+                "nearest": lambda: torch.topk(cos(), 10, -1)}[op]
+
+    def cos():
+        qn = q / np.linalg.norm(q, axis=-1, keepdims=True)
+        xn = x / np.linalg.norm(x, axis=-1, keepdims=True)
+        return qn @ xn.T
+
+    def cdist():
+        d2 = (q * q).sum(-1)[:, None] + (x * x).sum(-1)[None, :] - 2 * (q @ x.T)
+        return np.sqrt(np.maximum(d2, 0))
+
+    def nearest():
+        s = cos()
+        part = np.argpartition(-s, 10, axis=-1)[:, :10]
+        vals = np.take_along_axis(s, part, -1)
+        return np.take_along_axis(part, np.argsort(-vals, axis=-1), -1)
+    return {"cosine_similarity": cos, "cdist": cdist, "nearest": nearest}[op]
 
 
 def special(lib, row, torch):
@@ -238,54 +298,9 @@ def special(lib, row, torch):
         v = lib.put(np.concatenate([v, v]))
         return (lambda: np.outer(v, v)) if is_np else (lambda: torch.outer(v, v))
     if op in ("softmax", "log_softmax", "normalize", "standardize", "topk"):
-        if not is_np:
-            F = torch.nn.functional
-            return {"softmax": lambda: torch.softmax(x, -1),
-                    "log_softmax": lambda: torch.log_softmax(x, -1),
-                    "normalize": lambda: F.normalize(x, dim=-1),
-                    "standardize": lambda: (x - x.mean(-1, keepdim=True)) / x.std(-1, correction=0, keepdim=True),
-                    "topk": lambda: torch.topk(x, 10, -1)}[op]
-
-        def softmax():
-            e = np.exp(x - x.max(-1, keepdims=True))
-            return e / e.sum(-1, keepdims=True)
-
-        def log_softmax():
-            s = x - x.max(-1, keepdims=True)
-            return s - np.log(np.exp(s).sum(-1, keepdims=True))
-
-        def topk():
-            part = np.argpartition(-x, 10, axis=-1)[:, :10]
-            vals = np.take_along_axis(x, part, -1)
-            order = np.argsort(-vals, axis=-1)
-            return np.take_along_axis(vals, order, -1), np.take_along_axis(part, order, -1)
-        return {"softmax": softmax, "log_softmax": log_softmax,
-                "normalize": lambda: x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12),
-                "standardize": lambda: (x - x.mean(-1, keepdims=True)) / x.std(-1, keepdims=True),
-                "topk": topk}[op]
+        return row_op(lib, op, x, torch)
     if op in ("cosine_similarity", "cdist", "nearest"):
-        q = lib.put(make_input(32, 2, False))
-        if not is_np:
-            F = torch.nn.functional
-            cos = lambda: F.normalize(q, dim=-1) @ F.normalize(x, dim=-1).T  # noqa: E731
-            return {"cosine_similarity": cos, "cdist": lambda: torch.cdist(q, x),
-                    "nearest": lambda: torch.topk(cos(), 10, -1)}[op]
-
-        def cos():
-            qn = q / np.linalg.norm(q, axis=-1, keepdims=True)
-            xn = x / np.linalg.norm(x, axis=-1, keepdims=True)
-            return qn @ xn.T
-
-        def cdist():
-            d2 = (q * q).sum(-1)[:, None] + (x * x).sum(-1)[None, :] - 2 * (q @ x.T)
-            return np.sqrt(np.maximum(d2, 0))
-
-        def nearest():
-            s = cos()
-            part = np.argpartition(-s, 10, axis=-1)[:, :10]
-            vals = np.take_along_axis(s, part, -1)
-            return np.take_along_axis(part, np.argsort(-vals, axis=-1), -1)
-        return {"cosine_similarity": cos, "cdist": cdist, "nearest": nearest}[op]
+        return search(lib, op, lib.put(make_input(32, 2, False)), x, torch)
     if op == "attention":
         h, S = int(shape.split("x")[1]), int(shape.split("x")[2])
         g = np.random.default_rng(4)
@@ -315,8 +330,38 @@ def special(lib, row, torch):
     return None  # kmeans: scikit-learn is its peer in the main job (compare_frameworks.py)
 
 
+def sweep_call(lib, row, torch):
+    """The call for a size-sweep row (bench/api/sweep_rows.cpp): the same inputs and expressions."""
+    op, shape = row["op"], row["shape"]
+    rng = lambda seed: np.random.default_rng(seed)  # noqa: E731
+    if "x" not in shape:  # n-element vectors
+        n = int(shape)
+        x, y = (lib.put(rng(s).random(n, dtype=np.float32) + np.float32(0.5)) for s in (1, 2))
+        if op == "add":
+            return lambda: x + y
+        if op == "axpy":
+            return lambda: x * 0.5 + y
+        if op == "exp":
+            f = lib.fn("exp")
+            return lambda: f(x)
+        return lambda: x.sum()
+    r, c = (int(v) for v in shape.split("x"))
+    x = lib.put(rng(1).random((r, c), dtype=np.float32) + np.float32(0.5))
+    if op == "matmul":
+        b = lib.put(rng(2).random((r, c), dtype=np.float32) + np.float32(0.5))
+        return lambda: x @ b
+    if op == "row_sum":
+        return lambda: x.sum(-1)
+    if op.startswith("nearest"):
+        q = lib.put(rng(2).random((int(op[len("nearest"):]), c), dtype=np.float32) + np.float32(0.5))
+        return search(lib, "nearest", q, x, torch)
+    return row_op(lib, op, x, torch)
+
+
 def call_for(lib, row, torch):
     form, op = row["form"], row["op"]
+    if form == "sweep":
+        return sweep_call(lib, row, torch)
     if form == "special":
         return special(lib, row, torch)
     r, t = rows_of(row["shape"]), row["layout"] == "T"
@@ -353,20 +398,80 @@ def fmt(s):
     return f"{s * 1e6:.2f} µs" if s < 1e-3 else f"{s * 1e3:.3f} ms"
 
 
+def write_sweep(out, rows, results, versions):
+    """sweep.json, sweep.md (per op, by size: time per call and ndgpu's ratio to the fastest peer)
+    and sweep.png (log-log, time per call against elements, one panel per op)."""
+    with open(os.path.join(out, "sweep.json"), "w") as f:
+        json.dump({"versions": versions, "results": results}, f, indent=1)
+    libs = ["ndgpu"] + list(versions)
+
+    def elements(shape):
+        n = 1
+        for v in shape.split("x"):
+            n *= int(v)
+        return n
+    ops = list(dict.fromkeys(r["op"] for r in rows))
+    behind = 0
+    lines = ["## Size sweep: ndgpu (CPU) beside " + ", ".join(f"{k} {v}" for k, v in versions.items()),
+             "", "Time per call, back to back, fastest of five batches (bench/README.md). "
+             "vs best > 1: ndgpu is faster. ROWSx768: row ops; NxN: matmul.", "",
+             "| op | shape | elements | " + " | ".join(libs) + " | vs best |",
+             "| --- | --- | --- | " + " | ".join("---" for _ in libs) + " | --- |"]
+    for op in ops:
+        for r in (r for r in rows if r["op"] == op):
+            t = {k: results[k].get(r["id"]) for k in libs}
+            best = min((t[k] for k in versions if t[k]), default=None)
+            ratio = best / t["ndgpu"] if best and t["ndgpu"] else None
+            behind += ratio is not None and ratio < 0.95
+            lines.append(f"| {op} | {r['shape']} | {elements(r['shape']):.0e} | " +
+                         " | ".join(fmt(t[k]) for k in libs) + f" | {'-' if ratio is None else f'{ratio:.2f}x'} |")
+    lines[2] += f" {behind} of {len(rows)} rows more than 5 % behind the fastest peer."
+    with open(os.path.join(out, "sweep.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("api_peers: no matplotlib: sweep.png not drawn", file=sys.stderr)
+        return
+    cols = 4
+    fig, axes = plt.subplots((len(ops) + cols - 1) // cols, cols, figsize=(4 * cols, 3.2 * ((len(ops) + cols - 1) // cols)))
+    for ax, op in zip(axes.flat, ops):
+        mine = [r for r in rows if r["op"] == op]
+        for k in libs:
+            pts = [(elements(r["shape"]), results[k][r["id"]]) for r in mine if results[k].get(r["id"])]
+            if pts:
+                ax.loglog(*zip(*pts), marker="o", label=k)
+        ax.set_title(op)
+        ax.set_xlabel("elements")
+        ax.set_ylabel("s per call")
+        ax.grid(True, which="both", alpha=0.3)
+    for ax in list(axes.flat)[len(ops):]:
+        ax.axis("off")
+    axes.flat[0].legend()
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "sweep.png"), dpi=90)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("bench")
     ap.add_argument("out")
     ap.add_argument("--filter", default="")
     ap.add_argument("--budget", type=float, default=0.1)
+    ap.add_argument("--set", choices=("api", "sweep"), default="api",
+                    help="api: the whole-API table (api.md); sweep: the size sweep (sweep.md, sweep.png)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    listing = subprocess.run([args.bench, "--list"], check=True, capture_output=True, text=True).stdout
+    bench = [args.bench, "--set", args.set]
+    listing = subprocess.run(bench + ["--list"], check=True, capture_output=True, text=True).stdout
     keys = ("id", "op", "form", "dtype", "shape", "layout", "param")
     rows = [dict(zip(keys, line.split("\t"))) for line in listing.splitlines() if line]
     rows = [r for r in rows if args.filter in r["id"]]
-    nd_json = os.path.join(args.out, "api_ndgpu.json")
-    subprocess.run([args.bench, "--json", nd_json, "--filter", args.filter, "--budget", str(args.budget)],
+    nd_json = os.path.join(args.out, args.set + "_ndgpu.json")
+    subprocess.run(bench + ["--json", nd_json, "--filter", args.filter, "--budget", str(args.budget)],
                    check=True, stderr=subprocess.DEVNULL)
     with open(nd_json) as f:
         results = {"ndgpu": json.load(f)}
@@ -390,6 +495,8 @@ def main():
                 call = None
             if call is not None:
                 results[lib.name][row["id"]] = time_per_call(call, args.budget)
+    if args.set == "sweep":
+        return write_sweep(args.out, rows, results, versions)
     table = []
     for row in rows:
         nd = results["ndgpu"].get(row["id"])

@@ -17,6 +17,7 @@ struct Row {
   std::string id() const;  // op/form/dtype/shape/layout[/param]: the key both sides time
 };
 
-std::vector<Row> all_rows();
+std::vector<Row> all_rows();    // the whole-API table
+std::vector<Row> sweep_rows();  // the size sweep (sweep_rows.cpp)
 
 }  // namespace ndapi

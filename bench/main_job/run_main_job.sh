@@ -35,5 +35,11 @@ if [ "${NDGPU_API_BENCH:-1}" != 0 ] && [ -x "$api_bench" ] && "$cmp_py" -c "impo
   "$cmp_py" "$here/../api/api_peers.py" "$api_bench" "$out" --budget 0.05 >/dev/null
   { echo; cat "$out/api.md"; } >> "$out/report.md"
   echo "main job: whole-API table in $out/api.md"
+  # The size sweep (bench/README.md): the everyday ops from 10 to 1e8 elements, table and plot.
+  if [ "${NDGPU_SWEEP:-1}" != 0 ]; then
+    "$cmp_py" "$here/../api/api_peers.py" "$api_bench" "$out" --set sweep --budget 0.05 >/dev/null
+    { echo; cat "$out/sweep.md"; } >> "$out/report.md"
+    echo "main job: size sweep in $out/sweep.md and $out/sweep.png"
+  fi
 fi
 echo "main job: results in $out (report.md, report.json, report.png)"
