@@ -5,7 +5,8 @@
     api_peers.py NDGPU_API_BENCH OUT_DIR [--set api|sweep] [--filter S] [--budget SECONDS_PER_ROW]
 
 --set sweep times bench/api/sweep_rows.cpp's rows instead (10 to 1e8 elements) and writes
-OUT_DIR/sweep.json, sweep.md and sweep.png; the rest of this text describes the default set.
+OUT_DIR/sweep.json and sweep.md (plot_sweep.py draws sweep.png); the rest of this text describes
+the default set.
 
 Runs ndgpu-api-bench (every row of bench/api/api_rows.cpp), times the same rows in NumPy and,
 when installed, PyTorch (CPU, one thread per core), and writes OUT_DIR/api.json and
@@ -399,8 +400,8 @@ def fmt(s):
 
 
 def write_sweep(out, rows, results, versions):
-    """sweep.json, sweep.md (per op, by size: time per call and ndgpu's ratio to the fastest peer)
-    and sweep.png (log-log, time per call against elements, one panel per op)."""
+    """sweep.json and sweep.md (per op, by size: time per call and ndgpu's ratio to the fastest
+    peer); plot_sweep.py draws sweep.png from sweep.json."""
     with open(os.path.join(out, "sweep.json"), "w") as f:
         json.dump({"versions": versions, "results": results}, f, indent=1)
     libs = ["ndgpu"] + list(versions)
@@ -429,30 +430,6 @@ def write_sweep(out, rows, results, versions):
     with open(os.path.join(out, "sweep.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("api_peers: no matplotlib: sweep.png not drawn", file=sys.stderr)
-        return
-    cols = 4
-    fig, axes = plt.subplots((len(ops) + cols - 1) // cols, cols, figsize=(4 * cols, 3.2 * ((len(ops) + cols - 1) // cols)))
-    for ax, op in zip(axes.flat, ops):
-        mine = [r for r in rows if r["op"] == op]
-        for k in libs:
-            pts = [(elements(r["shape"]), results[k][r["id"]]) for r in mine if results[k].get(r["id"])]
-            if pts:
-                ax.loglog(*zip(*pts), marker="o", label=k)
-        ax.set_title(op)
-        ax.set_xlabel("elements")
-        ax.set_ylabel("s per call")
-        ax.grid(True, which="both", alpha=0.3)
-    for ax in list(axes.flat)[len(ops):]:
-        ax.axis("off")
-    axes.flat[0].legend()
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "sweep.png"), dpi=90)
 
 
 def main():

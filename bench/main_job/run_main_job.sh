@@ -38,6 +38,7 @@ if [ "${NDGPU_API_BENCH:-1}" != 0 ] && [ -x "$api_bench" ] && "$cmp_py" -c "impo
   # The size sweep (bench/README.md): the everyday ops from 10 to 1e8 elements, table and plot.
   if [ "${NDGPU_SWEEP:-1}" != 0 ]; then
     "$cmp_py" "$here/../api/api_peers.py" "$api_bench" "$out" --set sweep --budget 0.05 >/dev/null
+    "$py" "$here/../api/plot_sweep.py" "$out/sweep.json" "$out/sweep.png" || echo "main job: no sweep.png (matplotlib?)"
     { echo; cat "$out/sweep.md"; } >> "$out/report.md"
     echo "main job: size sweep in $out/sweep.md and $out/sweep.png"
   fi
