@@ -28,7 +28,8 @@
 // -0.0), so skipping an empty lane and combining its identity give the same bits.
 //
 // Accuracy: an element passes through at most 7 + 5 + ceil(log2 T) roundings, i.e. about
-// log2(n) + 4 <= 4 ceil(log2 n) for n >= 2: error <= 4 ceil(log2 n) eps sum|x| (RELIABILITY.md).
+// log2(n) + 4 <= 4 ceil(log2 n) for n >= 2: error <= 4 ceil(log2 n) eps sum|x|
+// (docs/reliability.md 4).
 //
 // var/std (Moments): per tile, a two-pass over the tile's 256 elements (which sit in registers or
 // L1; memory is still read once): the tile sum by steps 2-3, mean_t = sum / count, then the lane
@@ -98,7 +99,7 @@ struct TileStack {
   ND_ORDER_HD S fold(Combine combine) const {
     S acc{};
     bool have = false;
-    for (int l = 0; l < Levels; ++l) {
+    for (int l = 0; l < Levels && (count >> l) != 0; ++l) {  // levels above count's top bit are empty
       if (count & (uint64_t{1} << l)) {
         acc = have ? combine(level[l], acc) : level[l];
         have = true;
