@@ -1,5 +1,5 @@
-// Reductions on (N, 768) float32: PERFORMANCE.md C5 (CPU vs NumPy) and G5 (GPU bandwidth), on
-// every available device and timing mode. Names follow bench/README
+// Reductions on (N, 768) float32: docs/performance.md 6, goals C5 (CPU vs NumPy) and G5 (GPU
+// bandwidth), on every available device and timing mode. Names follow bench/README
 // (`<op>/<dtype>/<size>/<device>/<mode>`) so the main job's workloads.hpp finds them. NumPy in
 // the same run: bench/run_reduce_vs_numpy.sh.
 #include <benchmark/benchmark.h>

@@ -8,7 +8,7 @@ JSON, so the report shows them side by side.
 
 Each workload is found by its benchmark family and size in ndgpu's JSON ("zscore/f32/100000x768/
 {dev}" -> zscore on a (100000, 768) float32 array), so a workload added to the C++ table needs only
-its NumPy spelling here. Timing follows PERFORMANCE.md: warm-up, samples of >= 2 ms (small calls
+its NumPy spelling here. Timing (docs/performance.md 2): warm-up, samples of >= 2 ms (small calls
 batched), median of >= 5, in the timing modes of ndgpu-bench (bench/README.md), so each "ndgpu vs X"
 ratio compares like modes: latency (every call followed by a synchronise) and throughput (calls back
 to back, one synchronise every BATCH calls and at the end of the sample, as ndgpu's kMaxInFlight).

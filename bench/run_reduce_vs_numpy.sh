@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ndgpu reductions vs NumPy, back to back in one run (PERFORMANCE.md "same process, same run"):
+# ndgpu reductions vs NumPy, back to back in one process and run (docs/performance.md 3):
 # NumPy's reduce section, bench_reduce, NumPy again; prints both and the ratios (NumPy / ndgpu).
 # ndgpu in latency mode (bench/README.md); NumPy's calls are synchronous, so it has one mode.
 # Usage: bench/run_reduce_vs_numpy.sh [build-dir]   (default: build)

@@ -1,4 +1,4 @@
-# Sanitizer and fuzzing builds (RELIABILITY.md 4.1). One of:
+# Sanitizer and fuzzing builds (docs/reliability.md 9.1, 9.2). One of:
 #   NDGPU_SANITIZE  ASan + UBSan (gcc or clang): the whole CPU suite, scripts/ci_sanitize.sh
 #   NDGPU_TSAN      ThreadSanitizer: allocator and concurrent read-only tests
 #   NDGPU_FUZZ      libFuzzer targets under fuzz/ with ASan + UBSan (clang only), scripts/ci_fuzz.sh

@@ -1,5 +1,5 @@
 # Flags every ndgpu target gets. No fast-math and no FMA contraction anywhere in our kernels, so
-# + - * / sqrt give bitwise-identical results on CPU and CUDA (STYLE.md 3.4).
+# + - * / sqrt give bitwise-identical results on CPU and CUDA (docs/style.md 2).
 function(ndgpu_set_flags target)
   target_compile_options(${target} PRIVATE
     $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Werror=switch -Werror=return-type -ffp-contract=off -fno-math-errno>

@@ -4,7 +4,7 @@ order, printing each result. Its output is committed as tour_numpy.txt, and a te
 `tour` prints exactly the same text.
 
 Two documented differences are applied here:
-- ndgpu's default float dtype is float32 (DESIGN.md): NumPy computes the tutorial in float64, as
+- ndgpu's default float is float32 (docs/design.md 4): NumPy computes the tutorial in float64, as
   written, and this script prints each float result rounded to float32 (`f32(...)`), i.e. the
   float32 values a correctly rounded float32 computation gives. ndgpu computes in float32, so a
   result can differ in its last float32 digit where rounding accumulates (the test,

@@ -1,5 +1,5 @@
 // Shared by both backends: the host/device qualifier, dtype dispatch, and the one UB-free
-// conversion and integer-division helpers (RELIABILITY.md: NaN -> 0, saturating casts,
+// conversion and integer-division helpers (docs/reliability.md 2: NaN -> 0, saturating casts,
 // x/0 -> 0 and MIN/-1 -> MIN for integers).
 #pragma once
 #include <cstdint>

@@ -11,7 +11,7 @@
 //   any       every dtype, bool included (+ is "or", * is "and")
 //   no_bool   numeric; bool operands are a TypeError (NumPy's boolean subtract / negative)
 //   numeric   numeric; bool operands compute as int64
-//   floating  float32/float64; integers and bool compute as float32 (DESIGN.md default)
+//   floating  float32/float64; integers and bool compute as float32 (docs/design.md 4)
 //   rounding  numeric; identity on integers; bool computes as float32
 //   compare   every dtype, bool result
 //   logical   operands as bool, bool result

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzz smoke for CI (RELIABILITY.md 4.1 item 5): builds the libFuzzer targets (clang, ASan +
+# Fuzz smoke for CI (docs/reliability.md 9.1, 9.2): builds the libFuzzer targets (clang, ASan +
 # UBSan, -DNDGPU_FUZZ=ON), replays every committed regression input, then fuzzes each target
 # from its committed seed corpus for an equal share of the budget.
 # usage: scripts/ci_fuzz.sh [total seconds, default 60]

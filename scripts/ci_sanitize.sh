@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sanitizer jobs of the CPU CI (RELIABILITY.md 4.1, items 3 and 4); .ci/run calls this.
+# Sanitizer jobs of the CPU CI (docs/reliability.md 9.1); .ci/run calls this.
 #   asan: ASan + UBSan build of the test binary, the whole CPU suite. The host pool bypasses its
 #         cache under ASan (tested by HostPool.BypassedUnderAsanCachedOtherwise); NDGPU_POOL=off
 #         makes that explicit for every other pool too.

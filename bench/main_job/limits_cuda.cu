@@ -1,5 +1,5 @@
 // GPU limits measured in the main job's process: a vectorised copy kernel over 1 GiB (the
-// denominator PERFORMANCE.md asks for, not cudaMemcpy), cuBLAS FP32 SGEMM, and the launch floor.
+// denominator of docs/performance.md 4, not cudaMemcpy), cuBLAS FP32 SGEMM, and the launch floor.
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 

@@ -103,8 +103,8 @@ int main(int argc, char** argv) {
   Options opt = parse(argc, argv);
   drop_blas_overrides(argv, opt.keep_blas_env);
   auto t_start = std::chrono::steady_clock::now();
-  // Median of >= 5 samples (PERFORMANCE.md); each sample at least min_time of manual time.
-  // Throughput and enqueue samples are shorter (still >= 2 ms, PERFORMANCE.md) so that three
+  // Median of >= 5 samples (docs/performance.md 2); each sample at least min_time of manual time.
+  // Throughput and enqueue samples are shorter (still >= 2 ms, docs/performance.md 2) so that three
   // modes cost about what one did: the default run stays near three minutes on 2 cores.
   const Sampling latency{opt.quick ? 0.01 : opt.full ? 0.2 : 0.05, opt.quick ? 3 : 5};
   const Sampling batched{opt.quick ? 0.005 : opt.full ? 0.05 : 0.01, opt.quick ? 3 : 5};

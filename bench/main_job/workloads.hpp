@@ -1,8 +1,8 @@
 // The main job's report table: one line per tutorial workload, in report order. Each line names a
 // Google Benchmark registration (`{dev}` stands for cpu / cuda0, as register_pair names them; the
-// main job appends `/<mode>` and runs every timing mode, bench/README.md) and
-// the compulsory work of one call, so the report's GB/s or GFLOP/s counts what PERFORMANCE.md
-// counts: inputs read once + outputs written once (STREAM convention), or 2*m*n*k FLOPs.
+// main job appends `/<mode>` and runs every timing mode, bench/README.md) and the compulsory
+// work of one call, so the report's GB/s or GFLOP/s counts what docs/performance.md 4 counts:
+// inputs read once + outputs written once (STREAM convention), or 2*m*n*k FLOPs.
 // Adding a workload to the report is adding one line here.
 #pragma once
 #include <vector>

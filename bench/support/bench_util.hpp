@@ -1,4 +1,4 @@
-// Shared by the bench_*.cpp files (STYLE.md 3.6): each workload is a setup returning the call to
+// Shared by the bench_*.cpp files (docs/style.md 3): each workload is a setup returning the call to
 // time; register_pair registers it once per available device and timing mode (modes.hpp) with
 // manual time, and times the call as that mode says.
 #pragma once
@@ -125,7 +125,8 @@ inline double timed(benchmark::State& st, nd::Device dev, Mode mode, const std::
 
 // STREAM-like add c = a + b over 3 x 2e7 floats on every hardware thread (huge pages, first touch
 // by the thread that streams its chunk), median of 5, measured once per process: the CPU
-// denominator of the pct_stream counter, so each ratio comes from the same run (PERFORMANCE.md).
+// denominator of the pct_stream counter, so each ratio comes from the same run
+// (docs/performance.md 3).
 inline double cpu_stream_add_gbs() {
   static const double gbs = [] {
     const size_t n = 20'000'000, bytes = (n * 4 + (2u << 20) - 1) & ~size_t((2u << 20) - 1);

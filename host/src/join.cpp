@@ -1,6 +1,6 @@
 // Joining arrays: nd::concatenate and nd::stack with NumPy's checks and messages. The result
-// dtype is the promotion of the inputs (DESIGN.md's category rules); all inputs must live on
-// one device (no implicit transfers).
+// dtype is the promotion of the inputs (the category rules of docs/design.md 4); all inputs must
+// live on one device (no implicit transfers).
 #include "detail.hpp"
 
 namespace nd {

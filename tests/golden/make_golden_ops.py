@@ -93,7 +93,7 @@ with np.errstate(all="ignore"):
         for op, f in (("isnan", np.isnan), ("isinf", np.isinf), ("isfinite", np.isfinite),
                       ("logical_not", np.logical_not)):
             case(f"{op}_{dname(x)}", op, [x], f(x))
-    # float math on integers computes in float32 (DESIGN.md), so the reference casts first
+    # float math on integers computes in float32 (docs/design.md 4), so the reference casts first
     xi = np.array([0, 1, 2, 3, 4, 9, 100, -1], dtype=np.int64)
     case("sqrt_int64", "sqrt", [xi], np.sqrt(xi.astype(np.float32)))
     case("exp_int32", "exp", [xi.astype(np.int32)], correctly_rounded(np.exp, xi.astype(np.float32)), 1)

@@ -3,7 +3,7 @@
 
 Writes tests/golden/reduce_golden.inc: a C++ initializer list of GoldenReduce cases (see
 tests/reduce/golden.hpp). Inputs are exact (float32 values printed as float64 repr), expected
-values come from x.astype(float64) (RELIABILITY.md 4.4: never NumPy's float32 sums), with
+values come from x.astype(float64) (docs/reliability.md 5: never NumPy's float32 sums), with
 abs_sum = sum|x| per output for the 4*ceil(log2 n)*eps*sum|x| tolerance.
 Run: python3 tests/golden/make_golden_reduce.py  (deterministic; commit the output).
 """

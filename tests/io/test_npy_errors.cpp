@@ -1,5 +1,5 @@
 // Malformed and hostile .npy files: each is rejected with the documented class and a message
-// naming the problem, before any large allocation (RELIABILITY.md: mlx#3365, libnpy#44).
+// naming the problem, before any large allocation (docs/reliability.md 6: mlx#3365, libnpy#44).
 #include <gtest/gtest.h>
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-// Property (RELIABILITY.md 4.3): load(save(x)) == x bitwise for every dtype, random shapes
+// Property (docs/reliability.md 9.3): load(save(x)) == x bitwise for every dtype, random shapes
 // (0-d and empty included) and random views (negative steps, transposes, broadcasts), on every
 // device. Seeded; the seed and the case are printed on failure.
 #include <gtest/gtest.h>

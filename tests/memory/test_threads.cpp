@@ -1,4 +1,4 @@
-// Threads (RELIABILITY.md "Threads"): concurrent allocation is safe; concurrent read-only use
+// Threads (docs/reliability.md 7): concurrent allocation is safe; concurrent read-only use
 // of one array gives exactly the serial results; arrays may outlive main(). Run under TSan by
 // scripts/ci_sanitize.sh.
 #include <gtest/gtest.h>

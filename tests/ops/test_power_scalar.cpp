@@ -105,7 +105,7 @@ TEST_P(PowerScalar, IntegersKeepIntegerPower) {
   EXPECT_EQ(ints(nd::power(i, 0)), std::vector<int32_t>(7, 1));
   EXPECT_EQ(ints(nd::power(i, 3)), (std::vector<int32_t>{0, 1, -8, 27, 2147483647, 0, -1932785795}));
   EXPECT_THROW(nd::power(i, -1), nd::ValueError);
-  // A float exponent makes a float result (float32 here: DESIGN.md's default float).
+  // A float exponent makes a float result (float32 here: the default float of docs/design.md 4).
   const nd::Array h = nd::power(i, 0.5);
   EXPECT_EQ(h.dtype(), nd::float32);
   EXPECT_EQ(h.to_vector<float>()[3], std::sqrt(3.0f));

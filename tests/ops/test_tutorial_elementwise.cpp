@@ -20,8 +20,8 @@ TEST_P(TutorialElementwise, Section2ArrayOperations) {
   EXPECT_TRUE(array_equals<int64_t>(sum, {5, 7, 9}, {3}));
   EXPECT_TRUE(array_equals<int64_t>(twice, {2, 4, 6}, {3}));
   EXPECT_TRUE(array_equals<int64_t>(squared, {1, 4, 9}, {3}));
-  // NumPy gives float64 here; ndgpu's float math on integers is float32 (DESIGN.md). Values are
-  // np.sqrt/np.exp/np.log of [1,2,3] cast to float32.
+  // NumPy gives float64 here; ndgpu's float math on integers is float32 (docs/design.md 4).
+  // Values are np.sqrt/np.exp/np.log of [1,2,3] cast to float32.
   EXPECT_TRUE(array_equals<float>(roots, {1.0f, 1.4142135f, 1.7320508f}, {3}));
   EXPECT_TRUE(array_equals<float>(exps, {2.7182817f, 7.389056f, 20.085537f}, {3}));
   EXPECT_TRUE(array_equals<float>(logs, {0.0f, 0.6931472f, 1.0986123f}, {3}));

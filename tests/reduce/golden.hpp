@@ -1,5 +1,5 @@
 // The NumPy golden cases for reductions (tests/golden/reduce_golden.inc, made by
-// tests/golden/make_golden_reduce.py) and the tolerance rule of RELIABILITY.md 4.5.
+// tests/golden/make_golden_reduce.py) and the tolerance rule of docs/reliability.md 5.
 #pragma once
 #include <cmath>
 #include <string>
@@ -37,7 +37,7 @@ nd::Array golden_input(const char* name, nd::Device device);
 // eps of the dtype a reduction computes in.
 inline double eps_of(nd::DType t) { return t == nd::float64 ? 2.220446049250313e-16 : 1.1920929e-07; }
 
-// RELIABILITY.md 4.5: atol = 4 ceil(log2 n) eps sum|x| for sums; otherwise a relative bound.
+// docs/reliability.md 5: atol = 4 ceil(log2 n) eps sum|x| for sums; otherwise a relative bound.
 inline double reduce_atol(nd::DType t, int64_t n, double abs_sum) {
   const double lg = n > 1 ? std::ceil(std::log2(static_cast<double>(n))) : 1.0;
   return 4.0 * lg * eps_of(t) * abs_sum;

@@ -1,5 +1,5 @@
 // Every golden case (NumPy float64 oracles, tests/golden/make_golden_reduce.py) on every device:
-// shape, dtype and values within the RELIABILITY.md 4.5 tolerance.
+// shape, dtype and values within the docs/reliability.md 5 tolerance.
 #include <gtest/gtest.h>
 
 #include <cmath>

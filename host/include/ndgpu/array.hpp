@@ -1,5 +1,5 @@
 // nd::Array: an n-dimensional strided view (shape, strides in elements, offset) over shared
-// Storage on one device. Basic indexing and most shape ops return views; see DESIGN.md.
+// Storage on one device. Basic indexing and most shape ops return views; see docs/design.md 5.
 #pragma once
 #include <cstdint>
 #include <initializer_list>

@@ -1,5 +1,5 @@
 // Elementwise math with NumPy's names and broadcasting: operators, free functions, comparisons,
-// compound assignment through views. Dtypes follow DESIGN.md: promotion by category
+// compound assignment through views. Dtypes follow docs/design.md 4: promotion by category
 // (bool < integer < floating, wider wins within one), float32 for float math on integers, and
 // C++ numbers never widen an array (f32 * 2.0 stays float32; int32 + 2 stays int32).
 #pragma once

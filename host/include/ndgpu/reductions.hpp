@@ -5,15 +5,16 @@
 // keepdims keeps reduced axes as size 1, so the result broadcasts back against x.
 // dtypes: sum/prod of bool/int32/int64 accumulate and return int64 (NumPy); float stays itself.
 //   mean/var/std/norm of bool or integers return float32 (ndgpu's rule that float math on
-//   integers gives float32, DESIGN.md), computed in float64 first.
+//   integers gives float32, docs/design.md 4), computed in float64 first.
 // Order and accuracy: every float reduction follows kernels/reduce_order.hpp (32 lanes, 256-element
 //   tiles, a fixed pairwise tree), along ANY axis: error <= 4 ceil(log2 n) eps sum|x|, and CPU and
 //   CUDA give the same bits. var/std are one pass (per-tile two-pass + Chan's combine).
-// Empty and NaN rules (RELIABILITY.md): sum/prod/any/all and norms of nothing give the identity;
-//   mean/var/std of nothing give NaN; max/min raise ValueError("zero-size array to reduction
-//   operation maximum which has no identity"); argmax/argmin raise ValueError("attempt to get
-//   argmax of an empty sequence"). NaN propagates through max/min; argmax/argmin return the
-//   FIRST extremum (a NaN counts as the extremum). ddof >= n gives inf/nan, never an exception.
+// Empty and NaN rules (docs/reliability.md 4): sum/prod/any/all and norms of nothing give the
+//   identity; mean/var/std of nothing give NaN; max/min raise ValueError("zero-size array to
+//   reduction operation maximum which has no identity"); argmax/argmin raise
+//   ValueError("attempt to get argmax of an empty sequence"). NaN propagates through max/min;
+//   argmax/argmin return the FIRST extremum (a NaN counts as the extremum). ddof >= n gives
+//   inf/nan, never an exception.
 #pragma once
 #include <optional>
 

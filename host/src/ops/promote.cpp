@@ -1,5 +1,5 @@
-// Dtype resolution for elementwise ops: category promotion (DESIGN.md), weak C++ numbers, then
-// the op class of kernels/op_list.hpp decides the compute and result dtypes.
+// Dtype resolution for elementwise ops: category promotion (docs/design.md 4), weak C++ numbers,
+// then the op class of kernels/op_list.hpp decides the compute and result dtypes.
 #include "ops/elementwise.hpp"
 
 namespace nd::detail {

@@ -22,7 +22,7 @@ const char* empty_name(ReduceOp op) {
   }
 }
 
-// The public dtype: float math on integers gives float32 (DESIGN.md).
+// The public dtype: float math on integers gives float32 (docs/design.md 4).
 DType public_dtype(ReduceOp op, DType in) {
   const DType k = reduce_kernel_out_dtype(op, in);
   const bool float_math = op == ReduceOp::mean || op == ReduceOp::var || op == ReduceOp::std ||

@@ -44,7 +44,7 @@ template <> struct dtype_of<float> { static constexpr DType value = DType::float
 template <> struct dtype_of<double> { static constexpr DType value = DType::float64; };
 template <class T> inline constexpr DType dtype_v = dtype_of<T>::value;
 
-// Category promotion (DESIGN.md): bool < integer < floating; within a category the wider wins.
+// Category promotion (docs/design.md 4): bool < integer < floating; the wider wins within one.
 constexpr DType promote_types(DType a, DType b) {
   auto rank = [](DType t) { return is_bool(t) ? 0 : is_integer(t) ? 1 : 2; };
   if (rank(a) != rank(b)) return rank(a) > rank(b) ? a : b;

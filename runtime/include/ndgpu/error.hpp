@@ -1,4 +1,4 @@
-// The exception family: named as NumPy users know them (RELIABILITY.md "Error contract").
+// The exception family: named as NumPy users know them (docs/reliability.md 1, the error contract).
 #pragma once
 #include <cstdint>
 #include <stdexcept>

@@ -1,6 +1,6 @@
 // Host memory for CPU arrays: 64-byte aligned; blocks of 1 MiB and more are backed by transparent
 // huge pages and cached for reuse (a fresh 40 MB result otherwise pays its page faults on every
-// call; PERFORMANCE.md). NDGPU_POOL=off (and ASan builds) bypass the cache so sanitizers see
+// call; docs/performance.md 5). NDGPU_POOL=off (and ASan builds) bypass the cache so sanitizers see
 // every allocation. NDGPU_POOL_LIMIT=<bytes> caps what is held, to test out-of-memory.
 #pragma once
 #include <cstdint>

@@ -1,7 +1,7 @@
 // Every CUDA runtime call is checked. ND_CUDA_CHECK(expr) turns a failure into nd::OutOfMemory
 // (cudaErrorMemoryAllocation) or nd::DeviceError, naming the call and file:line.
 // ND_CUDA_CHECK_NOTHROW(expr) is for destructors and other noexcept paths: it never throws and
-// counts a runtime that is shutting down at process exit as success (RELIABILITY.md).
+// counts a runtime that is shutting down at process exit as success (docs/reliability.md 8).
 #pragma once
 #include "cuda/cuda_api.hpp"
 
