@@ -5,8 +5,8 @@
 // The one float32 exp of the project: the elementwise ops and both softmax kernels call exp_f32.
 // Accuracy, checked by tests/ops/test_fast_math.cpp against float64 libm over a dense sweep of
 // float32 inputs (every exponent, subnormals, both signs) plus special values, in ULP from the
-// correctly rounded result: exp, log, expm1, log1p, log2, log10, sin, cos at most 1; sigmoid and
-// tanh at most 2; tan at most 3. sin / cos / tan reduce every finite float exactly (Cody-Waite
+// correctly rounded result: exp, log, expm1, log1p, log2, log10, sin, cos, pow at most 1;
+// sigmoid and tanh at most 2; tan at most 3. sin / cos / tan reduce every finite float exactly (Cody-Waite
 // below 2^17, a table-free Payne-Hanek in double above). float64 stays on libm (kernels/ops.hpp).
 #pragma once
 #include <cstdint>
@@ -39,6 +39,14 @@ ND_HD float fma32(float a, float b, float c) {
   return ::fmaf(a, b, c);
 #else
   return __builtin_fmaf(a, b, c);
+#endif
+}
+
+ND_HD double fma64(double a, double b, double c) {  // the same for double (pow's internals)
+#if defined(__CUDA_ARCH__)
+  return ::fma(a, b, c);
+#else
+  return __builtin_fma(a, b, c);
 #endif
 }
 
@@ -377,6 +385,47 @@ ND_HD float tan_f32(float x) {
   uint32_t q;
   const float r = trig_reduce_big(x, q);
   return tan_finish(x, r, q);
+}
+
+// ---- pow ------------------------------------------------------------------------------------
+
+// The pairs pow_f32_common does not take: x not a positive normal float, or y not finite. Their
+// results are IEEE's special cases (signs, 0, inf, NaN, 1), which every powf gives exactly.
+ND_FM bool pow_f32_rare(float x, float y) {
+  const bool y_finite = (bits_as<uint32_t>(y) & 0x7fffffffu) < 0x7f800000u;
+  return !(x >= 0x1p-126f && x <= 0x1.fffffep127f) | !y_finite;
+}
+
+// x^y = 2^(y log2 x) in double for x a positive normal float and y finite. x = 2^k m with m in
+// [sqrt(1/2), sqrt(2)); log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716, by its odd
+// series to s^11; t = y (k + log2 m), clamped to [-200, 200] (past float's range either way);
+// 2^t = 2^n e^g with n = rint(t), g = (t - n) ln2, |g| <= 0.35, e^g by Taylor to degree 8. Both
+// truncations are below 2^-32 relative, so the double is within 2^-28 of x^y and its rounding to
+// float is the correctly rounded result or its neighbour: at most 1 ULP (tests/ops/
+// test_fast_math.cpp); overflow to inf and underflow into the subnormals round once. Polynomials in
+// Estrin's form (a Horner chain's latency left the loop at a quarter of its throughput) with
+// explicit fma64 (rounds once everywhere), no contraction: the same bits on CPU and CUDA.
+ND_FM float pow_f32_common(float x, float y) {
+  const uint32_t ix = bits_as<uint32_t>(x) + (0x3f800000u - 0x3f3504f3u);
+  const int32_t k = static_cast<int32_t>(ix >> 23) - 0x7f;
+  const double mm = static_cast<double>(bits_as<float>((ix & 0x007fffffu) + 0x3f3504f3u));
+  const double sv = (mm - 1.0) / (mm + 1.0), s2 = sv * sv, s4 = s2 * s2;
+  const double q = fma64(fma64(1.0 / 9, s2, 1.0 / 7), s4, fma64(1.0 / 5, s2, 1.0 / 3)) + 1.0 / 11 * (s4 * s4);
+  const double log2m = fma64(sv, s2 * q, sv) * 0x1.71547652b82fep+1;  // 2 atanh(s) / ln2
+  double t = static_cast<double>(y) * (static_cast<double>(k) + log2m);
+  t = t < -200.0 ? -200.0 : t;
+  t = t > 200.0 ? 200.0 : t;
+  // n = rint(t) by the shifter (t + 1.5 2^52 rounds to an integer held in the low mantissa bits),
+  // and 2^n from those bits: integer vector ops only (double -> int64 has no AVX2 instruction).
+  const double shifted = t + 0x1.8p52;
+  const double n = shifted - 0x1.8p52;
+  const double g = (t - n) * 0x1.62e42fefa39efp-1;
+  const double g2 = g * g, g4 = g2 * g2;
+  const double e03 = fma64(fma64(1.0 / 6, g, 0.5), g2, 1.0 + g);
+  const double e47 = fma64(fma64(1.0 / 5040, g, 1.0 / 720), g2, fma64(1.0 / 120, g, 1.0 / 24));
+  const double e = fma64(1.0 / 40320, g4 * g4, fma64(e47, g4, e03));
+  const double scale = bits_as<double>((bits_as<uint64_t>(shifted) + 1023) << 52);
+  return static_cast<float>(e * scale);
 }
 
 }  // namespace nd::kern

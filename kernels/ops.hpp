@@ -294,11 +294,16 @@ ND_HD T int_pow(T a, T e) {
   }
   return r;
 }
+// float32: fast_math's pow for a positive normal base and a finite exponent, libm's pow for the
+// special cases (a RareSplit, so the CPU loops vectorise the common pairs); float64: libm.
 struct Power {
   template <class T> ND_HD T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>) return int_pow(a, b);
+    else if constexpr (std::is_same_v<T, float>) return pow_f32_rare(a, b) ? m::pow(a, b) : pow_f32_common(a, b);
     else return m::pow(a, b);
   }
+  ND_HD static bool rare(float a, float b) { return pow_f32_rare(a, b); }  // see RareSplit
+  ND_HD static float common(float a, float b) { return pow_f32_common(a, b); }
 };
 // maximum/minimum propagate NaN (either side); fmax/fmin ignore a NaN when the other is a number.
 // Ties (+0 vs -0) give the second operand, as NumPy's SIMD loops do.

@@ -1,5 +1,5 @@
 // The documented ULP bounds of ndgpu's own float32 math (kernels/fast_math.hpp: exp, log, sigmoid,
-// expm1, tanh, log1p, log2, log10, sin, cos, tan),
+// expm1, tanh, log1p, log2, log10, sin, cos, tan, pow),
 // swept over ~4.2 million float32 bit patterns covering every exponent, both signs, subnormals,
 // +-inf and NaN, against float64 libm rounded to float32 (the correctly rounded answer); and the
 // same bits whichever code path ran them (CPU SIMD clone, CPU strided loop, CUDA).
@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "fast_math.hpp"
+#include "ops.hpp"
 
 #include "support/device_test.hpp"
 #include "support/golden_text.hpp"
@@ -129,6 +130,51 @@ TEST_P(FastMath, SameBitsOnEveryCodePath) {
     }
     EXPECT_EQ(mismatches, 0) << c.name;
   }
+}
+
+// pow (float32): every base of a thinned sweep (every exponent, both signs, subnormals, inf, NaN)
+// against exponents of every kind (small and large, integral and not, both signs, +-0, +-inf,
+// NaN) and the classic edge pairs: within 1 ULP of float64 pow rounded to float32, NaN where it
+// is NaN, and the same bits from the contiguous loop, a strided loop and the scalar functor.
+TEST_P(FastMath, PowWithinOneUlpAndTheSameBitsOnEveryPath) {
+  const std::vector<float> bases = sweep();
+  const float ys[] = {2.5f, -1.5f, 0.5f, 3.0f, 1.0f / 3, 10.0f, -7.25f, 100.0f, 1e-3f, -0.01f, 0.0f, -0.0f,
+                      1.0f, 2.0f, -1.0f, 37.7f, -120.3f, 0x1p-20f, 1e20f, INFINITY, -INFINITY, NAN};
+  std::vector<float> x, y;
+  uint32_t s = 1;
+  for (size_t i = 0; i < bases.size(); i += 3) {
+    s = s * 1664525u + 1013904223u;
+    x.push_back(std::isnan(bases[i]) ? NAN : bases[i]);  // no signalling NaN: powf(sNaN, 0) is NaN
+    // Half the pairs take a listed exponent, half a random one in (-40, 40).
+    y.push_back(i % 2 ? ys[(i / 2) % (sizeof ys / sizeof ys[0])] : (static_cast<float>(s >> 8) / 16777216.0f - 0.5f) * 80.0f);
+  }
+  const float edge[] = {0.0f, -0.0f, 1.0f, -1.0f, -2.0f, 2.0f, 0.5f, 1e-40f, -1e-40f, INFINITY, -INFINITY, NAN, 0x1.fffffep127f};
+  for (float a : edge)
+    for (float b : ys) x.push_back(a), y.push_back(b);
+  const int64_t n = static_cast<int64_t>(x.size());
+  const nd::Array A = nd::array(x, {n}, nd::float32, device()), B = nd::array(y, {n}, nd::float32, device());
+  const std::vector<float> got = nd::power(A, B).to_vector<float>();
+  const std::vector<float> every2 = nd::power(A["::2"], B["::2"]).to_vector<float>();
+  int64_t worst = 0, nan_mismatch = 0, path_mismatch = 0;
+  std::string where;
+  for (int64_t i = 0; i < n; ++i) {
+    const float want = static_cast<float>(std::pow(static_cast<double>(x[i]), static_cast<double>(y[i])));
+    const uint32_t scalar = nd::kern::bits_as<uint32_t>(nd::kern::Power{}(x[i], y[i]));
+    path_mismatch += nd::kern::bits_as<uint32_t>(got[i]) != scalar;
+    if (i % 2 == 0) path_mismatch += nd::kern::bits_as<uint32_t>(every2[i / 2]) != scalar;
+    if (std::isnan(want) || std::isnan(got[i])) {
+      nan_mismatch += std::isnan(want) != std::isnan(got[i]);
+      continue;
+    }
+    const int64_t d = golden::ulp_distance(got[i], want);
+    if (d > worst) {
+      worst = d;
+      where = std::to_string(x[i]) + " ^ " + std::to_string(y[i]) + ": got " + std::to_string(got[i]) + " want " + std::to_string(want);
+    }
+  }
+  EXPECT_LE(worst, 1) << where;
+  EXPECT_EQ(nan_mismatch, 0);
+  EXPECT_EQ(path_mismatch, 0);
 }
 
 // Edge values exactly: the results NumPy gives (and IEEE defines).
