@@ -32,12 +32,12 @@ fi
 # The whole-API table (bench/api/): every public op beside NumPy and PyTorch, sorted by ratio.
 api_bench=$(dirname "$bench")/../api/ndgpu-api-bench
 if [ "${NDGPU_API_BENCH:-1}" != 0 ] && [ -x "$api_bench" ] && "$cmp_py" -c "import numpy" 2>/dev/null; then
-  "$cmp_py" "$here/../api/api_peers.py" "$api_bench" "$out" --budget 0.05 >/dev/null
+  "$cmp_py" "$here/../api/api_peers.py" "$api_bench" "$out" --budget 0.1 >/dev/null
   { echo; cat "$out/api.md"; } >> "$out/report.md"
   echo "main job: whole-API table in $out/api.md"
   # The size sweep (bench/README.md): the everyday ops from 10 to 1e8 elements, table and plot.
   if [ "${NDGPU_SWEEP:-1}" != 0 ]; then
-    "$cmp_py" "$here/../api/api_peers.py" "$api_bench" "$out" --set sweep --budget 0.05 >/dev/null
+    "$cmp_py" "$here/../api/api_peers.py" "$api_bench" "$out" --set sweep --budget 0.1 >/dev/null
     "$py" "$here/../api/plot_sweep.py" "$out/sweep.json" "$out/sweep.png" || echo "main job: no sweep.png (matplotlib?)"
     { echo; cat "$out/sweep.md"; } >> "$out/report.md"
     echo "main job: size sweep in $out/sweep.md and $out/sweep.png"
