@@ -15,7 +15,8 @@ namespace {
 template <class T>
 Array from_host(const T* values, const Shape& shape, DType dt, Device dev) {
   Array staged = detail::new_array(shape, dtype_v<T>, Device::cpu());
-  if (staged.size()) detail::backend(Device::cpu()).copy_from_host(staged.data_ptr(), values, staged.nbytes());  // both cores from 1 MiB
+  if (staged.size())  // the CPU backend's copy: both cores from 1 MiB
+    detail::backend(Device::cpu()).copy_from_host(staged.data_ptr(), values, staged.nbytes());
   if (dt == dtype_v<T> && dev.is_cpu()) return staged;
   Array out = detail::new_array(shape, dt, dev);
   detail::copy_into(out, staged);

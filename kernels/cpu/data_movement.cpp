@@ -26,10 +26,12 @@ ND_SIMD_CLONES void fill_contig(T* o, T v, int64_t n) {
   for (int64_t i = 0; i < n; ++i) o[i] = v;
 }
 
+// Hand-written AVX2 loops (the cast below, random numbers further down), taken when the CPU has
+// AVX2 and FMA; GCC only (target attributes and pragmas).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define ND_CAST_AVX2 1
-bool has_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2");
+#define ND_X86_AVX2 1
+bool cpu_has_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return yes;
 }
 // float32 -> int32 with kern::convert's results (NaN -> 0, saturating): cvttps2dq gives INT_MIN
@@ -52,9 +54,9 @@ __attribute__((target("avx2"))) void f32_to_i32_avx2(int32_t* o, const float* a,
 
 template <class To, class From>
 void cast_row(To* o, const From* a, int64_t n) {
-#if ND_CAST_AVX2
+#if ND_X86_AVX2
   if constexpr (std::is_same_v<To, int32_t> && std::is_same_v<From, float>)
-    if (has_avx2()) return f32_to_i32_avx2(o, a, n);
+    if (cpu_has_avx2()) return f32_to_i32_avx2(o, a, n);
 #endif
   cast_contig(o, a, n);
 }
@@ -223,8 +225,7 @@ struct IntegerMap {
 ND_RANDOM_LOOPS(ND_RANDOM_LOOP)
 #undef ND_RANDOM_LOOP
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define ND_RANDOM_AVX2 1
+#if ND_X86_AVX2
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 
@@ -286,10 +287,6 @@ void integers_i64_avx2(const RandomDesc& d, int64_t jb, int64_t je, int64_t* out
 }
 #pragma GCC pop_options
 
-bool cpu_has_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
 #define ND_RANDOM_CALL(NAME) (cpu_has_avx2() ? NAME##_avx2 : NAME)(d, jb, je, out)
 #else
 #define ND_RANDOM_CALL(NAME) NAME(d, jb, je, out)
@@ -312,7 +309,7 @@ void random_rows(const RandomDesc& d, int64_t jb, int64_t je, T* out) {
     }
   }
   if (d.dist == RandomDist::integers) {
-#if ND_RANDOM_AVX2
+#if ND_X86_AVX2
     if constexpr (std::is_same_v<T, int32_t>) if (cpu_has_avx2()) return integers_i32_avx2(d, jb, je, out);
     if constexpr (std::is_same_v<T, int64_t>) if (cpu_has_avx2()) return integers_i64_avx2(d, jb, je, out);
 #endif
