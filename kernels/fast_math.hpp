@@ -6,8 +6,8 @@
 // Accuracy, checked by tests/ops/test_fast_math.cpp against float64 libm over a dense sweep of
 // float32 inputs (every exponent, subnormals, both signs) plus special values, in ULP from the
 // correctly rounded result: exp, log, expm1, log1p, log2, log10, sin, cos, pow at most 1;
-// sigmoid and tanh at most 2; tan at most 3. sin / cos / tan reduce every finite float exactly (Cody-Waite
-// below 2^17, a table-free Payne-Hanek in double above). float64 stays on libm (kernels/ops.hpp).
+// sigmoid and tanh at most 2; tan at most 3. sin / cos / tan reduce every finite float exactly
+// (Cody-Waite below 2^17, a table-free Payne-Hanek in double above). float64 stays on libm (kernels/ops.hpp).
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -396,23 +396,24 @@ ND_FM bool pow_f32_rare(float x, float y) {
   return !(x >= 0x1p-126f && x <= 0x1.fffffep127f) | !y_finite;
 }
 
-// x^y = 2^(y log2 x) in double for x a positive normal float and y finite. x = 2^k m with m in
-// [sqrt(1/2), sqrt(2)); log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716, by its odd
-// series to s^11; t = y (k + log2 m), clamped to [-200, 200] (past float's range either way);
-// 2^t = 2^n e^g with n = rint(t), g = (t - n) ln2, |g| <= 0.35, e^g by Taylor to degree 8. Both
-// truncations are below 2^-32 relative, so the double is within 2^-28 of x^y and its rounding to
-// float is the correctly rounded result or its neighbour: at most 1 ULP (tests/ops/
-// test_fast_math.cpp); overflow to inf and underflow into the subnormals round once. Polynomials in
-// Estrin's form (a Horner chain's latency left the loop at a quarter of its throughput) with
-// explicit fma64 (rounds once everywhere), no contraction: the same bits on CPU and CUDA.
+// x^y = 2^(y log2 x) in double for x a positive normal float and y finite. x = 2^k (1 + f) with
+// 1 + f in [sqrt(1/2), sqrt(2)) (log_parts); log(1 + f) = 2 atanh(s), s = f / (2 + f),
+// |s| <= 0.1716, by its odd series to s^11; t = y (k + log2(1 + f)), clamped to [-200, 200] (past
+// float's range either way); 2^t = 2^n e^g with n = rint(t), g = (t - n) ln2, |g| <= 0.35, e^g by
+// Taylor to degree 8. Both truncations are below 2^-32 relative, so the double is within 2^-28 of
+// x^y and its rounding to float is the correctly rounded result or its neighbour: at most 1 ULP
+// (tests/ops/test_fast_math.cpp); overflow to inf and underflow into the subnormals round once.
+// Polynomials in Estrin's form (a Horner chain's latency left the loop at a quarter of its
+// throughput) with explicit fma64 (rounds once everywhere), no contraction: the same bits on CPU
+// and CUDA.
 ND_FM float pow_f32_common(float x, float y) {
-  const uint32_t ix = bits_as<uint32_t>(x) + (0x3f800000u - 0x3f3504f3u);
-  const int32_t k = static_cast<int32_t>(ix >> 23) - 0x7f;
-  const double mm = static_cast<double>(bits_as<float>((ix & 0x007fffffu) + 0x3f3504f3u));
-  const double sv = (mm - 1.0) / (mm + 1.0), s2 = sv * sv, s4 = s2 * s2;
-  const double q = fma64(fma64(1.0 / 9, s2, 1.0 / 7), s4, fma64(1.0 / 5, s2, 1.0 / 3)) + 1.0 / 11 * (s4 * s4);
+  const LogParts p = log_parts(x);  // x = 2^k (1 + f), the logarithms' reduction (p.s unused)
+  const double f = p.f;
+  const double sv = f / (2.0 + f), s2 = sv * sv, s4 = s2 * s2;
+  const double q =
+      fma64(fma64(1.0 / 9, s2, 1.0 / 7), s4, fma64(1.0 / 5, s2, 1.0 / 3)) + 1.0 / 11 * (s4 * s4);
   const double log2m = fma64(sv, s2 * q, sv) * 0x1.71547652b82fep+1;  // 2 atanh(s) / ln2
-  double t = static_cast<double>(y) * (static_cast<double>(k) + log2m);
+  double t = static_cast<double>(y) * (static_cast<double>(p.kf) + log2m);
   t = t < -200.0 ? -200.0 : t;
   t = t > 200.0 ? 200.0 : t;
   // n = rint(t) by the shifter (t + 1.5 2^52 rounds to an integer held in the low mantissa bits),
