@@ -45,6 +45,27 @@ struct Scratch {
       : qt(kQ * d), st(kK * kQ), o(kQ * dv), m(kQ), l(kQ), alpha(kQ) {}
 };
 
+// Brings rows [0, n) of `cols` floats each (row stride ld) towards L2.
+inline void prefetch_rows(const float* p, int64_t ld, int64_t n, int64_t cols) {
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t c = 0; c < cols; c += 16) _mm_prefetch(reinterpret_cast<const char*>(p + r * ld + c), _MM_HINT_T1);
+}
+
+// mx = the running max m folded with rows [0, n) of 16 lanes (stride ld). A NaN score makes its
+// lane's max NaN, as the unfused softmax's row max.
+inline void running_max(const float* st, int64_t ld, int64_t n, const float* m, float* mx) {
+  __m256 m0 = _mm256_loadu_ps(m), m1 = _mm256_loadu_ps(m + 8), nan0 = _mm256_setzero_ps(), nan1 = nan0;
+  for (int64_t j = 0; j < n; ++j) {
+    const __m256 r0 = _mm256_loadu_ps(st + j * ld), r1 = _mm256_loadu_ps(st + j * ld + 8);
+    m0 = _mm256_max_ps(r0, m0);  // max_ps returns its second operand when either is NaN
+    m1 = _mm256_max_ps(r1, m1);
+    nan0 = _mm256_or_ps(nan0, _mm256_cmp_ps(r0, r0, _CMP_UNORD_Q));
+    nan1 = _mm256_or_ps(nan1, _mm256_cmp_ps(r1, r1, _CMP_UNORD_Q));
+  }
+  _mm256_storeu_ps(mx, _mm256_or_ps(m0, nan0));  // all bits set: a NaN
+  _mm256_storeu_ps(mx + 8, _mm256_or_ps(m1, nan1));
+}
+
 // Queries [i0, i0 + nq) of one batch entry.
 void attend_block(const AttentionDesc& a, const float* q, const float* k, const float* v, float* out,
                   int64_t i0, int64_t nq, Scratch& s) {
@@ -62,12 +83,17 @@ void attend_block(const AttentionDesc& a, const float* q, const float* k, const 
   for (int64_t j0 = 0; j0 < kend; j0 += kK) {
     const int64_t nk = std::min(kK, kend - j0);
     float* st = s.st.data();
-    for (int64_t j = 0; j < nk; j += kRows)
+    for (int64_t j = 0; j < nk; j += kRows) {
       with_rows(static_cast<int>(std::min<int64_t>(kRows, nk - j)), [&]<int R>() {
         for (int64_t pn = 0; pn < panels; ++pn)
           panel::rows_times_panel<R, false, true>(k + (j0 + j) * a.k_ld, a.k_ld, 1, s.qt.data() + pn * d * kLanes, kLanes, d,
                                                   st + j * ldst + pn * kLanes, ldst);
       });
+      // While the scores take shape, fetch the V rows this step multiplies next and the K rows of
+      // the same keys one step on, a slice per key group (not all at once: the fill buffers are few).
+      prefetch_rows(v + (j0 + j) * a.v_ld, a.v_ld, std::min<int64_t>(kRows, nk - j), dv);
+      if (j0 + kK + j < kend) prefetch_rows(k + (j0 + kK + j) * a.k_ld, a.k_ld, std::min<int64_t>(kRows, kend - j0 - kK - j), d);
+    }
     if (a.causal && j0 + nk - 1 > i0)  // the diagonal block: key j0 + j > query i0 + i is masked
       for (int64_t j = 0; j < nk; ++j)
         for (int64_t i = 0; i < std::min(nq, j0 + j - i0); ++i) st[j * ldst + i] = neg_inf;
@@ -77,11 +103,7 @@ void attend_block(const AttentionDesc& a, const float* q, const float* k, const 
     for (int64_t pn = 0; pn < panels; ++pn) {
       float mx[kLanes], use[kLanes], sum[kLanes] = {};
       float* m = s.m.data() + pn * kLanes;
-      for (int c = 0; c < kLanes; ++c) mx[c] = m[c];
-      for (int64_t j = 0; j < nk; ++j) {
-        const float* row = st + j * ldst + pn * kLanes;
-        for (int c = 0; c < kLanes; ++c) mx[c] = row[c] > mx[c] || row[c] != row[c] ? row[c] : mx[c];
-      }
+      running_max(st + pn * kLanes, ldst, nk, m, mx);
       for (int c = 0; c < kLanes; ++c) {
         use[c] = mx[c] == neg_inf ? 0.0f : mx[c];
         s.alpha[pn * kLanes + c] = kern::exp_f32(m[c] - use[c]);
