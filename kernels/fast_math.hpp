@@ -167,7 +167,7 @@ ND_FM float expm1_f32(float x) {
   const uint32_t n_hi = bits_as<uint32_t>(t) << 23;
   const float s = bits_as<float>(n_hi + (0x3f800000u - 0x00800000u));
   const float res = select_bits(n == 0.0f, p, 2.0f * fma32(s, p, s - 0.5f));
-  return (x != x) | (x == 0.0f) ? x : res;
+  return ((x != x) | (x == 0.0f)) ? x : res;
 }
 
 // tanh(x) = sign(x) t / (t + 2), t = expm1(2|x|): no cancellation anywhere, so one formula holds

@@ -194,8 +194,8 @@ struct VecOp {
   }
   static ND_TILE_INLINE V combine(V a, V b) {
     if constexpr (std::is_same_v<Op, kern::Prod<In>>) return a * b;
-    else if constexpr (std::is_same_v<Op, kern::Max<In>>) return (b > a) | (b != b) ? b : a;  // max_nan
-    else if constexpr (std::is_same_v<Op, kern::Min<In>>) return (b < a) | (b != b) ? b : a;  // min_nan
+    else if constexpr (std::is_same_v<Op, kern::Max<In>>) return ((b > a) | (b != b)) ? b : a;  // max_nan
+    else if constexpr (std::is_same_v<Op, kern::Min<In>>) return ((b < a) | (b != b)) ? b : a;  // min_nan
     else return a + b;
   }
 };
