@@ -2,10 +2,11 @@
 # Everything a lent GPU machine (H100/H200: nvcc, CuPy, PyTorch, compute-sanitizer; no network)
 # should check, in two calls of at most 10 minutes each:
 #   1. scripts/pack_gpu_deps.sh here, then on the GPU (carry .deps):  scripts/gpu_check.sh build test bench
-#   2. on the same warm machine (carry .deps, build/gpu is kept):      scripts/gpu_check.sh sanitize
+#   2. on the same warm machine (carry .deps, build/gpu is kept):      scripts/gpu_check.sh sanitize calibrate
 # Stages: env (always), build (preset gpu, sm_90), test (whole suite), sanitize (compute-sanitizer
 # memcheck/racecheck/initcheck/synccheck over the CUDA tests with NDGPU_POOL=off), bench (the main
-# job with the NumPy, CuPy and PyTorch columns). No argument runs them all.
+# job with the NumPy, CuPy and PyTorch columns), calibrate (Nsight Compute against the traffic
+# model, docs/gpu_model.md). No argument runs them all.
 # Logs, JSON, Markdown and the chart go to one folder: $OUT when set (the device tool), else
 # bench/results/; files are named <date>_<card>_<commit>*, ready to commit under bench/results/.
 # Env: NDGPU_SANITIZE_FILTER (gtest filter, default *cuda*), NDGPU_SANITIZE_TIMEOUT (s per tool,
@@ -13,7 +14,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-stages=${*:-build test sanitize bench}
+stages=${*:-build test sanitize bench calibrate}
 export CCACHE_BASEDIR=$root
 deps=$root/.deps
 if [ -d "$deps" ]; then
@@ -102,6 +103,27 @@ if [[ " $stages " == *" bench "* ]]; then
   tail -5 "$dest/${stem}_bench.log" | tee -a "$log"
   say "bench: exit $rc; report $dest/$stem.{json,md,png}"
   [ $rc -eq 0 ] || status=1
+fi
+if [[ " $stages " == *" calibrate "* ]]; then
+  # The traffic model (docs/gpu_model.md 6) against Nsight Compute: the same workloads, the same
+  # launches in the same order, compared with the newest committed model record.
+  model_json=$(ls -1 "$root"/bench/results/*_gpu_model_*.json 2>/dev/null | tail -1)
+  if ! command -v ncu >/dev/null; then say "calibrate: no ncu on this machine (skipped)"
+  elif [ -z "$model_json" ]; then say "calibrate: no bench/results/*_gpu_model_*.json (run scripts/gpu_model.sh)"; status=1
+  else
+    say "calibrate: ncu over ndgpu-gpu-model --run, against $(basename "$model_json")"
+    metrics=l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum
+    metrics+=,l1tex__t_requests_pipe_lsu_mem_global_op_st.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_st.sum
+    metrics+=,l1tex__data_pipe_lsu_wavefronts_mem_shared.sum,dram__bytes_read.sum,dram__bytes_write.sum
+    timeout 300 ncu --profile-from-start off --csv --print-units base --metrics "$metrics" \
+      "$build/bench/gpu_model/ndgpu-gpu-model" --run >"$dest/${stem}_ncu.csv" 2>>"$log"
+    rc=$?
+    python3 bench/gpu_model/compare_ncu.py "$model_json" "$dest/${stem}_ncu.csv" >"$dest/${stem}_calibration.md" 2>&1
+    rc2=$?
+    tail -8 "$dest/${stem}_calibration.md" | tee -a "$log"
+    say "calibrate: ncu exit $rc, compare exit $rc2; $dest/${stem}_calibration.md"
+    [ $rc -eq 0 ] && [ $rc2 -eq 0 ] || status=1
+  fi
 fi
 say "gpu_check: done, exit $status"
 exit $status

@@ -8,6 +8,7 @@
 #include "cuda/cuda_check.hpp"
 #include "cuda/launch.cuh"
 #include "cuda/strided.cuh"
+#include "cuda/vec_access.cuh"
 #include "fill_ramp.hpp"
 #include "random_draw.hpp"
 
@@ -57,6 +58,15 @@ __global__ void random_kernel(RandomDesc d, int64_t counters) {
     T vals[kMaxPer];
     kern::random_counter<T>(d, static_cast<uint64_t>(j), vals);
     const int64_t i0 = j * per;
+    if constexpr (sizeof(T) >= 4) {  // a counter's 16 bytes in one store, not per strided stores
+      constexpr int V = kVec<T>;
+      if (per == V && i0 + V <= d.n && reinterpret_cast<uintptr_t>(out) % 16 == 0) {
+        Vec<T, V> v;
+        for (int s = 0; s < V; ++s) v.v[s] = vals[s];
+        vec_store(reinterpret_cast<Vec<T, V>*>(out + i0), v);
+        continue;
+      }
+    }
     for (int s = 0; s < per; ++s)
       if (i0 + s < d.n) out[i0 + s] = vals[s];
   }

@@ -6,24 +6,20 @@
 // Kernels see one compute dtype T; host/ has already cast mismatched operands.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "common.hpp"
 #include "cuda/cuda_backend.cuh"
 #include "cuda/launch.cuh"
 #include "cuda/strided.cuh"
+#include "cuda/vec_access.cuh"
 #include "op_list.hpp"
 
 namespace nd::cuda::ew {
 
 using kern::OpClass;
 constexpr int kBlock = 256;
-
-template <class T, int V>
-struct alignas(sizeof(T) * V) Vec {
-  T v[V];
-};
-template <class T> constexpr int kVec = 16 / sizeof(T);  // elements per 16-byte load
 
 // mode bit k set: input k is the by-value scalar `s`.
 template <class T, int V>
@@ -32,7 +28,7 @@ __device__ __forceinline__ Vec<T, V> load_vec(const T* p, int64_t i, bool is_sca
   if (is_scalar) {
     for (int k = 0; k < V; ++k) x.v[k] = s;
   } else {
-    x = reinterpret_cast<const Vec<T, V>*>(p)[i];
+    x = vec_load(reinterpret_cast<const Vec<T, V>*>(p) + i);
   }
   return x;
 }
@@ -44,10 +40,10 @@ __global__ void unary_vec_kernel(O* out, const T* a, int64_t n) {
   const int64_t first = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   const F f;
   for (int64_t i = first; i < n / V; i += step) {
-    const Vec<T, V> x = reinterpret_cast<const Vec<T, V>*>(a)[i];
+    const Vec<T, V> x = vec_load(reinterpret_cast<const Vec<T, V>*>(a) + i);
     Vec<O, V> y;
     for (int k = 0; k < V; ++k) y.v[k] = f(x.v[k]);
-    reinterpret_cast<Vec<O, V>*>(out)[i] = y;
+    vec_store(reinterpret_cast<Vec<O, V>*>(out) + i, y);
   }
   for (int64_t i = (n / V) * V + first; i < n; i += step) out[i] = f(a[i]);  // tail
 }
@@ -63,7 +59,7 @@ __global__ void binary_vec_kernel(O* out, const T* a, const T* b, T s, int mode,
     const Vec<T, V> y = load_vec<T, V>(b, i, mode & 2, s);
     Vec<O, V> r;
     for (int k = 0; k < V; ++k) r.v[k] = f(x.v[k], y.v[k]);
-    reinterpret_cast<Vec<O, V>*>(out)[i] = r;
+    vec_store(reinterpret_cast<Vec<O, V>*>(out) + i, r);
   }
   for (int64_t i = (n / V) * V + first; i < n; i += step)
     out[i] = f((mode & 1) ? s : a[i], (mode & 2) ? s : b[i]);

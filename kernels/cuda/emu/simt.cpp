@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cuda/emu/fiber_sanitizers.hpp"
+#include "cuda/emu/traffic_model.hpp"
 #include "ndgpu/error.hpp"
 
 namespace nd::emu {
@@ -243,6 +244,7 @@ void run_block(BlockRun& r, const std::vector<Stack>& stacks, bool reverse) {
   std::fill_n(r.dyn_smem.get(), r.spec->shared_bytes, 0xFF);  // uninitialised reads show up
   tl_block = &r.coords;
   tl_run = &r;
+  model::block_begin(r.dyn_smem.get(), r.spec->shared_bytes);
   struct Reset {
     ~Reset() { tl_run = nullptr; tl_block = nullptr; }
   } reset;
@@ -261,7 +263,10 @@ void run_block(BlockRun& r, const std::vector<Stack>& stacks, bool reverse) {
       at_barrier += f.wait == Wait::barrier;
       done += f.wait == Wait::done;
     }
-    if (done == r.nthreads) return;
+    if (done == r.nthreads) {
+      model::block_end();
+      return;
+    }
     if (at_barrier != r.nthreads) deadlock(r);  // exited threads never reach a barrier
     for (Fiber& f : r.fibers) f.wait = Wait::runnable;
   }
@@ -455,21 +460,31 @@ void run_launch(const LaunchSpec& s) {
   validate(s);
   std::lock_guard<std::mutex> lock(launch_mutex());
   log_launch(s.kernel_addr);
+  const std::vector<Segment> segs = reachable_segments(s);
+  // The traffic model (NDGPU_EMU_MODEL) records the forward schedule only.
+  struct Recording {
+    Recording(const LaunchSpec& s, const std::vector<Segment>& segs) { model::launch_begin(s, segs); }
+    ~Recording() { model::launch_end(); }
+  };
   if (schedules() == 1) {
+    Recording rec(s, segs);
     run_schedule(s, false);
     return;
   }
   // Run forward from the starting memory, keep the result, restore, run reversed, compare.
-  const std::vector<Segment> segs = reachable_segments(s);
   size_t reachable = 0;
   for (const Segment& g : segs) reachable += g.size;
   if (reachable > kMaxSnapshotBytes) {  // e.g. a sparse multi-GiB buffer of a large-offset test
+    Recording rec(s, segs);
     run_schedule(s, false);
     return;
   }
   std::vector<std::vector<char>> before(segs.size()), forward(segs.size());
   for (size_t i = 0; i < segs.size(); ++i) before[i] = raw_read(segs[i].base, segs[i].size);
-  run_schedule(s, false);
+  {
+    Recording rec(s, segs);
+    run_schedule(s, false);
+  }
   for (size_t i = 0; i < segs.size(); ++i) {
     forward[i] = raw_read(segs[i].base, segs[i].size);
     // Only what the launch wrote: its inputs may be read by other host threads meanwhile.

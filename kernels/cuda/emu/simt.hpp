@@ -106,6 +106,9 @@ struct LaunchSpec {
   int nargs = 0;
 };
 void run_launch(const LaunchSpec& spec);  // throws nd::DeviceError
+// The grid-stride launches' block cap (launch.cuh): 8, so tests run few fibers; the GPU's 4096
+// while the traffic model records an op (traffic_model.hpp).
+int64_t max_grid_blocks();
 
 template <class K>
 const char* kernel_name() {
