@@ -75,7 +75,7 @@ class CudaBackend final : public Backend {
   void gemm(const GemmDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::gemm(x, s); }); }
   void rowwise(const RowDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::rowwise(x, s); }); }
   void pairwise(const PairwiseDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::pairwise(x, s); }); }
-  void topk(const TopkDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::topk(x, s); }); }
+  void topk(const TopkDesc& d) override { run(d, [this](auto& x, cudaStream_t s) { cuda::topk(x, s, *this); }); }
   void elementwise(const ElementwiseDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::elementwise(x, s); }); }
   void gather(const GatherDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::gather(x, s); }); }
   void mask_count(const MaskDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::mask_count(x, s); }); }

@@ -25,7 +25,8 @@ void rows(const RowsDesc& d, cudaStream_t stream, Backend& mem);
 void gemm(const GemmDesc& d, cudaStream_t stream);
 void rowwise(const RowDesc& d, cudaStream_t stream);
 void pairwise(const PairwiseDesc& d, cudaStream_t stream);
-void topk(const TopkDesc& d, cudaStream_t stream);
+// topk.cu: `mem` holds the small-k path's per-chunk candidates.
+void topk(const TopkDesc& d, cudaStream_t stream, Backend& mem);
 
 // elementwise*.cu
 void elementwise(const ElementwiseDesc& d, cudaStream_t stream);
@@ -34,5 +35,19 @@ void elementwise(const ElementwiseDesc& d, cudaStream_t stream);
 void reduce(const ReduceDesc& d, cudaStream_t stream, Backend& mem);
 
 std::unique_ptr<Backend> make_backend(int index);
+
+// A kernel family's temporary device memory from the caching allocator, freed on the same stream
+// after the kernels that use it are enqueued (stream-ordered reuse: they see valid memory).
+struct Workspace {
+  Backend& mem;
+  void* p = nullptr;
+  int64_t bytes = 0;
+  Workspace(Backend& m, int64_t b) : mem(m), p(b ? m.allocate(b) : nullptr), bytes(b) {}
+  ~Workspace() { if (p) mem.deallocate(p, bytes); }
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+};
+
+inline int64_t div_up(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 }  // namespace nd::cuda

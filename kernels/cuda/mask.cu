@@ -254,19 +254,11 @@ __global__ void rows_copy_kernel(RowsDesc d, const int64_t* winner) {
 // Scatters keep NumPy's last-write-wins with a winner per table row, up to this many rows.
 constexpr int64_t kMaxWinnerRows = int64_t{1} << 24;
 
-struct Scratch {
-  Backend& mem;
-  void* p = nullptr;
-  int64_t bytes = 0;
-  Scratch(Backend& m, int64_t b) : mem(m), p(b ? m.allocate(b) : nullptr), bytes(b) {}
-  ~Scratch() { if (p) mem.deallocate(p, bytes); }
-};
-
 template <class W, class I>
 void rows_as(const RowsDesc& d, cudaStream_t s, Backend& mem) {
   ND_CUDA_CHECK(cudaMemsetAsync(d.bad, 0, sizeof(int64_t), s));
   const bool winners = d.scatter && d.row_len > 0 && d.axis_len <= kMaxWinnerRows;
-  Scratch w(mem, winners ? d.axis_len * static_cast<int64_t>(sizeof(int64_t)) : 0);
+  Workspace w(mem, winners ? d.axis_len * static_cast<int64_t>(sizeof(int64_t)) : 0);
   int64_t* winner = static_cast<int64_t*>(w.p);
   if (winner) ND_CUDA_CHECK(cudaMemsetAsync(winner, 0xFF, w.bytes, s));  // -1: no writer
   launch(rows_check_kernel<I>, grid_for(d.n, kBlock), kBlock, 0, s, d, winner);

@@ -241,7 +241,6 @@ __global__ void finish_columns_kernel(ReduceDesc d, int64_t nout, int64_t width,
 }
 
 // ---- planning and launch ----------------------------------------------------------------------
-int64_t div_up(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Tiles per group: enough (outputs x groups) work items to fill the GPU, < 2^kGroupLevels tiles.
 int64_t plan_group(int64_t tiles, int64_t items, int64_t want) {
@@ -251,16 +250,6 @@ int64_t plan_group(int64_t tiles, int64_t items, int64_t want) {
   g = std::max(g, kern::order::pow2_ceil(div_up(tiles, int64_t{1} << (kGroupLevels - 1))));
   return std::min<int64_t>(g, int64_t{1} << (kGroupLevels - 1));
 }
-
-// Workspace from the device's caching allocator; freed on the same stream after the finish kernel
-// is enqueued (stream-ordered reuse, so the kernels see valid memory).
-struct Workspace {
-  Backend& mem;
-  void* p = nullptr;
-  int64_t bytes = 0;
-  Workspace(Backend& m, int64_t b) : mem(m), p(b ? m.allocate(b) : nullptr), bytes(b) {}
-  ~Workspace() { if (p) mem.deallocate(p, bytes); }
-};
 
 template <class Op, class In>
 void run(const ReduceDesc& d, cudaStream_t stream, Backend& mem) {

@@ -43,6 +43,33 @@ TEST_P(Topk, EveryKMatchesAStableSortOracle) {
   }
 }
 
+// Rows longer than one GPU block's chunk (1024): each chunk's k best, then the best of those.
+// NaNs and ties sit on both sides of chunk edges.
+TEST_P(Topk, LongRowsWithNaNsAndTiesAcrossChunks) {
+  random::seed(5);
+  const int64_t n = 3000;
+  std::vector<float> h = random::integers(0, 4, {2, n}, int64, device()).astype(float32).to_vector<float>();
+  for (int64_t j : {1023, 1024, 2047, 2048, 2999}) h[j] = std::nanf("");  // row 0 only
+  Array x = array(h, {2, n}, float32, device());
+  for (bool largest : {true, false}) {
+    auto rank_before = [&](int r, int64_t a, int64_t b) {  // NaN highest, then ties to the lower index
+      const float va = h[r * n + a], vb = h[r * n + b];
+      if (std::isnan(va) || std::isnan(vb)) return largest ? std::isnan(va) && !std::isnan(vb) : !std::isnan(va) && std::isnan(vb);
+      return largest ? va > vb : va < vb;
+    };
+    for (int64_t k : {1, 7, 32}) {
+      auto [v, i] = topk(x, k, -1, largest);
+      std::vector<int64_t> got = i.to_vector<int64_t>();
+      for (int r = 0; r < 2; ++r) {
+        std::vector<int64_t> ord(n);
+        std::iota(ord.begin(), ord.end(), 0);
+        std::stable_sort(ord.begin(), ord.end(), [&](int64_t a, int64_t b) { return rank_before(r, a, b); });
+        for (int64_t q = 0; q < k; ++q) ASSERT_EQ(got[r * k + q], ord[q]) << "largest=" << largest << " k=" << k << " r=" << r;
+      }
+    }
+  }
+}
+
 TEST_P(Topk, OtherAxesIntegersAndLargeRows) {
   Array m = array({{1, 9, 3}, {7, 2, 8}}, {}, device());
   auto [v, i] = topk(m, 1, 0);
