@@ -1,6 +1,7 @@
 // Strided copy / cast, fill and random numbers on CUDA: grid-stride loops with 64-bit indices over
 // any strides (negative and 0 too). Few instantiations: same-dtype copies move raw words of the
 // element size, casts get one kernel per (to, from) pair, fills one per element size.
+#include <algorithm>
 #include <cstring>
 
 #include "common.hpp"
@@ -26,6 +27,33 @@ __global__ void copy_kernel(StridedIndexer<2> ix, char* dst, const char* src, in
     *reinterpret_cast<To*>(dst + off[0]) =
         kern::convert<To>(*reinterpret_cast<const From*>(src + off[1]));
   }
+}
+
+// A transposing copy, same dtype (raw words W): dst (rows x cols, row stride dst_ld) from a
+// source whose fast axis is dst's slow one (element (r, c) at src[r + c * src_ld]), batch
+// dimension z. 32 x 32 tiles through shared memory, so both the reads (along r) and the writes
+// (along c) are coalesced; the tile's padding column keeps the transposed reads conflict-free.
+struct TransposeParams {
+  int64_t rows, cols, dst_ld, src_ld, batch, dst_batch, src_batch;  // strides in elements
+};
+constexpr int kTile = 32, kTileRows = 8;
+template <class W>
+__global__ void transpose_copy_kernel(W* dst, const W* src, TransposeParams t) {
+  __shared__ W tile[kTile][kTile + 1];
+  const int tx = threadIdx.x, ty = threadIdx.y;
+  const int64_t tiles_r = (t.rows + kTile - 1) / kTile;
+  for (int64_t z = blockIdx.z; z < t.batch; z += gridDim.z)
+    for (int64_t by = blockIdx.y; by < tiles_r; by += gridDim.y) {
+      const int64_t r0 = by * kTile, c0 = static_cast<int64_t>(blockIdx.x) * kTile;
+      const W* s = src + z * t.src_batch;
+      W* o = dst + z * t.dst_batch;
+      for (int j = ty; j < kTile; j += kTileRows)
+        if (r0 + tx < t.rows && c0 + j < t.cols) tile[j][tx] = s[(r0 + tx) + (c0 + j) * t.src_ld];
+      __syncthreads();
+      for (int j = ty; j < kTile; j += kTileRows)
+        if (r0 + j < t.rows && c0 + tx < t.cols) o[(r0 + j) * t.dst_ld + c0 + tx] = tile[tx][j];
+      __syncthreads();
+    }
 }
 
 template <class W>
@@ -108,6 +136,21 @@ void copy(const CopyDesc& d, cudaStream_t stream) {
     if (all_contiguous(d.iter, ops)) {
       ND_CUDA_CHECK(cudaMemcpyAsync(d.dst.data, d.src.data, n * dtype_size(d.dst.dtype),
                                     cudaMemcpyDeviceToDevice, stream));
+      return;
+    }
+    const int nd = d.iter.ndim;
+    if ((nd == 2 || nd == 3) && d.dst.strides[nd - 1] == 1 && d.src.strides[nd - 2] == 1 &&
+        d.src.strides[nd - 1] > 1 && d.iter.shape[nd - 1] > 1) {  // a transpose: tiles
+      const TransposeParams t{d.iter.shape[nd - 2], d.iter.shape[nd - 1], d.dst.strides[nd - 2], d.src.strides[nd - 1],
+                              nd == 3 ? d.iter.shape[0] : 1, nd == 3 ? d.dst.strides[0] : 0, nd == 3 ? d.src.strides[0] : 0};
+      const dim3 grid(static_cast<unsigned>(div_up(t.cols, kTile)),
+                      static_cast<unsigned>(std::min<int64_t>(div_up(t.rows, kTile), 65535)),
+                      static_cast<unsigned>(std::min<int64_t>(t.batch, 65535)));
+      with_word(d.dst.dtype, [&](auto w) {
+        using W = decltype(w);
+        launch(transpose_copy_kernel<W>, grid, dim3(kTile, kTileRows), 0, stream, static_cast<W*>(d.dst.data),
+               static_cast<const W*>(d.src.data), t);
+      });
       return;
     }
     with_word(d.dst.dtype, [&](auto w) {

@@ -69,6 +69,30 @@ TEST_P(DataMovement, CopyAndCastAcrossKernelEdges) {
   }
 }
 
+// Transposed copies (the CUDA backend's 32 x 32 shared-memory tiles): shapes off the tile edges,
+// 1-, 4- and 8-byte words, a batch of transposes, and a transpose inside a strided view.
+TEST_P(DataMovement, TransposedCopiesAcrossTileEdges) {
+  for (auto [r, c] : {std::pair<int64_t, int64_t>{70, 45}, {33, 65}, {2, 100}, {100, 2}, {32, 32}}) {
+    SCOPED_TRACE(std::to_string(r) + "x" + std::to_string(c));
+    const std::vector<float> v = iota_values<float>(r * c, -3.5f, 0.25f);
+    Array a = array(v, {r, c}, float32, device());
+    EXPECT_TRUE(array_equals<float>(a.T().copy(), naive_values(v, a.T()), {c, r}));
+    const std::vector<int64_t> vi = iota_values<int64_t>(r * c, -100, 7);
+    Array ai = array(vi, {r, c}, int64, device());
+    EXPECT_TRUE(array_equals<int64_t>(ai.T().copy(), naive_values(vi, ai.T()), {c, r}));
+    std::vector<bool> vb;
+    for (int64_t k = 0; k < r * c; ++k) vb.push_back(k % 3 == 0);
+    Array ab = array(vb, {r, c}, bool_, device());
+    EXPECT_EQ(ab.T().copy().to_vector<bool>(), naive_values(vb, ab.T()));
+  }
+  const std::vector<float> v = iota_values<float>(3 * 50 * 40, 1.0f, 1.0f);
+  Array b = array(v, {3, 50, 40}, float32, device());
+  Array bt = b.transpose({0, 2, 1});
+  EXPECT_TRUE(array_equals<float>(bt.copy(), naive_values(v, bt), {3, 40, 50}));
+  Array sub = b(slice(_, _, 2), slice(1, 45), slice(3, 39)).transpose({0, 2, 1});
+  EXPECT_TRUE(array_equals<float>(sub.copy(), naive_values(v, sub), sub.shape()));
+}
+
 TEST_P(DataMovement, StridedViewsWithNegativeAndZeroStrides) {
   const std::vector<float> v = iota_values<float>(5 * 7 * 33, 0.5f, 1.0f);
   Array a = array(v, {5, 7, 33}, float32, device());
