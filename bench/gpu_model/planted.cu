@@ -1,9 +1,8 @@
 // Planted regressions for the traffic model's invariants (docs/gpu_model.md 3): kernels written
 // wrong on purpose, instrumented as kernels/cuda is, so `ndgpu-gpu-model --planted` shows that each
 // invariant catches what it is for. Compiled as C++ against the SIMT emulator.
-#include "planted.hpp"
-
 #include "cuda/launch.cuh"
+#include "planted.hpp"
 
 namespace nd::gpu_model {
 namespace {
@@ -14,7 +13,8 @@ __global__ void copy_kernel(const float* in, float* out, int n) {
 }
 // Uncoalesced: lane i reads element 32 i, one sector per lane.
 __global__ void strided_copy_kernel(const float* in, float* out, int n) {
-  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) out[i] = in[(i * 32) % n];
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x)
+    out[i] = in[(i * 32) % n];
 }
 // A block sum through shared memory; `stride` 1 is conflict-free, 32 puts every lane in one bank.
 __global__ void block_sum_kernel(const float* in, float* out, int stride) {
@@ -32,7 +32,8 @@ __global__ void block_sum_kernel(const float* in, float* out, int stride) {
 }  // namespace
 
 void planted_copy(const float* in, float* out, int n, bool strided) {
-  cuda::launch(strided ? strided_copy_kernel : copy_kernel, dim3(cuda::grid_for(n, 256)), dim3(256), 0, nullptr, in, out, n);
+  cuda::launch(strided ? strided_copy_kernel : copy_kernel, dim3(cuda::grid_for(n, 256)), dim3(256), 0,
+               nullptr, in, out, n);
 }
 // The second pass: the same input read again by a second launch.
 void planted_two_pass(const float* in, float* out, int n) {

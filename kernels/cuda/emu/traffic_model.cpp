@@ -27,19 +27,30 @@ void Counters::add(const Counters& c) {
   threads += c.threads;
   max_blocks = std::max(max_blocks, c.max_blocks);
   threads_per_block = std::max(threads_per_block, c.threads_per_block);
-  ld_requests += c.ld_requests, ld_sectors += c.ld_sectors, ld_bytes += c.ld_bytes, ld_lane_bytes += c.ld_lane_bytes;
-  st_requests += c.st_requests, st_sectors += c.st_sectors, st_bytes += c.st_bytes;
-  unique_read += c.unique_read, unique_written += c.unique_written;
-  sh_requests += c.sh_requests, sh_wavefronts += c.sh_wavefronts, sh_max_ways = std::max(sh_max_ways, c.sh_max_ways);
+  ld_requests += c.ld_requests;
+  ld_sectors += c.ld_sectors;
+  ld_bytes += c.ld_bytes;
+  ld_lane_bytes += c.ld_lane_bytes;
+  st_requests += c.st_requests;
+  st_sectors += c.st_sectors;
+  st_bytes += c.st_bytes;
+  unique_read += c.unique_read;
+  unique_written += c.unique_written;
+  sh_requests += c.sh_requests;
+  sh_wavefronts += c.sh_wavefronts;
+  sh_max_ways = std::max(sh_max_ways, c.sh_max_ways);
   other_bytes += c.other_bytes;
-  edge_lanes += c.edge_lanes, edge_warps += c.edge_warps;
+  edge_lanes += c.edge_lanes;
+  edge_warps += c.edge_warps;
 }
 double Counters::coalescing() const {
   const int64_t moved = 32 * (ld_sectors + st_sectors);
   return moved ? double(ld_bytes + st_bytes) / double(moved) : 1.0;
 }
 double Counters::bank_ways() const { return sh_requests ? double(sh_wavefronts) / double(sh_requests) : 1.0; }
-double Counters::warp_efficiency() const { return edge_warps ? double(edge_lanes) / (32.0 * double(edge_warps)) : 1.0; }
+double Counters::warp_efficiency() const {
+  return edge_warps ? double(edge_lanes) / (32.0 * double(edge_warps)) : 1.0;
+}
 
 #if NDGPU_EMU_MODEL
 
@@ -62,16 +73,19 @@ struct Access {
     if (n != o.n) return n < o.n;
     return addr < o.addr;
   }
-  bool same_request(const Access& o) const { return kind == o.kind && site == o.site && warp == o.warp && n == o.n; }
+  bool same_request(const Access& o) const {
+    return kind == o.kind && site == o.site && warp == o.warp && n == o.n;
+  }
 };
 
-struct SegmentBits {  // the sectors of one device allocation a launch read and wrote
+struct SegmentBits {             // the sectors of one device allocation a launch read and wrote
   uintptr_t first = 0, end = 0;  // the allocation's bytes
   uintptr_t first_sector = 0;
   std::vector<uint64_t> read, written;
   void mark(uintptr_t a, int size, bool store) {
     auto& bits = store ? written : read;
-    for (uintptr_t s = a / 32; s <= (a + size - 1) / 32; ++s) bits[(s - first_sector) / 64] |= uint64_t(1) << ((s - first_sector) % 64);
+    for (uintptr_t s = a / 32; s <= (a + size - 1) / 32; ++s)
+      bits[(s - first_sector) / 64] |= uint64_t(1) << ((s - first_sector) % 64);
   }
 };
 
@@ -140,7 +154,8 @@ std::string symbol_at(const void* addr) {
     const auto* sym = reinterpret_cast<const Elf64_Sym*>(base + sh[i].sh_offset);
     const char* strtab = base + sh[sh[i].sh_link].sh_offset;
     for (size_t k = 0; k < sh[i].sh_size / sizeof(Elf64_Sym); ++k)
-      if (ELF64_ST_TYPE(sym[k].st_info) == STT_FUNC && want >= sym[k].st_value && want < sym[k].st_value + sym[k].st_size) {
+      if (ELF64_ST_TYPE(sym[k].st_info) == STT_FUNC && want >= sym[k].st_value &&
+          want < sym[k].st_value + sym[k].st_size) {
         name = strtab + sym[k].st_name;
         break;
       }
@@ -159,7 +174,8 @@ std::string short_name(const void* kernel) {
   char* d = abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status);
   if (status == 0 && d) name = d;
   std::free(d);
-  for (size_t at; (at = name.find("(anonymous namespace)")) != std::string::npos;) name.replace(at, 21, "anon");
+  for (size_t at; (at = name.find("(anonymous namespace)")) != std::string::npos;)
+    name.replace(at, 21, "anon");
   // Cut at the first '<' or '(' outside the return type, then keep the last name component.
   name = name.substr(0, name.find_first_of("<("));
   if (const size_t sp = name.rfind(' '); sp != std::string::npos) name = name.substr(sp + 1);
@@ -174,7 +190,8 @@ inline void record(const void* p, int size, uint8_t kind, uintptr_t site) {
   if (!s.recording) return;
   const uintptr_t a = reinterpret_cast<uintptr_t>(p);
   uint8_t space;
-  auto seg = std::find_if(s.segs.begin(), s.segs.end(), [&](const SegmentBits& g) { return a >= g.first && a < g.end; });
+  auto seg = std::find_if(s.segs.begin(), s.segs.end(),
+                          [&](const SegmentBits& g) { return a >= g.first && a < g.end; });
   if (seg != s.segs.end()) {
     space = kGlobal;
     seg->mark(a, size, kind == 1);
@@ -207,7 +224,10 @@ void count_request(State& s, const Access* b, const Access* e) {
       for (uintptr_t w = x->addr / 4; w <= (x->addr + x->size - 1) / 4; ++w) words.push_back(w);
     std::sort(words.begin(), words.end());
     for (uintptr_t w : words)
-      if (w != last) ways = std::max(ways, ++words_in_bank[w % 32]), last = w;
+      if (w != last) {
+        ways = std::max(ways, ++words_in_bank[w % 32]);
+        last = w;
+      }
     c.sh_requests += 1;
     c.sh_wavefronts += ways;
     c.sh_max_ways = std::max(c.sh_max_ways, ways);
@@ -219,15 +239,21 @@ void count_request(State& s, const Access* b, const Access* e) {
   for (const Access* x = b; x != e; ++x) {
     lane_bytes += x->size;
     const uintptr_t lo = std::max(x->addr, covered), hi = x->addr + x->size;
-    if (hi > lo) bytes += hi - lo, covered = hi;
+    if (hi > lo) {
+      bytes += hi - lo;
+      covered = hi;
+    }
     for (uintptr_t sct = x->addr / 32; sct <= (hi - 1) / 32; ++sct)
-      if (last_sector == ~uintptr_t(0) || sct > last_sector) ++sectors, last_sector = sct;
+      if (last_sector == ~uintptr_t(0) || sct > last_sector) {
+        ++sectors;
+        last_sector = sct;
+      }
   }
-  if (b->kind == 1) {
-    c.st_requests += 1, c.st_sectors += sectors, c.st_bytes += bytes;
-  } else {
-    c.ld_requests += 1, c.ld_sectors += sectors, c.ld_bytes += bytes, c.ld_lane_bytes += lane_bytes;
-  }
+  const bool store = b->kind == 1;
+  (store ? c.st_requests : c.ld_requests) += 1;
+  (store ? c.st_sectors : c.ld_sectors) += sectors;
+  (store ? c.st_bytes : c.ld_bytes) += bytes;
+  if (!store) c.ld_lane_bytes += lane_bytes;
 }
 
 }  // namespace
@@ -313,8 +339,8 @@ void block_end() {
 
 // ---- the compiler's callbacks (clang -fsanitize-coverage=trace-loads,trace-stores,trace-pc-guard) ----
 
-#define ND_MODEL_CALLBACK(name, T, kind)                                                               \
-  extern "C" void name(T* addr) {                                                                      \
+#define ND_MODEL_CALLBACK(name, T, kind)                                                                     \
+  extern "C" void name(T* addr) {                                                                            \
     nd::emu::model::record(addr, sizeof(T), kind, reinterpret_cast<uintptr_t>(__builtin_return_address(0))); \
   }
 ND_MODEL_CALLBACK(__sanitizer_cov_load1, uint8_t, 0)
