@@ -53,6 +53,9 @@ double Counters::warp_efficiency() const {
 }
 
 #if NDGPU_EMU_MODEL
+#if !defined(__x86_64__)
+#error "the traffic model finds static __shared__ variables through the x86-64 thread pointer"
+#endif
 
 namespace {
 
