@@ -460,18 +460,18 @@ void run_launch(const LaunchSpec& s) {
   validate(s);
   std::lock_guard<std::mutex> lock(launch_mutex());
   log_launch(s.kernel_addr);
-  const std::vector<Segment> segs = reachable_segments(s);
   // The traffic model (NDGPU_EMU_MODEL) records the forward schedule only.
   struct Recording {
     Recording(const LaunchSpec& s, const std::vector<Segment>& segs) { model::launch_begin(s, segs); }
     ~Recording() { model::launch_end(); }
   };
   if (schedules() == 1) {
-    Recording rec(s, segs);
+    Recording rec(s, model::available() ? reachable_segments(s) : std::vector<Segment>{});
     run_schedule(s, false);
     return;
   }
   // Run forward from the starting memory, keep the result, restore, run reversed, compare.
+  const std::vector<Segment> segs = reachable_segments(s);
   size_t reachable = 0;
   for (const Segment& g : segs) reachable += g.size;
   if (reachable > kMaxSnapshotBytes) {  // e.g. a sparse multi-GiB buffer of a large-offset test

@@ -26,7 +26,6 @@ void Counters::add(const Counters& c) {
   blocks += c.blocks;
   threads += c.threads;
   max_blocks = std::max(max_blocks, c.max_blocks);
-  threads_per_block = std::max(threads_per_block, c.threads_per_block);
   ld_requests += c.ld_requests;
   ld_sectors += c.ld_sectors;
   ld_bytes += c.ld_bytes;
@@ -39,7 +38,6 @@ void Counters::add(const Counters& c) {
   sh_requests += c.sh_requests;
   sh_wavefronts += c.sh_wavefronts;
   sh_max_ways = std::max(sh_max_ways, c.sh_max_ways);
-  other_bytes += c.other_bytes;
   edge_lanes += c.edge_lanes;
   edge_warps += c.edge_warps;
 }
@@ -202,8 +200,7 @@ inline void record(const void* p, int size, uint8_t kind, uintptr_t site) {
              (a >= s.tls_lo && a < s.tls_hi && p != &tl_thread && p != &tl_block)) {
     space = kShared;
   } else {
-    s.cur.other_bytes += size;
-    return;
+    return;  // other: fiber stacks and host memory (a GPU's registers or local memory)
   }
   const int lane = t->linear;
   const uint32_t n = s.executions[site * 1024 + uint64_t(lane)]++;
@@ -296,8 +293,7 @@ void launch_begin(const LaunchSpec& spec, const std::vector<Segment>& reachable)
   s.cur = Counters{};
   s.cur.launches = 1;
   s.cur.blocks = s.cur.max_blocks = int64_t(spec.grid.x) * spec.grid.y * spec.grid.z;
-  s.cur.threads_per_block = int64_t(spec.block.x) * spec.block.y * spec.block.z;
-  s.cur.threads = s.cur.blocks * s.cur.threads_per_block;
+  s.cur.threads = s.cur.blocks * spec.block.x * spec.block.y * spec.block.z;
   s.kernel = short_name(spec.kernel_addr);
   s.recording = true;
 }

@@ -22,7 +22,7 @@ struct Segment;
 namespace nd::emu::model {
 
 struct Counters {
-  int64_t launches = 0, blocks = 0, max_blocks = 0, threads_per_block = 0, threads = 0;
+  int64_t launches = 0, blocks = 0, max_blocks = 0, threads = 0;
   // Global memory, loads and stores: warp-level requests, the 32-byte sectors they touch, the
   // distinct bytes they ask for, and the bytes every lane asks for (reuse shows as lane > unique).
   int64_t ld_requests = 0, ld_sectors = 0, ld_bytes = 0, ld_lane_bytes = 0;
@@ -30,7 +30,6 @@ struct Counters {
   int64_t unique_read = 0, unique_written = 0;  // sectors x 32, per launch, summed over launches
   // Shared memory: requests and the wavefronts they take (1 per request without bank conflicts).
   int64_t sh_requests = 0, sh_wavefronts = 0, sh_max_ways = 0;
-  int64_t other_bytes = 0;  // fiber stacks and host memory: what a GPU keeps in registers or local
   // Branch edges: executions by single lanes, warp-level executions, the active lanes in them.
   int64_t edge_lanes = 0, edge_warps = 0;
 
