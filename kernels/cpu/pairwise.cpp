@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cpu/cpu_backend.hpp"
+#include "cpu/isa.hpp"
 #include "cpu/parallel.hpp"
 #include "cpu/simd.hpp"
 #include "nn_ops.hpp"
@@ -164,8 +165,7 @@ void pairwise_f32(const PairwiseDesc& p) {
     nb.resize(j.nb);
     for (int64_t i = 0; i < j.na; ++i) na[i] = row_norm(j.a + i * j.as, j.d);
   }
-  static const bool has_avx512 = __builtin_cpu_supports("avx512f");
-  static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const Isa isa = cpu_isa();
   constexpr int64_t kBlock = 63;  // streamed rows per chunk (3 x 21): 189 KiB at d = 768, in L2
   const int64_t nblocks = (j.nb + kBlock - 1) / kBlock;
   const int64_t work_per_block = kBlock * std::max<int64_t>(j.na * j.d, 1);
@@ -174,8 +174,8 @@ void pairwise_f32(const PairwiseDesc& p) {
       const int64_t b0 = c * kBlock, b1 = std::min(j.nb, b0 + kBlock);
       if (metric == PairMetric::cosine)  // also brings the block into cache for the tiles
         for (int64_t bi = b0; bi < b1; ++bi) nb[bi] = row_norm(j.b + bi * j.bs, j.d);
-      if (has_avx512) avx512::block(j, b0, b1, out, out_as, out_bs);
-      else if (has_avx2) avx2::block(j, b0, b1, out, out_as, out_bs);
+      if (isa == Isa::avx512) avx512::block(j, b0, b1, out, out_as, out_bs);
+      else if (isa == Isa::avx2) avx2::block(j, b0, b1, out, out_as, out_bs);
       else block_generic(j, b0, b1, out, out_as, out_bs);
       for (int64_t bi = b0; bi < b1; ++bi)
         for (int64_t ai = 0; ai < j.na; ++ai) {

@@ -1,0 +1,23 @@
+#include "cpu/isa.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace nd::cpu {
+
+Isa cpu_isa() {
+  static const Isa isa = [] {
+    __builtin_cpu_init();
+    const bool fma = __builtin_cpu_supports("fma");
+    Isa has = __builtin_cpu_supports("avx512f") && fma ? Isa::avx512
+              : __builtin_cpu_supports("avx2") && fma  ? Isa::avx2
+                                                       : Isa::generic;
+    const char* cap = std::getenv("NDGPU_CPU_ISA");
+    if (cap && std::strcmp(cap, "avx2") == 0 && has == Isa::avx512) has = Isa::avx2;
+    if (cap && std::strcmp(cap, "generic") == 0) has = Isa::generic;
+    return has;
+  }();
+  return isa;
+}
+
+}  // namespace nd::cpu
