@@ -180,3 +180,29 @@ TEST(HostPool, BlocksRoundingUpToOneMiBTakeTheHugePageClass) {
   EXPECT_EQ(memory_stats(Device::cpu()).allocated - before.allocated, int64_t{2} << 20);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(a.data_ptr()) % (uintptr_t{2} << 20), 0u);
 }
+
+// Idle large blocks are bounded by the live data (at least 256 MiB, at most 2 GiB): a program
+// whose array sizes keep changing does not keep a cache of sizes it never asks for again.
+TEST(HostPool, IdleBlocksStayWithinTheLiveDataOrTheFloor) {
+  if (host_pool_off()) GTEST_SKIP() << "skipped: the host pool is bypassed (ASan or NDGPU_POOL=off)";
+  empty_cache();
+  const int64_t floor = 256 * kMiB, small = 8 * kMiB;  // the small-block lists hold up to 8 MiB more
+  for (int64_t i = 0; i < 40; ++i) {  // 40 classes, 16 .. 94 MiB (empty(): no page is touched)
+    Array a = empty({(8 + i) * 2 * kMiB}, bool_, Device::cpu());
+  }
+  MemoryStats s = memory_stats(Device::cpu());
+  EXPECT_LE(s.reserved - s.allocated, floor + small);
+  EXPECT_GE(s.reserved - s.allocated, 16 * kMiB);  // still a cache: the blocks that fit stayed
+  {
+    Array live = empty({600 * kMiB}, bool_, Device::cpu());
+    for (int64_t i = 0; i < 10; ++i) {  // 10 classes of 50-68 MiB: 590 MiB, within the live 600
+      Array a = empty({(25 + i) * 2 * kMiB}, bool_, Device::cpu());
+    }
+    s = memory_stats(Device::cpu());
+    EXPECT_GE(s.reserved - s.allocated, 500 * kMiB);
+    EXPECT_LE(s.reserved - s.allocated, 600 * kMiB + small);
+  }
+  s = memory_stats(Device::cpu());  // the live block gone, the bound is the floor again
+  EXPECT_LE(s.reserved - s.allocated, floor + small);
+  empty_cache();
+}

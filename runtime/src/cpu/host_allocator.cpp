@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -24,7 +25,12 @@ constexpr int64_t kAlign = 64;
 constexpr int64_t kCached = int64_t(64) << 10;
 constexpr int64_t kLarge = int64_t(1) << 20;      // huge-paged from here up
 constexpr int64_t kHuge = int64_t(2) << 20;       // huge page size: large blocks round up to it
-constexpr int64_t kMaxCached = int64_t(2) << 30;  // keep at most this much idle memory
+// Idle large blocks: at most as much as the live data, or kIdleFloor when less is live, and
+// never more than kMaxCached. A program whose arrays change size all the time (each size its own
+// class) would otherwise hold kMaxCached of idle blocks it never reuses: 2.1 GiB resident for
+// 295 MiB of live data in bench/memory/long_run.cpp.
+constexpr int64_t kMaxCached = int64_t(2) << 30;
+constexpr int64_t kIdleFloor = int64_t(256) << 20;
 // Smaller blocks are kept too, on one intrusive free list per class (the block's first bytes
 // link it; no map node): aligned_alloc + free cost a 10-element op as much as its whole kernel.
 constexpr int kSmallBins = 36;                        // classes 64 B ... 56 KiB (small_bin)
@@ -47,6 +53,32 @@ int small_bin(int64_t cls) {
   if (cls <= 256) return static_cast<int>(cls / kAlign) - 1;
   const int64_t f = static_cast<int64_t>(std::bit_floor(static_cast<uint64_t>(cls)));
   return 4 + 4 * (std::countr_zero(static_cast<uint64_t>(f)) - 8) + static_cast<int>((cls - f) / (f / 4));
+}
+
+// Blocks from kCached up come straight from mmap and go back with munmap: through malloc, a freed
+// block of a few MiB stays in glibc's heap (its mmap threshold rises to 32 MiB after the first
+// large free), so a run of changing sizes left 832 MiB resident after empty_cache() with nothing
+// live (bench/memory/long_run.cpp). Fresh mappings are zeroed and faulted in lazily, as malloc's
+// were. Huge-page blocks are 2 MiB-aligned (the mapping trimmed to the aligned span). Smaller
+// blocks, and every block when the pool is bypassed (ASan must see them), use aligned_alloc.
+bool mapped(int64_t size, bool pooled) { return pooled && size >= kCached; }
+void* system_alloc(int64_t size, bool pooled) {
+  if (!mapped(size, pooled)) return std::aligned_alloc(size >= kLarge ? kHuge : kAlign, size);
+  const int64_t slack = size >= kLarge ? kHuge : 0;
+  void* m = mmap(nullptr, size + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) return nullptr;
+  auto* base = static_cast<char*>(m);
+  if (slack) {
+    auto* p = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(base) + kHuge - 1) & ~uintptr_t(kHuge - 1));
+    if (p > base) munmap(base, p - base);
+    if (base + slack > p) munmap(p + size, base + slack - p);
+    base = p;
+  }
+  return base;
+}
+void system_free(void* p, int64_t size, bool pooled) {
+  if (mapped(size, pooled)) munmap(p, size);
+  else std::free(p);
 }
 
 struct Pool {
@@ -81,9 +113,20 @@ struct Pool {
     small_cached += size;
     cached += size;
   }
+  int64_t idle_bound() const { return std::min(kMaxCached, std::max(kIdleFloor, allocated)); }
+  // Frees the largest idle blocks until those left are within the bound.
+  void trim_idle() {
+    while (cached - small_cached > idle_bound() && !idle.empty()) {
+      auto last = std::prev(idle.end());
+      system_free(last->second, last->first, enabled);
+      reserved -= last->first;
+      cached -= last->first;
+      idle.erase(last);
+    }
+  }
   void release_idle() {
     for (auto& [size, p] : idle) {
-      std::free(p);
+      system_free(p, size, enabled);
       reserved -= size;
     }
     idle.clear();
@@ -130,12 +173,13 @@ void* allocate(int64_t nbytes) {
   }
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool over_limit = P.limit >= 0 && P.reserved + size > P.limit;
-    void* p = over_limit ? nullptr : std::aligned_alloc(size >= kLarge ? kHuge : kAlign, size);
+    void* p = over_limit ? nullptr : system_alloc(size, P.enabled);
     if (p) {
       if (size >= kLarge) madvise(p, size, MADV_HUGEPAGE);
       P.reserved += size;
       P.allocated += size;
       P.peak = std::max(P.peak, P.allocated);
+      if (size >= kCached) P.trim_idle();  // a new class: the idle ones may be past their use
       return p;
     }
     if (attempt == 0) P.release_idle();  // free the cache and retry once
@@ -157,13 +201,14 @@ void deallocate(void* p, int64_t nbytes) noexcept {
       P.push_small(p, size);
       return;
     }
-  } else if (P.enabled && P.cached + size <= kMaxCached) {
+  } else if (P.enabled && P.cached - P.small_cached + size <= P.idle_bound()) {
     P.idle.emplace(size, p);
     P.cached += size;
     return;
   }
-  std::free(p);
+  system_free(p, size, P.enabled);
   P.reserved -= size;
+  P.trim_idle();  // less is live now: the bound may have come down
 }
 
 MemoryStats stats() {
