@@ -66,6 +66,14 @@ inline constexpr bool has_rare_split2 = std::is_same_v<T, float> && requires(flo
 template <class F, class T>
 inline constexpr bool has_fixed_divisor = std::is_integral_v<T> && !std::is_same_v<T, bool> &&
     requires(const FixedDivisor<T>& d, T v) { F::by(d, v); };
+// Work per element relative to an add (F::kCost, 1 when absent). The CPU splits an op across cores
+// from kParallelGrain / kCost elements per chunk (kernels/cpu/loops.hpp), so a function costing
+// ~10x an add runs on both cores from 8K elements on, not from 64K (docs/performance.md 5a).
+template <class F>
+constexpr int op_cost() {
+  if constexpr (requires { F::kCost; }) return F::kCost;
+  else return 1;
+}
 struct Negative {
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_integral_v<T>) return wrap_sub(T(0), x);
@@ -91,42 +99,49 @@ struct Square {
 };
 struct Sqrt { template <class T> ND_HD T operator()(T x) const { return m::sqrt(x); } };
 struct Exp {
+  static constexpr int kCost = 8;
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return exp_f32(x);
     else return m::exp(x);
   }
 };
 struct Log {
+  static constexpr int kCost = 8;
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return log_f32(x);
     else return m::log(x);
   }
 };
 struct Log2 {
+  static constexpr int kCost = 8;
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return log2_f32(x);
     else return m::log2(x);
   }
 };
 struct Log10 {
+  static constexpr int kCost = 8;
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return log10_f32(x);
     else return m::log10(x);
   }
 };
 struct Log1p {
+  static constexpr int kCost = 8;
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return log1p_f32(x);
     else return m::log1p(x);
   }
 };
 struct Expm1 {
+  static constexpr int kCost = 8;
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return expm1_f32(x);
     else return m::expm1(x);
   }
 };
 struct Sin {
+  static constexpr int kCost = 8;
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return sin_f32(x);
     else return m::sin(x);
@@ -135,6 +150,7 @@ struct Sin {
   ND_HD static float common(float x) { return sin_f32_small(x); }
 };
 struct Cos {
+  static constexpr int kCost = 8;
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return cos_f32(x);
     else return m::cos(x);
@@ -143,6 +159,7 @@ struct Cos {
   ND_HD static float common(float x) { return cos_f32_small(x); }
 };
 struct Tan {
+  static constexpr int kCost = 8;
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return tan_f32(x);
     else return m::tan(x);
@@ -151,12 +168,14 @@ struct Tan {
   ND_HD static float common(float x) { return tan_f32_small(x); }
 };
 struct Tanh {
+  static constexpr int kCost = 8;
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return tanh_f32(x);
     else return m::tanh(x);
   }
 };
 struct Sigmoid {  // 1 / (1 + e^-x): saturates to exactly 0 and 1, never NaN for finite x
+  static constexpr int kCost = 8;
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return sigmoid_f32(x);
     else return T(1) / (T(1) + m::exp(-x));
@@ -264,6 +283,7 @@ ND_HD T float_divmod(T a, T b, T* mod_out) {
   return floordiv;
 }
 struct FloorDivide {
+  static constexpr int kCost = 16;
   template <class T> ND_HD T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>) return int_floor_div(a, b);
     else { T r; return float_divmod(a, b, &r); }
@@ -273,6 +293,7 @@ struct FloorDivide {
   ND_HD static float common(float a, float b) { float r; return float_divmod<float, true>(a, b, &r); }
 };
 struct Mod {  // np.remainder / np.mod: the result has the divisor's sign
+  static constexpr int kCost = 16;
   template <class T> ND_HD T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>) return int_mod(a, b);
     else { T r; float_divmod(a, b, &r); return r; }
@@ -297,6 +318,7 @@ ND_HD T int_pow(T a, T e) {
 // float32: fast_math's pow for a positive normal base and a finite exponent, libm's pow for the
 // special cases (a RareSplit, so the CPU loops vectorise the common pairs); float64: libm.
 struct Power {
+  static constexpr int kCost = 32;
   template <class T> ND_HD T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>) return int_pow(a, b);
     else if constexpr (std::is_same_v<T, float>) return pow_f32_rare(a, b) ? m::pow(a, b) : pow_f32_common(a, b);

@@ -39,10 +39,10 @@ if [[ $which_jobs == asan || $which_jobs == all ]]; then
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 NDGPU_POOL=off
 fi
 if [[ $which_jobs == tsan || $which_jobs == all ]]; then
-  # The allocators (pool limits, host pool, concurrent allocation), concurrent read-only ops,
+  # The allocators (pool limits, host pool, concurrent allocation), the thread pool, concurrent read-only ops,
   # and threads on their own streams (cpu and emulated cuda:0): ndgpu_concurrency_tests holds
   # just their files (tests/CMakeLists.txt).
   job tsan build/tsan "-DNDGPU_TSAN=ON -DNDGPU_CUDA_EMULATION=ON" ndgpu_concurrency_tests \
-    '*Threads*:*PoolLimits*:HostPool.*:CudaStreams.*' \
+    '*Threads*:*PoolLimits*:HostPool.*:CudaStreams.*:ThreadPool.*' \
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 fi

@@ -180,7 +180,7 @@ void unary_loop(const ElementwiseDesc& d) {
     for_blocks<O>(p[0], s[0], n, [&](O* out, int64_t i, int64_t m) {
       unary_contig<F, T, O>(out, in.get(p[1] + i * s[1], s[1], m), m);
     });
-  });
+  }, kParallelGrain / kern::op_cost<F>());
 }
 
 template <class F, class T, class O>
@@ -204,7 +204,7 @@ void binary_loop(const ElementwiseDesc& desc) {
       if (s[2] == 0) binary_vs<F, T, O>(out, x, *b, m);
       else binary_vv<F, T, O>(out, x, inb.get(p[2] + i * s[2], s[2], m), m);
     });
-  });
+  }, kParallelGrain / kern::op_cost<F>());
 }
 
 // Ternary ops (where, clip): every layout through the buffered blocks (scalar bounds included).

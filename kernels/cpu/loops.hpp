@@ -33,7 +33,7 @@ constexpr int64_t kTileRows = 16, kTileCols = 64;
 
 template <int K, class Body>
 void for_each_tile(const Iter& it, const std::array<const Operand*, K>& ops,
-                   const std::array<int64_t, K>& inner_stride, bool serial, Body& body) {
+                   const std::array<int64_t, K>& inner_stride, bool serial, Body& body, int64_t grain) {
   const int nd = it.ndim;
   const int64_t inner = it.shape[nd - 1], outer = it.shape[nd - 2];
   const int64_t blocks = (outer + kTileRows - 1) / kTileRows;
@@ -64,12 +64,14 @@ void for_each_tile(const Iter& it, const std::array<const Operand*, K>& ops,
     }
   };
   if (serial) return run(0, planes * blocks);
-  parallel_for(planes * blocks, std::max<int64_t>(1, kParallelGrain / (kTileRows * inner)), run);
+  parallel_for(planes * blocks, std::max<int64_t>(1, grain / (kTileRows * inner)), run);
 }
 
-// body(std::array<char*, K> row_ptrs, int64_t n, std::array<int64_t, K> inner_stride_bytes)
+// body(std::array<char*, K> row_ptrs, int64_t n, std::array<int64_t, K> inner_stride_bytes).
+// grain: elements per chunk before splitting across cores (kParallelGrain / the op's cost).
 template <int K, class Body>
-void for_each_row(const Iter& it, const std::array<const Operand*, K>& ops, Body&& body) {
+void for_each_row(const Iter& it, const std::array<const Operand*, K>& ops, Body&& body,
+                  int64_t grain = kParallelGrain) {
   const int nd = it.ndim;
   const int64_t inner = nd ? it.shape[nd - 1] : 1;
   if (inner == 0) return;
@@ -80,7 +82,7 @@ void for_each_row(const Iter& it, const std::array<const Operand*, K>& ops, Body
 
   // Small work runs inline: no std::function, no pool wake-up (the per-call overhead matters
   // for 1e3-element ops).
-  const bool serial = it.numel() < 2 * kParallelGrain;
+  const bool serial = it.numel() < 2 * grain;
   if (rows == 1 && serial) {
     std::array<char*, K> p{};
     for (int k = 0; k < K; ++k) p[k] = static_cast<char*>(ops[k]->data);
@@ -88,7 +90,7 @@ void for_each_row(const Iter& it, const std::array<const Operand*, K>& ops, Body
     return;
   }
   if (rows == 1) {  // one long row (the coalesced contiguous case): split the row itself
-    parallel_for(inner, kParallelGrain, [&](int64_t b, int64_t e) {
+    parallel_for(inner, grain, [&](int64_t b, int64_t e) {
       std::array<char*, K> p{};
       for (int k = 0; k < K; ++k) p[k] = static_cast<char*>(ops[k]->data) + b * inner_stride[k];
       body(p, e - b, inner_stride);
@@ -101,7 +103,7 @@ void for_each_row(const Iter& it, const std::array<const Operand*, K>& ops, Body
       const int64_t si = ops[k]->strides[nd - 1], so = ops[k]->strides[nd - 2];
       transposed |= so != 0 && (si < 0 ? -si : si) > (so < 0 ? -so : so);
     }
-    if (transposed) return for_each_tile<K>(it, ops, inner_stride, serial, body);
+    if (transposed) return for_each_tile<K>(it, ops, inner_stride, serial, body, grain);
   }
   auto run_rows = [&](int64_t r0, int64_t r1) {
     // Decompose r0 into a multi-index over the outer dims, then step it like an odometer.
@@ -129,7 +131,7 @@ void for_each_row(const Iter& it, const std::array<const Operand*, K>& ops, Body
     }
   };
   if (serial) return run_rows(0, rows);
-  const int64_t grain_rows = std::max<int64_t>(1, kParallelGrain / inner);
+  const int64_t grain_rows = std::max<int64_t>(1, grain / inner);
   parallel_for(rows, grain_rows, run_rows);
 }
 
