@@ -110,7 +110,8 @@ std::string normalised(const std::string& s) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  const bool show = argc > 1 && std::string(argv[1]) == "--show";  // print every snippet's output
   int failed = 0;
   for (const Snippet& s : kSnippets) {
     std::ostringstream captured;
@@ -122,6 +123,8 @@ int main() {
       error = e.what();
     }
     std::cout.rdbuf(saved);
+    std::cout.copyfmt(std::ios(nullptr));  // a snippet's std::fixed etc. must not leak into the next
+    if (show) std::cout << "---- " << s.where << "\n" << captured.str();
     if (!error.empty()) {
       std::cout << "FAIL " << s.where << ": threw: " << error << "\n";
       ++failed;
