@@ -58,73 +58,73 @@ Array isfinite(const Array& x);   ///< x is neither NaN nor inf, as bool
   Array name(const Array& a, const Array& b);    \
   Array name(const Array& a, Number b);          \
   Array name(Number a, const Array& b);
-/// @{ A + b (bool: logical or); each of a and b an array or a C++ number.
+/// @{ a + b (bool: logical or).
 ND_DECLARE_BINARY(add)
 /// @}
-/// @{ A - b (bool: TypeError, as NumPy); each of a and b an array or a C++ number.
+/// @{ a - b (bool: TypeError, as NumPy).
 ND_DECLARE_BINARY(subtract)
 /// @}
-/// @{ A * b (bool: logical and); each of a and b an array or a C++ number.
+/// @{ a * b (bool: logical and).
 ND_DECLARE_BINARY(multiply)
 /// @}
-/// @{ A / b, true division: integers give float32; each of a and b an array or a C++ number.
+/// @{ a / b, true division: integers give float32.
 ND_DECLARE_BINARY(divide)
 /// @}
-/// @{ The same as divide; each of a and b an array or a C++ number.
+/// @{ The same as divide.
 ND_DECLARE_BINARY(true_divide)
 /// @}
-/// @{ A // b, Python's floor semantics; integer x // 0 == 0; each of a and b an array or a C++ number.
+/// @{ a // b, Python's floor semantics; integer x // 0 == 0.
 ND_DECLARE_BINARY(floor_divide)
 /// @}
-/// @{ A % b, the result has the divisor's sign; integer x % 0 == 0; each of a and b an array or a C++ number.
+/// @{ a % b, the result has the divisor's sign; integer x % 0 == 0.
 ND_DECLARE_BINARY(mod)
 /// @}
-/// @{ The same as mod; each of a and b an array or a C++ number.
+/// @{ The same as mod.
 ND_DECLARE_BINARY(remainder)
 /// @}
-/// @{ A ** b; integer ** negative integer scalar: ValueError; each of a and b an array or a C++ number.
+/// @{ a ** b; integer ** negative integer scalar: ValueError.
 ND_DECLARE_BINARY(power)
 /// @}
-/// @{ The same as power; each of a and b an array or a C++ number.
+/// @{ The same as power.
 ND_DECLARE_BINARY(pow)
 /// @}
-/// @{ The larger of a and b; NaN-propagating; each of a and b an array or a C++ number.
+/// @{ The larger of a and b; NaN-propagating.
 ND_DECLARE_BINARY(maximum)
 /// @}
-/// @{ The smaller of a and b; NaN-propagating; each of a and b an array or a C++ number.
+/// @{ The smaller of a and b; NaN-propagating.
 ND_DECLARE_BINARY(minimum)
 /// @}
-/// @{ The larger of a and b; NaN-ignoring; each of a and b an array or a C++ number.
+/// @{ The larger of a and b; NaN-ignoring.
 ND_DECLARE_BINARY(fmax)
 /// @}
-/// @{ The smaller of a and b; NaN-ignoring; each of a and b an array or a C++ number.
+/// @{ The smaller of a and b; NaN-ignoring.
 ND_DECLARE_BINARY(fmin)
 /// @}
-/// @{ A == b, as bool; each of a and b an array or a C++ number.
+/// @{ a == b, as bool.
 ND_DECLARE_BINARY(equal)
 /// @}
-/// @{ A != b, as bool; each of a and b an array or a C++ number.
+/// @{ a != b, as bool.
 ND_DECLARE_BINARY(not_equal)
 /// @}
-/// @{ A < b, as bool; each of a and b an array or a C++ number.
+/// @{ a < b, as bool.
 ND_DECLARE_BINARY(less)
 /// @}
-/// @{ A <= b, as bool; each of a and b an array or a C++ number.
+/// @{ a <= b, as bool.
 ND_DECLARE_BINARY(less_equal)
 /// @}
-/// @{ A > b, as bool; each of a and b an array or a C++ number.
+/// @{ a > b, as bool.
 ND_DECLARE_BINARY(greater)
 /// @}
-/// @{ A >= b, as bool; each of a and b an array or a C++ number.
+/// @{ a >= b, as bool.
 ND_DECLARE_BINARY(greater_equal)
 /// @}
-/// @{ A and b (non-zero is true), as bool; each of a and b an array or a C++ number.
+/// @{ a and b (non-zero is true), as bool.
 ND_DECLARE_BINARY(logical_and)
 /// @}
-/// @{ A or b (non-zero is true), as bool; each of a and b an array or a C++ number.
+/// @{ a or b (non-zero is true), as bool.
 ND_DECLARE_BINARY(logical_or)
 /// @}
-/// @{ Exactly one of a and b is non-zero, as bool; each of a and b an array or a C++ number.
+/// @{ Exactly one of a and b is non-zero, as bool.
 ND_DECLARE_BINARY(logical_xor)
 /// @}
 #undef ND_DECLARE_BINARY
