@@ -21,7 +21,8 @@ HEADERS = sorted((ROOT / "host/include/ndgpu").glob("*.hpp")) + sorted(
 OP_LIST = ROOT / "kernels/op_list.hpp"
 
 # (NumPy name, ndgpu name or None for the same name, note). An ndgpu name "Array::x" is a method;
-# "-" says ndgpu has no counterpart (the note may point at the nearest thing).
+# "-" says ndgpu has no counterpart yet (the note may point at the nearest thing): the row shows
+# the NumPy name as soon as a header declares it.
 NUMPY = [
     # creation
     ("array", None, "from C++ values or nested braces; ints give int64, floats float32"),
@@ -155,9 +156,7 @@ def declared_names():
 
 def resolve(names, section, numpy_name, alias):
     """ndgpu's spelling of a NumPy name, or '—'."""
-    if alias == "-":
-        return "—"
-    target = alias or numpy_name
+    target = numpy_name if alias == "-" else alias or numpy_name  # "-": shown once declared
     if target.startswith("nd::"):
         target = target[4:]
     if target.startswith("Array::"):
