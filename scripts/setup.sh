@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs=(cmake g++ pkg-config libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev zlib1g-dev
-      libdlpack-dev clang libclang-rt-14-dev libfuzzer-14-dev ccache python3 libtbb-dev)
+      libdlpack-dev clang libclang-rt-14-dev libfuzzer-14-dev ccache python3 doxygen libtbb-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -6,11 +6,11 @@
 
 namespace nd {
 
-// CUDA float32 products: `highest` (default) is true FP32; `high` lets cuBLAS use TF32 tensor
-// cores (about 10 mantissa bits; PyTorch's torch.set_float32_matmul_precision). No CPU effect.
+/// CUDA float32 products: `highest` (default) is true FP32; `high` lets cuBLAS use TF32 tensor
+/// cores (about 10 mantissa bits; PyTorch's torch.set_float32_matmul_precision). No CPU effect.
 enum class MatmulPrecision { highest, high };
-void set_matmul_precision(MatmulPrecision p);
-MatmulPrecision matmul_precision();
+void set_matmul_precision(MatmulPrecision p);  ///< sets the CUDA float32 product precision
+MatmulPrecision matmul_precision();            ///< the current CUDA float32 product precision
 
 /// a @ b. 1-D operands are promoted to a matrix and the added axis is removed from the result;
 /// leading (batch) axes broadcast. Result dtype: the promoted dtype of a and b.

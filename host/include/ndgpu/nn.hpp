@@ -30,10 +30,12 @@ Array cdist(const Array& a, const Array& b);
 std::pair<Array, Array> topk(const Array& x, int64_t k, int axis = -1, bool largest = true,
                              bool sorted = true);
 
+/// How nearest() scores a corpus row against a query.
 enum class Metric { cosine, dot, l2 };
+/// What nearest() returns.
 struct NearestResult {
-  Array indices;  // int64 (q, k), or (k,) for a 1-D query
-  Array scores;   // similarity (cosine, dot: best = largest) or euclidean distance (l2: smallest)
+  Array indices;  ///< int64 (q, k), or (k,) for a 1-D query
+  Array scores;   ///< similarity (cosine, dot: best = largest) or euclidean distance (l2: smallest)
 };
 /// The k best corpus rows for each query row (the tutorial's find_nearest, batched). The
 /// corpus (n, d) is only read. Ties go to the lower corpus index. Many queries are scored
@@ -47,15 +49,17 @@ NearestResult nearest(const Array& queries, const Array& corpus, int64_t k,
 /// causal masks key j > query i (top-left aligned, as PyTorch's is_causal).
 Array attention(const Array& q, const Array& k, const Array& v, bool causal = false);
 
+/// The settings of kmeans().
 struct KMeansOptions {
-  int iters = 100;      // Lloyd steps at most (stops early when the labels stop changing)
-  uint64_t seed = 0;    // k-means++ initialisation seed
+  int iters = 100;      ///< Lloyd steps at most (stops early when the labels stop changing)
+  uint64_t seed = 0;    ///< k-means++ initialisation seed
 };
+/// What kmeans() returns.
 struct KMeansResult {
-  Array centroids;  // (k, d), float dtype of x
-  Array labels;     // int64 (n,)
-  int iterations = 0;
-  double inertia = 0;  // sum of squared distances to the assigned centroid
+  Array centroids;  ///< (k, d), float dtype of x
+  Array labels;     ///< int64 (n,)
+  int iterations = 0;  ///< Lloyd steps run
+  double inertia = 0;  ///< sum of squared distances to the assigned centroid
 };
 /// k-means++ initialisation, then Lloyd iterations, on x's device.
 KMeansResult kmeans(const Array& x, int64_t k, KMeansOptions options = {});

@@ -8,15 +8,16 @@
 
 namespace nd {
 
-// An operand that is an array or a C++ number (for where / clip).
+/// An operand that is an array or a C++ number (for where / clip).
 class ArrayOrScalar {
  public:
-  ArrayOrScalar(const Array& a) : array_(&a) {}
-  ArrayOrScalar(Number n) : number_(n) {}
+  ArrayOrScalar(const Array& a) : array_(&a) {}  ///< an array operand (only referenced)
+  ArrayOrScalar(Number n) : number_(n) {}         ///< a number operand
+  /// A C++ number operand.
   template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
   ArrayOrScalar(T v) : number_(v) {}
-  const Array* array() const { return array_; }
-  const Number& number() const { return number_; }
+  const Array* array() const { return array_; }      ///< the array, or nullptr for a number
+  const Number& number() const { return number_; }   ///< the number when array() is nullptr
 
  private:
   const Array* array_ = nullptr;
@@ -27,65 +28,111 @@ class ArrayOrScalar {
 // exp, log and sigmoid are ndgpu's own (bitwise equal on CPU and CUDA); log2, log10, log1p,
 // expm1, sin, cos, tan and tanh call the platform's math (glibc / CUDA), float32 within 1 to 4 ULP
 // of the correctly rounded result (the bound of each is in tests/golden/make_golden_ops.py).
-Array negative(const Array& x);   // bool: TypeError, as NumPy
-Array absolute(const Array& x);   // abs(INT_MIN) == INT_MIN, as NumPy
-Array abs(const Array& x);
-Array sign(const Array& x);
-Array square(const Array& x);
-Array sqrt(const Array& x);
-Array exp(const Array& x);        // float32: <= 1 ULP from the correctly rounded result
-Array log(const Array& x);        // float32: <= 1 ULP
-Array log2(const Array& x);
-Array log10(const Array& x);
-Array log1p(const Array& x);
-Array expm1(const Array& x);
-Array sin(const Array& x);
-Array cos(const Array& x);
-Array tan(const Array& x);
-Array tanh(const Array& x);
-Array sigmoid(const Array& x);    // 1 / (1 + exp(-x)) (scipy.special.expit); float32: <= 2 ULP
-Array floor(const Array& x);      // integers stay integers (NumPy 2)
-Array ceil(const Array& x);
-Array round(const Array& x);      // half to even
-Array logical_not(const Array& x);
-Array isnan(const Array& x);
-Array isinf(const Array& x);
-Array isfinite(const Array& x);
+Array negative(const Array& x);   ///< -x; bool: TypeError, as NumPy
+Array absolute(const Array& x);   ///< |x|; abs(INT_MIN) == INT_MIN, as NumPy
+Array abs(const Array& x);        ///< the same as absolute
+Array sign(const Array& x);       ///< -1, 0 or 1 (NaN for NaN)
+Array square(const Array& x);     ///< x * x
+Array sqrt(const Array& x);       ///< square root; integers give float32
+Array exp(const Array& x);        ///< e^x; float32: <= 1 ULP from the correctly rounded result
+Array log(const Array& x);        ///< natural logarithm; float32: <= 1 ULP
+Array log2(const Array& x);       ///< base-2 logarithm (platform math)
+Array log10(const Array& x);      ///< base-10 logarithm (platform math)
+Array log1p(const Array& x);      ///< log(1 + x), accurate near 0 (platform math)
+Array expm1(const Array& x);      ///< exp(x) - 1, accurate near 0 (platform math)
+Array sin(const Array& x);        ///< sine (platform math)
+Array cos(const Array& x);        ///< cosine (platform math)
+Array tan(const Array& x);        ///< tangent (platform math)
+Array tanh(const Array& x);       ///< hyperbolic tangent (platform math)
+Array sigmoid(const Array& x);    ///< 1 / (1 + exp(-x)) (scipy.special.expit); float32: <= 2 ULP
+Array floor(const Array& x);      ///< round down; integers stay integers (NumPy 2)
+Array ceil(const Array& x);       ///< round up; integers stay integers (NumPy 2)
+Array round(const Array& x);      ///< round half to even; integers stay integers
+Array logical_not(const Array& x); ///< x == 0, as bool
+Array isnan(const Array& x);      ///< x is NaN, as bool
+Array isinf(const Array& x);      ///< x is +-inf, as bool
+Array isfinite(const Array& x);   ///< x is neither NaN nor inf, as bool
 
 // ---- binary: array op array, array op number, number op array -------------------------------
 #define ND_DECLARE_BINARY(name)                  \
   Array name(const Array& a, const Array& b);    \
   Array name(const Array& a, Number b);          \
   Array name(Number a, const Array& b);
+/// @{ a + b (bool: logical or).
 ND_DECLARE_BINARY(add)
+/// @}
+/// @{ a - b (bool: TypeError, as NumPy).
 ND_DECLARE_BINARY(subtract)
+/// @}
+/// @{ a * b (bool: logical and).
 ND_DECLARE_BINARY(multiply)
-ND_DECLARE_BINARY(divide)         // true division: integers give float32
+/// @}
+/// @{ a / b, true division: integers give float32.
+ND_DECLARE_BINARY(divide)
+/// @}
+/// @{ The same as divide.
 ND_DECLARE_BINARY(true_divide)
-ND_DECLARE_BINARY(floor_divide)   // Python's floor semantics; integer x // 0 == 0
-ND_DECLARE_BINARY(mod)            // result has the divisor's sign; integer x % 0 == 0
+/// @}
+/// @{ a // b, Python's floor semantics; integer x // 0 == 0.
+ND_DECLARE_BINARY(floor_divide)
+/// @}
+/// @{ a % b, the result has the divisor's sign; integer x % 0 == 0.
+ND_DECLARE_BINARY(mod)
+/// @}
+/// @{ The same as mod.
 ND_DECLARE_BINARY(remainder)
-ND_DECLARE_BINARY(power)          // integer ** negative integer scalar: ValueError
+/// @}
+/// @{ a ** b; integer ** negative integer scalar: ValueError.
+ND_DECLARE_BINARY(power)
+/// @}
+/// @{ The same as power.
 ND_DECLARE_BINARY(pow)
-ND_DECLARE_BINARY(maximum)        // NaN-propagating
+/// @}
+/// @{ The larger of a and b; NaN-propagating.
+ND_DECLARE_BINARY(maximum)
+/// @}
+/// @{ The smaller of a and b; NaN-propagating.
 ND_DECLARE_BINARY(minimum)
-ND_DECLARE_BINARY(fmax)           // NaN-ignoring
+/// @}
+/// @{ The larger of a and b; NaN-ignoring.
+ND_DECLARE_BINARY(fmax)
+/// @}
+/// @{ The smaller of a and b; NaN-ignoring.
 ND_DECLARE_BINARY(fmin)
+/// @}
+/// @{ a == b, as bool.
 ND_DECLARE_BINARY(equal)
+/// @}
+/// @{ a != b, as bool.
 ND_DECLARE_BINARY(not_equal)
+/// @}
+/// @{ a < b, as bool.
 ND_DECLARE_BINARY(less)
+/// @}
+/// @{ a <= b, as bool.
 ND_DECLARE_BINARY(less_equal)
+/// @}
+/// @{ a > b, as bool.
 ND_DECLARE_BINARY(greater)
+/// @}
+/// @{ a >= b, as bool.
 ND_DECLARE_BINARY(greater_equal)
+/// @}
+/// @{ a and b (non-zero is true), as bool.
 ND_DECLARE_BINARY(logical_and)
+/// @}
+/// @{ a or b (non-zero is true), as bool.
 ND_DECLARE_BINARY(logical_or)
+/// @}
+/// @{ Exactly one of a and b is non-zero, as bool.
 ND_DECLARE_BINARY(logical_xor)
+/// @}
 #undef ND_DECLARE_BINARY
 
 // ---- ternary -------------------------------------------------------------------------------
-// where(cond, a, b): a where cond is true, else b (cond is cast to bool).
+/// where(cond, a, b): a where cond is true, else b (cond is cast to bool).
 Array where(const Array& cond, ArrayOrScalar a, ArrayOrScalar b);
-// clip(x, lo, hi) == minimum(maximum(x, lo), hi), NaN propagates.
+/// clip(x, lo, hi) == minimum(maximum(x, lo), hi), NaN propagates.
 Array clip(const Array& x, ArrayOrScalar lo, ArrayOrScalar hi);
 
 // ---- operators -----------------------------------------------------------------------------
@@ -93,21 +140,43 @@ Array clip(const Array& x, ArrayOrScalar lo, ArrayOrScalar hi);
   inline Array operator op(const Array& a, const Array& b) { return name(a, b); }            \
   inline Array operator op(const Array& a, Number b) { return name(a, b); }                  \
   inline Array operator op(Number a, const Array& b) { return name(a, b); }
+/// @{ a + b: add; either side may be a C++ number.
 ND_DECLARE_OPERATOR(+, add)
+/// @}
+/// @{ a - b: subtract; either side may be a C++ number.
 ND_DECLARE_OPERATOR(-, subtract)
+/// @}
+/// @{ a * b: multiply; either side may be a C++ number.
 ND_DECLARE_OPERATOR(*, multiply)
+/// @}
+/// @{ a / b: divide (true division); either side may be a C++ number.
 ND_DECLARE_OPERATOR(/, divide)
+/// @}
+/// @{ a % b: mod; either side may be a C++ number.
 ND_DECLARE_OPERATOR(%, mod)
+/// @}
+/// @{ a == b: equal (bool); either side may be a C++ number.
 ND_DECLARE_OPERATOR(==, equal)
+/// @}
+/// @{ a != b: not_equal (bool); either side may be a C++ number.
 ND_DECLARE_OPERATOR(!=, not_equal)
+/// @}
+/// @{ a < b: less (bool); either side may be a C++ number.
 ND_DECLARE_OPERATOR(<, less)
+/// @}
+/// @{ a <= b: less_equal (bool); either side may be a C++ number.
 ND_DECLARE_OPERATOR(<=, less_equal)
+/// @}
+/// @{ a > b: greater (bool); either side may be a C++ number.
 ND_DECLARE_OPERATOR(>, greater)
+/// @}
+/// @{ a >= b: greater_equal (bool); either side may be a C++ number.
 ND_DECLARE_OPERATOR(>=, greater_equal)
+/// @}
 #undef ND_DECLARE_OPERATOR
-inline Array operator-(const Array& a) { return negative(a); }
-inline Array operator+(const Array& a) { return a.copy(); }  // np.positive: a new array
-inline Array operator!(const Array& a) { return logical_not(a); }
+inline Array operator-(const Array& a) { return negative(a); }     ///< -a: negative
+inline Array operator+(const Array& a) { return a.copy(); }  ///< np.positive: a new array
+inline Array operator!(const Array& a) { return logical_not(a); }  ///< !a: logical_not
 
 // Compound assignment writes into `a` itself (through views: m(nd::all, 1) += 1), as NumPy's
 // out= with casting='same_kind': int_array += 1.5 is a TypeError. Inputs overlapping `a`
@@ -115,11 +184,21 @@ inline Array operator!(const Array& a) { return logical_not(a); }
 #define ND_DECLARE_COMPOUND(op, name)                    \
   const Array& operator op(const Array& a, const Array& b); \
   const Array& operator op(const Array& a, Number b);
+/// @{ a += b, written into a (see above).
 ND_DECLARE_COMPOUND(+=, add)
+/// @}
+/// @{ a -= b, written into a (see above).
 ND_DECLARE_COMPOUND(-=, subtract)
+/// @}
+/// @{ a *= b, written into a (see above).
 ND_DECLARE_COMPOUND(*=, multiply)
+/// @}
+/// @{ a /= b, written into a (see above).
 ND_DECLARE_COMPOUND(/=, divide)
+/// @}
+/// @{ a %= b, written into a (see above).
 ND_DECLARE_COMPOUND(%=, mod)
+/// @}
 #undef ND_DECLARE_COMPOUND
 
 }  // namespace nd

@@ -16,7 +16,7 @@ struct ValueError : Error {
 struct IndexError : Error {
   using Error::Error;
 };
-// NumPy's AxisError derives from both ValueError and IndexError; we pick IndexError.
+/// NumPy's AxisError derives from both ValueError and IndexError; we pick IndexError.
 struct AxisError : IndexError {
   using IndexError::IndexError;
 };
@@ -36,14 +36,15 @@ struct NpyFormatError : IOError {
   using IOError::IOError;
 };
 
-// "(3,4)", "(4,)", "()": NumPy's tuple style used inside messages.
+/// "(3,4)", "(4,)", "()": NumPy's tuple style used inside messages.
 std::string shape_str(const std::vector<int64_t>& shape);
 
-// Checked size arithmetic: ValueError("array is too big; ...") instead of overflow.
+/// Checked size arithmetic: ValueError("array is too big; ...") instead of overflow.
 int64_t checked_mul(int64_t a, int64_t b);
+/// The product of a shape's extents, checked like checked_mul.
 int64_t checked_numel(const std::vector<int64_t>& shape);
 
-// AxisError("axis 2 is out of bounds for array of dimension 2") or the normalised axis.
+/// AxisError("axis 2 is out of bounds for array of dimension 2") or the normalised axis.
 int normalize_axis(int64_t axis, int ndim);
 
 }  // namespace nd
