@@ -25,9 +25,9 @@ class ArrayOrScalar {
 };
 
 // ---- unary ---------------------------------------------------------------------------------
-// exp, log and sigmoid are ndgpu's own (bitwise equal on CPU and CUDA); log2, log10, log1p,
-// expm1, sin, cos, tan and tanh call the platform's math (glibc / CUDA), float32 within 1 to 4 ULP
-// of the correctly rounded result (the bound of each is in tests/golden/make_golden_ops.py).
+// In float32 the math functions are ndgpu's own (kernels/fast_math.hpp: vectorised on the CPU,
+// bitwise equal on CPU and CUDA), within the ULP bound given on each line of the correctly
+// rounded result (tests/ops/test_fast_math.cpp); float64 calls the platform's math (glibc / CUDA).
 Array negative(const Array& x);   ///< -x; bool: TypeError, as NumPy
 Array absolute(const Array& x);   ///< |x|; abs(INT_MIN) == INT_MIN, as NumPy
 Array abs(const Array& x);        ///< the same as absolute
@@ -36,14 +36,14 @@ Array square(const Array& x);     ///< x * x
 Array sqrt(const Array& x);       ///< square root; integers give float32
 Array exp(const Array& x);        ///< e^x; float32: <= 1 ULP from the correctly rounded result
 Array log(const Array& x);        ///< natural logarithm; float32: <= 1 ULP
-Array log2(const Array& x);       ///< base-2 logarithm (platform math)
-Array log10(const Array& x);      ///< base-10 logarithm (platform math)
-Array log1p(const Array& x);      ///< log(1 + x), accurate near 0 (platform math)
-Array expm1(const Array& x);      ///< exp(x) - 1, accurate near 0 (platform math)
-Array sin(const Array& x);        ///< sine (platform math)
-Array cos(const Array& x);        ///< cosine (platform math)
-Array tan(const Array& x);        ///< tangent (platform math)
-Array tanh(const Array& x);       ///< hyperbolic tangent (platform math)
+Array log2(const Array& x);       ///< base-2 logarithm; float32: <= 1 ULP
+Array log10(const Array& x);      ///< base-10 logarithm; float32: <= 1 ULP
+Array log1p(const Array& x);      ///< log(1 + x), accurate near 0; float32: <= 1 ULP
+Array expm1(const Array& x);      ///< exp(x) - 1, accurate near 0; float32: <= 1 ULP
+Array sin(const Array& x);        ///< sine; float32: <= 1 ULP
+Array cos(const Array& x);        ///< cosine; float32: <= 1 ULP
+Array tan(const Array& x);        ///< tangent; float32: <= 3 ULP
+Array tanh(const Array& x);       ///< hyperbolic tangent; float32: <= 2 ULP
 Array sigmoid(const Array& x);    ///< 1 / (1 + exp(-x)) (scipy.special.expit); float32: <= 2 ULP
 Array floor(const Array& x);      ///< round down; integers stay integers (NumPy 2)
 Array ceil(const Array& x);       ///< round up; integers stay integers (NumPy 2)
