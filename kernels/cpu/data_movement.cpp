@@ -7,6 +7,7 @@
 
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
+#include "cpu/isa.hpp"
 #include "cpu/loops.hpp"
 #include "cpu/simd.hpp"
 #include "fill_ramp.hpp"
@@ -30,10 +31,7 @@ ND_SIMD_CLONES void fill_contig(T* o, T v, int64_t n) {
 // AVX2 and FMA; GCC only (target attributes and pragmas).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define ND_X86_AVX2 1
-bool cpu_has_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
+bool cpu_has_avx2() { return cpu_isa() != Isa::generic; }  // AVX2 with FMA (cpu/isa.hpp)
 // float32 -> int32 with kern::convert's results (NaN -> 0, saturating): cvttps2dq gives INT_MIN
 // for NaN and for every lane out of range, so two compares finish it (x >= 2^31 flips INT_MIN to
 // INT_MAX, NaN clears) -- 4 vector ops per 8 values where the compiler made 12 of convert's

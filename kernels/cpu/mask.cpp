@@ -10,6 +10,7 @@
 #endif
 
 #include "cpu/cpu_backend.hpp"
+#include "cpu/isa.hpp"
 #include "cpu/loops.hpp"
 #include "cpu/simd.hpp"
 
@@ -149,8 +150,8 @@ __attribute__((target("avx2,popcnt"))) int64_t compress32_avx2(const uint8_t* m,
   }
   return i;
 }
-bool have_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+bool have_avx2() {  // cpu/isa.hpp's choice, and POPCNT
+  static const bool yes = cpu_isa() != Isa::generic && __builtin_cpu_supports("popcnt");
   return yes;
 }
 #endif
