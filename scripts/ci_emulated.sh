@@ -11,7 +11,10 @@ t0=$SECONDS
 # -O1 as in the other sanitizer jobs: on this 2-core VM the job took 813 s at -O2 (build 759 s,
 # tests 54 s) and 708 s at -O1 (cold build 542 s, tests 166 s); the checks are the same. -g1
 # (line tables: all a sanitizer report needs) and no reduction clones under ASan then cut the
-# cold build from 490 s to 290 s.
+# cold build from 490 s to 290 s. The tests then took 600 s on the 2-core Xeon VMs: at -O1 GCC
+# left out vzeroupper after the AVX2 kernels (cmake/ndgpu_warnings.cmake now asks for it) and
+# glibc's swapcontext made a system call per fiber switch (kernels/cuda/emu/fiber_context.hpp);
+# with both fixed, 74 s.
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" \
   -DNDGPU_CUDA=OFF -DNDGPU_CUDA_EMULATION=ON \
   -DNDGPU_SANITIZE=ON -DNDGPU_BUILD_BENCH=OFF -DNDGPU_BUILD_EXAMPLES=OFF >/dev/null

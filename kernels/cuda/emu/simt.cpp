@@ -4,7 +4,6 @@
 
 #include <dlfcn.h>
 #include <sys/mman.h>
-#include <ucontext.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -15,11 +14,41 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "cuda/emu/fiber_context.hpp"
 #include "cuda/emu/fiber_sanitizers.hpp"
 #include "cuda/emu/traffic_model.hpp"
 #include "ndgpu/error.hpp"
+
+#if defined(__x86_64__)
+// ndgpu_emu_switch(save_sp, load_sp) (fiber_context.hpp): push the callee-saved registers, store
+// rsp to *save_sp, load rsp from load_sp, pop the other context's registers and return into it.
+asm(R"(
+  .pushsection .text
+  .globl ndgpu_emu_switch
+  .type ndgpu_emu_switch, @function
+ndgpu_emu_switch:
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  movq %rsp, (%rdi)
+  movq %rsi, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+  .size ndgpu_emu_switch, .-ndgpu_emu_switch
+  .popsection
+)");
+#endif
 
 namespace nd::emu {
 
@@ -57,7 +86,7 @@ std::vector<Stack>& stack_pool(size_t n) {
 }
 
 struct Fiber {
-  ucontext_t ctx;
+  FiberContext ctx;
   ThreadCoords coords;
   Wait wait = Wait::runnable;
   FiberSwitch sw;
@@ -82,7 +111,7 @@ struct BlockRun {
     void operator()(unsigned char* p) const { std::free(p); }
   };
   std::unique_ptr<unsigned char[], Free> dyn_smem;  // exactly shared_bytes: ASan sees overflows
-  ucontext_t sched_ctx{};  // zeroed: ASan's swapcontext hook reads its (empty) uc_stack
+  FiberContext sched_ctx;
   FiberSwitch sched_sw;
   Fiber* current = nullptr;
   std::exception_ptr error;
@@ -145,7 +174,7 @@ void fiber_main() {
   }
   f.wait = Wait::done;
   f.sw.leave_for_good(r.sched_sw);
-  swapcontext(&f.ctx, &r.sched_ctx);  // never returns
+  switch_context(f.ctx, r.sched_ctx);  // never returns
 }
 
 // From a fiber: wait (state w) until the scheduler resumes this fiber.
@@ -153,7 +182,7 @@ void block_and_yield(BlockRun& r, Wait w) {
   Fiber& f = *r.current;
   f.wait = w;
   f.sw.leave(r.sched_sw);
-  swapcontext(&f.ctx, &r.sched_ctx);
+  switch_context(f.ctx, r.sched_ctx);
   f.sw.arrived(r.sched_sw);
 }
 
@@ -162,7 +191,7 @@ void resume(BlockRun& r, Fiber& f) {
   r.current = &f;
   tl_thread = &f.coords;
   r.sched_sw.leave(f.sw);
-  swapcontext(&r.sched_ctx, &f.ctx);
+  switch_context(r.sched_ctx, f.ctx);
   r.sched_sw.arrived(f.sw);
   tl_thread = nullptr;
   r.current = nullptr;
@@ -222,23 +251,21 @@ void complete(BlockRun& r, WarpState& ws, int warp) {
 }
 
 // Runs one block: fibers in `order` until each blocks, then releases barriers, until all exit.
+// Whether the last block ended early, leaving suspended frames (and their redzones) on the
+// stacks. Launches are serialised, each schedule's thread joined before the next starts.
+bool stacks_may_hold_redzones = true;
+
 void run_block(BlockRun& r, const std::vector<Stack>& stacks, bool reverse) {
   const dim3 bd = r.coords.block_dim;
   r.error = nullptr;
+  const bool dirty = std::exchange(stacks_may_hold_redzones, true);  // until every fiber is done
   for (int t = 0; t < r.nthreads; ++t) {
     Fiber& f = r.fibers[t];
     f.coords.linear = t;
     f.coords.thread_idx = {t % bd.x, (t / bd.x) % bd.y, t / (bd.x * bd.y)};
     f.wait = Wait::runnable;
-    f.sw.set_stack(stacks[t].usable(), stacks[t].size);
-    getcontext(&f.ctx);
-    f.ctx.uc_stack.ss_sp = stacks[t].usable();
-    f.ctx.uc_stack.ss_size = stacks[t].size;
-    f.ctx.uc_link = nullptr;
-    makecontext(&f.ctx, fiber_main, 0);
-    // The stack now lives in the saved registers; an empty uc_stack keeps ASan's swapcontext hook
-    // from wiping the shadow (and so the redzones) of a suspended fiber's frames on each switch.
-    f.ctx.uc_stack.ss_size = 0;
+    f.sw.set_stack(stacks[t].usable(), stacks[t].size, dirty);
+    f.ctx.start(stacks[t].usable(), stacks[t].size, fiber_main);
   }
   for (WarpState& ws : r.warps) ws = WarpState{};
   std::fill_n(r.dyn_smem.get(), r.spec->shared_bytes, 0xFF);  // uninitialised reads show up
@@ -264,6 +291,7 @@ void run_block(BlockRun& r, const std::vector<Stack>& stacks, bool reverse) {
       done += f.wait == Wait::done;
     }
     if (done == r.nthreads) {
+      stacks_may_hold_redzones = false;
       model::block_end();
       return;
     }
