@@ -4,9 +4,11 @@
 #pragma once
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <type_traits>
 
 #include "ndgpu/dtype.hpp"
+#include "ndgpu/error.hpp"
 
 #if defined(__CUDACC__)
 #define ND_HD __host__ __device__ __forceinline__
@@ -109,12 +111,41 @@ struct FixedDivisor {
 };
 }  // namespace nd::kern
 
-// ND_DISPATCH(dtype, T, body): runs body with T bound to the C++ type of `dtype`.
-#define ND_DISPATCH(DT, T, ...)                         \
-  switch (DT) {                                         \
-    case ::nd::DType::bool_: { using T = bool; __VA_ARGS__; break; }      \
-    case ::nd::DType::int32: { using T = int32_t; __VA_ARGS__; break; }   \
-    case ::nd::DType::int64: { using T = int64_t; __VA_ARGS__; break; }   \
-    case ::nd::DType::float32: { using T = float; __VA_ARGS__; break; }   \
-    case ::nd::DType::float64: { using T = double; __VA_ARGS__; break; }  \
+// ND_DISPATCH(dtype, T, body): runs body with T bound to the storage type of `dtype`, one case per
+// row of the dtype table (ndgpu/dtype.hpp).
+#define ND_DISPATCH_CASE(e, type, name, kind, T, ...) \
+  case ::nd::DType::e: { using T = type; __VA_ARGS__; break; }
+#define ND_DISPATCH(DT, T, ...) \
+  switch (DT) { ND_DTYPE_TABLE(ND_DISPATCH_CASE, T, __VA_ARGS__) }
+
+namespace nd::kern {
+[[noreturn]] inline void no_kernel(const char* what, DType t) {
+  throw TypeError(std::string(what) + ": no kernel for dtype " + std::string(dtype_name(t)));
+}
+}  // namespace nd::kern
+
+// ND_DISPATCH_FLOAT(dtype, T, what, body): the kernels written for float and double only (row
+// ops, pairwise); any other dtype throws TypeError naming `what` (host/ converts before).
+#define ND_DISPATCH_FLOAT(DT, T, WHAT, ...)                                \
+  switch (DT) {                                                            \
+    case ::nd::DType::float32: { using T = float; __VA_ARGS__; break; }    \
+    case ::nd::DType::float64: { using T = double; __VA_ARGS__; break; }   \
+    default: ::nd::kern::no_kernel(WHAT, DT);                              \
   }
+
+// ND_DISPATCH_WORD(dtype, W, what, body): kernels that only move elements (copies, gathers, masks,
+// row gathers) see them as unsigned words W of the dtype's size. Sizes without a word kernel yet
+// (2 bytes: none of the table's dtypes) throw TypeError naming `what`, instead of being read as
+// another size.
+#define ND_DISPATCH_WORD(DT, W, WHAT, ...)                                 \
+  switch (::nd::dtype_size(DT)) {                                          \
+    case 1: { using W = uint8_t; __VA_ARGS__; break; }                     \
+    case 4: { using W = uint32_t; __VA_ARGS__; break; }                    \
+    case 8: { using W = uint64_t; __VA_ARGS__; break; }                    \
+    default: ::nd::kern::no_kernel(WHAT, DT);                              \
+  }
+
+namespace nd::kern {
+// How kernels read a mask element: bool as its byte (any non-zero byte is true).
+template <class T> using mask_read_t = std::conditional_t<std::is_same_v<T, bool>, uint8_t, T>;
+}  // namespace nd::kern

@@ -26,28 +26,20 @@ struct DLPackContext {
   DLManagedTensor tensor{};
 };
 
+// DLPack's (code, bits) of a dtype, from its category and size in the dtype table.
 DLDataType dl_dtype(DType t) {
-  switch (t) {
-    case DType::bool_: return {kDLBoolCode, 8, 1};
-    case DType::int32: return {kDLInt, 32, 1};
-    case DType::int64: return {kDLInt, 64, 1};
-    case DType::float32: return {kDLFloat, 32, 1};
-    case DType::float64: return {kDLFloat, 64, 1};
-  }
-  throw TypeError("to_dlpack: unsupported dtype");
+  static constexpr uint8_t kCode[] = {kDLBoolCode, kDLInt, kDLUInt, kDLFloat};  // by DTypeKind
+  return {kCode[static_cast<int>(dtype_kind(t))], static_cast<uint8_t>(8 * dtype_size(t)), 1};
 }
 
 DType nd_dtype(DLDataType t) {
-  if (t.lanes == 1) {
-    if (t.code == kDLBoolCode && t.bits == 8) return DType::bool_;
-    if (t.code == kDLInt && t.bits == 32) return DType::int32;
-    if (t.code == kDLInt && t.bits == 64) return DType::int64;
-    if (t.code == kDLFloat && t.bits == 32) return DType::float32;
-    if (t.code == kDLFloat && t.bits == 64) return DType::float64;
+  for (int k = 0; t.lanes == 1 && k < kNumDTypes; ++k) {
+    const DLDataType d = dl_dtype(static_cast<DType>(k));
+    if (d.code == t.code && d.bits == t.bits) return static_cast<DType>(k);
   }
   throw TypeError("from_dlpack: unsupported DLPack dtype (code " + std::to_string(t.code) + ", " +
-                  std::to_string(t.bits) + " bits, " + std::to_string(t.lanes) +
-                  " lanes); ndgpu holds bool, int32, int64, float32, float64");
+                  std::to_string(t.bits) + " bits, " + std::to_string(t.lanes) + " lanes); ndgpu holds " +
+                  dtype_list());
 }
 
 Device nd_device(DLDevice d) {

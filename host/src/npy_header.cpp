@@ -9,6 +9,12 @@
 namespace nd::npy {
 namespace {
 
+// NumPy's type code of a dtype: its kind letter and its size in bytes ("f4"), from the dtype table.
+std::string type_code(DType t) {
+  static constexpr char kLetter[] = {'b', 'i', 'u', 'f'};  // by DTypeKind
+  return kLetter[static_cast<int>(dtype_kind(t))] + std::to_string(dtype_size(t));
+}
+
 constexpr bool kLittleEndian = std::endian::native == std::endian::little;
 
 std::string hex_bytes(const unsigned char* p, size_t n) {
@@ -38,7 +44,7 @@ const Literal& field(const Literal& dict, std::string_view key) {
 void parse_descr(const Literal& d, Header* h) {
   if (d.kind == Literal::Kind::list || d.kind == Literal::Kind::tuple)
     throw TypeError("unsupported dtype in .npy file: structured dtype " + repr(d) +
-                    " (ndgpu reads bool, int32, int64, float32, float64)");
+                    " (ndgpu reads " + dtype_list() + ")");
   if (d.kind != Literal::Kind::str)
     throw NpyFormatError("descr is not a valid dtype descriptor: " + repr(d));
   std::string_view s = d.str;
@@ -52,20 +58,16 @@ void parse_descr(const Literal& d, Header* h) {
   for (size_t i = 1; i < s.size() && well_formed; ++i)
     well_formed = std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '[' || s[i] == ']';
   if (!well_formed) throw NpyFormatError("descr is not a valid dtype descriptor: " + repr(d));
-  struct Known { std::string_view code; DType dtype; };
-  static constexpr Known kKnown[] = {{"b1", DType::bool_}, {"?", DType::bool_},
-                                     {"i4", DType::int32}, {"i8", DType::int64},
-                                     {"f4", DType::float32}, {"f8", DType::float64}};
-  for (const Known& k : kKnown) {
-    if (s != k.code) continue;
-    h->dtype = k.dtype;
+  for (int k = 0; k < kNumDTypes; ++k) {
+    const DType t = static_cast<DType>(k);
+    if (s != type_code(t) && !(is_bool(t) && s == "?")) continue;
+    h->dtype = t;
     const bool big = order == '>';
     const bool little = order == '<';
-    h->swap_bytes = dtype_size(k.dtype) > 1 && ((big && kLittleEndian) || (little && !kLittleEndian));
+    h->swap_bytes = dtype_size(t) > 1 && ((big && kLittleEndian) || (little && !kLittleEndian));
     return;
   }
-  throw TypeError("unsupported dtype in .npy file: " + repr(d) +
-                  " (ndgpu reads bool, int32, int64, float32, float64)");
+  throw TypeError("unsupported dtype in .npy file: " + repr(d) + " (ndgpu reads " + dtype_list() + ")");
 }
 
 void parse_shape(const Literal& s, Header* h) {
@@ -142,14 +144,7 @@ Header parse_header(std::string_view text) {
 
 std::string descr_of(DType dtype) {
   const char order = dtype_size(dtype) == 1 ? '|' : (kLittleEndian ? '<' : '>');
-  switch (dtype) {
-    case DType::bool_: return std::string(1, order) + "b1";
-    case DType::int32: return std::string(1, order) + "i4";
-    case DType::int64: return std::string(1, order) + "i8";
-    case DType::float32: return std::string(1, order) + "f4";
-    case DType::float64: return std::string(1, order) + "f8";
-  }
-  throw TypeError("unsupported dtype");
+  return order + type_code(dtype);
 }
 
 std::string format_header(DType dtype, bool fortran_order, const Shape& shape) {

@@ -143,33 +143,28 @@ std::string array2string(const Array& a, const std::string& separator, const std
   auto run = [&](const ElementText& text) {
     return layout.format(text, line_width, next_line_prefix, separator);
   };
-  switch (host.dtype()) {
-    case DType::bool_: {
-      std::vector<bool> v = host.to_vector<bool>();
-      const bool zero_d = host.ndim() == 0;
-      return run([&](int64_t i) { return print::format_bool(v[i], zero_d); });
-    }
-    case DType::int32:
-    case DType::int64: {
-      std::vector<int64_t> v = host.to_vector<int64_t>(), shown;
-      for (int64_t p : pos) shown.push_back(v[p]);
-      print::IntFormat f(shown);
-      return run([&](int64_t i) { return f(v[i]); });
-    }
-    case DType::float32: {
-      std::vector<float> v = host.to_vector<float>(), shown;
-      for (int64_t p : pos) shown.push_back(v[p]);
-      print::FloatFormat<float> f(shown);
-      return run([&](int64_t i) { return f(v[i]); });
-    }
-    case DType::float64: {
-      std::vector<double> v = host.to_vector<double>(), shown;
-      for (int64_t p : pos) shown.push_back(v[p]);
-      print::FloatFormat<double> f(shown);
-      return run([&](int64_t i) { return f(v[i]); });
-    }
+  const DType t = host.dtype();
+  if (is_bool(t)) {
+    std::vector<bool> v = host.to_vector<bool>();
+    const bool zero_d = host.ndim() == 0;
+    return run([&](int64_t i) { return print::format_bool(v[i], zero_d); });
   }
-  return "";
+  if (is_integer(t)) {
+    std::vector<int64_t> v = host.to_vector<int64_t>(), shown;
+    for (int64_t p : pos) shown.push_back(v[p]);
+    print::IntFormat f(shown);
+    return run([&](int64_t i) { return f(v[i]); });
+  }
+  auto floats = [&](auto zero) {
+    using T = decltype(zero);
+    std::vector<T> v = host.to_vector<T>(), shown;
+    for (int64_t p : pos) shown.push_back(v[p]);
+    print::FloatFormat<T> f(shown);
+    return run([&](int64_t i) { return f(v[i]); });
+  };
+  if (t == float32) return floats(0.0f);
+  if (t == float64) return floats(0.0);
+  throw TypeError("printing arrays of dtype " + std::string(dtype_name(t)) + " is not supported");
 }
 
 // Python's tuple repr: "(2, 0)", "(5,)".
@@ -188,13 +183,12 @@ std::string to_string(const Array& a) {
   detail::check_defined(a, "to_string");
   if (a.ndim() == 0) {  // str() of the scalar
     const Array host = a.cpu();
-    switch (host.dtype()) {
-      case DType::bool_: return host.item<bool>() ? "True" : "False";
-      case DType::int32:
-      case DType::int64: return std::to_string(host.item<int64_t>());
-      case DType::float32: return print::scalar_str(host.item<float>());
-      case DType::float64: return print::scalar_str(host.item<double>());
-    }
+    const DType t = host.dtype();
+    if (is_bool(t)) return host.item<bool>() ? "True" : "False";
+    if (is_integer(t)) return std::to_string(host.item<int64_t>());
+    if (t == float32) return print::scalar_str(host.item<float>());
+    if (t == float64) return print::scalar_str(host.item<double>());
+    throw TypeError("printing arrays of dtype " + std::string(dtype_name(t)) + " is not supported");
   }
   if (a.size() == 0) return "[]";
   return array2string(a, " ", "", kLineWidth);

@@ -2,6 +2,7 @@
 // Elements move as raw words of the element size: the host has already cast to one dtype.
 #include <cstring>
 
+#include "common.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/loops.hpp"
 
@@ -40,11 +41,7 @@ void gather_words(const GatherDesc& d) {
 
 void gather(const GatherDesc& d) {
   if (d.iter.numel() == 0) return;
-  switch (dtype_size(d.dense.dtype)) {
-    case 1: gather_words<uint8_t>(d); break;
-    case 4: gather_words<uint32_t>(d); break;
-    default: gather_words<uint64_t>(d); break;
-  }
+  ND_DISPATCH_WORD(d.dense.dtype, W, "gather", gather_words<W>(d));
 }
 
 }  // namespace nd::cpu

@@ -9,6 +9,7 @@
 #include <immintrin.h>
 #endif
 
+#include "common.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/isa.hpp"
 #include "cpu/loops.hpp"
@@ -293,13 +294,7 @@ void nonzero_points(const MaskDesc& d) {
 
 template <template <class> class Fn>
 void by_mask_dtype(const MaskDesc& d) {
-  switch (d.mask.dtype) {
-    case DType::bool_: return Fn<uint8_t>::run(d);
-    case DType::int32: return Fn<int32_t>::run(d);
-    case DType::int64: return Fn<int64_t>::run(d);
-    case DType::float32: return Fn<float>::run(d);
-    case DType::float64: return Fn<double>::run(d);
-  }
+  ND_DISPATCH(d.mask.dtype, T, Fn<kern::mask_read_t<T>>::run(d));
 }
 template <class M> struct CountFn { static void run(const MaskDesc& d) { count_all<M>(d); } };
 template <class M> struct NonzeroFn { static void run(const MaskDesc& d) { nonzero_points<M>(d); } };
@@ -420,19 +415,11 @@ void mask_count(const MaskDesc& d) {
 void mask_apply(const MaskDesc& d) {
   if (d.iter.numel() == 0 || (d.op != MaskOp::fill && d.total == 0)) return;
   if (d.op == MaskOp::nonzero) return by_mask_dtype<NonzeroFn>(d);
-  switch (dtype_size(d.data.dtype)) {
-    case 1: return apply_words<uint8_t>(d);
-    case 4: return apply_words<uint32_t>(d);
-    default: return apply_words<uint64_t>(d);
-  }
+  ND_DISPATCH_WORD(d.data.dtype, W, "masked copy", apply_words<W>(d));
 }
 
 void rows(const RowsDesc& d) {
-  switch (dtype_size(d.dtype)) {
-    case 1: return rows_by_index<uint8_t>(d);
-    case 4: return rows_by_index<uint32_t>(d);
-    default: return rows_by_index<uint64_t>(d);
-  }
+  ND_DISPATCH_WORD(d.dtype, W, "row gather", rows_by_index<W>(d));
 }
 
 }  // namespace nd::cpu

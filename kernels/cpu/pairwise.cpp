@@ -9,6 +9,7 @@
 #include <cmath>
 #include <vector>
 
+#include "common.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/isa.hpp"
 #include "cpu/parallel.hpp"
@@ -236,12 +237,11 @@ void pairwise(const PairwiseDesc& p) {
   if (p.m == 0 || p.n == 0) return;
   if (p.d == 0) {  // empty vectors: dot 0, distance 0, cosine 0 / eps^2 = 0
     const int64_t total = p.m * p.n;
-    if (p.dtype == DType::float32) std::fill_n(static_cast<float*>(p.out), total, 0.0f);
-    else std::fill_n(static_cast<double*>(p.out), total, 0.0);
+    ND_DISPATCH_FLOAT(p.dtype, T, "pairwise", std::fill_n(static_cast<T*>(p.out), total, T(0)));
     return;
   }
-  if (p.dtype == DType::float32) pairwise_f32(p);
-  else pairwise_f64(p);
+  ND_DISPATCH_FLOAT(p.dtype, T, "pairwise", if constexpr (std::is_same_v<T, float>) pairwise_f32(p);
+                                            else pairwise_f64(p));
 }
 
 }  // namespace nd::cpu

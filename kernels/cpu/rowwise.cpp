@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "common.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/parallel.hpp"
 #include "cpu/simd.hpp"
@@ -235,11 +236,7 @@ double simd::sumsq_f32(const float* x, int64_t n) { return sumsq_impl(x, n); }
 
 void rowwise(const RowDesc& d) {
   if (d.len == 0 || d.outer.numel() == 0) return;
-  if (d.in.dtype == DType::float32) {
-    run_rows<float>(d);
-  } else {
-    run_rows<double>(d);
-  }
+  ND_DISPATCH_FLOAT(d.in.dtype, T, "row op", run_rows<T>(d));
 }
 
 }  // namespace nd::cpu

@@ -53,15 +53,19 @@ ND_SIMD_CLONES void group_best_f32(const float* x, int64_t n, bool largest, floa
   group_best(x, n, largest, ext);
 }
 
-// Appends to out the index of every x[j] not worse than t (NaN included); returns the count.
+// Appends to out[c..] the index of every x[j], j in [j, n), not worse than t (NaN included);
+// returns the new count.
+template <class T>
+int64_t collect_scalar(const T* x, int64_t j, int64_t n, T t, bool largest, int64_t* out, int64_t c) {
+  if (largest)
+    for (; j < n; ++j) out[c] = j, c += !(x[j] < t);
+  else
+    for (; j < n; ++j) out[c] = j, c += !(x[j] > t);
+  return c;
+}
 template <class T>
 int64_t collect_candidates(const T* x, int64_t n, T t, bool largest, int64_t* out) {
-  int64_t c = 0;
-  if (largest)
-    for (int64_t j = 0; j < n; ++j) out[c] = j, c += !(x[j] < t);
-  else
-    for (int64_t j = 0; j < n; ++j) out[c] = j, c += !(x[j] > t);
-  return c;
+  return collect_scalar(x, 0, n, t, largest, out, 0);
 }
 #if defined(__x86_64__)
 // 16 compares to a bit mask, then one store per set bit (the unordered predicates keep NaN).
@@ -74,21 +78,12 @@ __attribute__((target("avx2,bmi"))) int64_t collect_avx2(const float* x, int64_t
                  static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(x + j + 8), tv, kPredicate))) << 8;
     for (; m; m &= m - 1) out[c++] = j + __builtin_ctz(m);
   }
-  const bool largest = kPredicate == _CMP_NLT_UQ;
-  for (; j < n; ++j) out[c] = j, c += largest ? !(x[j] < t) : !(x[j] > t);
-  return c;
+  return collect_scalar(x, j, n, t, kPredicate == _CMP_NLT_UQ, out, c);
 }
 template <>
 int64_t collect_candidates<float>(const float* x, int64_t n, float t, bool largest, int64_t* out) {
   static const bool avx2 = cpu_isa() != Isa::generic;
-  if (!avx2) {
-    int64_t c = 0;
-    if (largest)
-      for (int64_t j = 0; j < n; ++j) out[c] = j, c += !(x[j] < t);
-    else
-      for (int64_t j = 0; j < n; ++j) out[c] = j, c += !(x[j] > t);
-    return c;
-  }
+  if (!avx2) return collect_scalar(x, 0, n, t, largest, out, 0);
   return largest ? collect_avx2<_CMP_NLT_UQ>(x, n, t, out) : collect_avx2<_CMP_NGT_UQ>(x, n, t, out);
 }
 #endif

@@ -119,11 +119,7 @@ void launch_random(const RandomDesc& d, cudaStream_t stream) {
 // Same-dtype copies as raw words of the element's size.
 template <class F>
 void with_word(DType t, F&& f) {
-  switch (dtype_size(t)) {
-    case 1: f(uint8_t{}); break;
-    case 4: f(uint32_t{}); break;
-    default: f(uint64_t{}); break;
-  }
+  ND_DISPATCH_WORD(t, W, "copy", f(W{}));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Gather / scatter through element offsets on CUDA (advanced indexing; see GatherDesc): a
 // grid-stride loop with 64-bit indices; elements move as raw words of the element size.
+#include "common.hpp"
 #include "cuda/cuda_backend.cuh"
 #include "cuda/launch.cuh"
 
@@ -32,11 +33,7 @@ __global__ void gather_kernel(GatherDesc d, int64_t n) {
 void gather(const GatherDesc& d, cudaStream_t stream) {
   const int64_t n = d.iter.numel();
   if (n == 0) return;
-  switch (dtype_size(d.dense.dtype)) {
-    case 1: launch(gather_kernel<uint8_t>, grid_for(n, kBlock), kBlock, 0, stream, d, n); break;
-    case 4: launch(gather_kernel<uint32_t>, grid_for(n, kBlock), kBlock, 0, stream, d, n); break;
-    default: launch(gather_kernel<uint64_t>, grid_for(n, kBlock), kBlock, 0, stream, d, n); break;
-  }
+  ND_DISPATCH_WORD(d.dense.dtype, W, "gather", launch(gather_kernel<W>, grid_for(n, kBlock), kBlock, 0, stream, d, n));
 }
 
 }  // namespace nd::cuda

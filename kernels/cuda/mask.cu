@@ -9,6 +9,7 @@
 // Elements move as raw words of the element size; 64-bit indices throughout.
 #include <algorithm>
 
+#include "common.hpp"
 #include "cuda/cuda_backend.cuh"
 #include "cuda/cuda_check.hpp"
 #include "cuda/launch.cuh"
@@ -281,32 +282,17 @@ void mask_count(const MaskDesc& d, cudaStream_t stream) {
     ND_CUDA_CHECK(cudaMemsetAsync(d.counts, 0, sizeof(int64_t), stream));
     return;
   }
-  switch (d.mask.dtype) {
-    case DType::bool_: count_as<uint8_t>(d, stream); break;
-    case DType::int32: count_as<int32_t>(d, stream); break;
-    case DType::int64: count_as<int64_t>(d, stream); break;
-    case DType::float32: count_as<float>(d, stream); break;
-    case DType::float64: count_as<double>(d, stream); break;
-  }
+  ND_DISPATCH(d.mask.dtype, T, count_as<kern::mask_read_t<T>>(d, stream));
   launch(mask_scan_kernel, dim3(1), kBlock, 0, stream, d.counts, nc);
 }
 
 void mask_apply(const MaskDesc& d, cudaStream_t stream) {
   if (d.iter.numel() == 0 || (d.op != MaskOp::fill && d.total == 0)) return;
   if (d.op == MaskOp::nonzero) {
-    switch (d.mask.dtype) {
-      case DType::bool_: return nonzero_as<uint8_t>(d, stream);
-      case DType::int32: return nonzero_as<int32_t>(d, stream);
-      case DType::int64: return nonzero_as<int64_t>(d, stream);
-      case DType::float32: return nonzero_as<float>(d, stream);
-      case DType::float64: return nonzero_as<double>(d, stream);
-    }
+    ND_DISPATCH(d.mask.dtype, T, nonzero_as<kern::mask_read_t<T>>(d, stream));
+    return;
   }
-  switch (dtype_size(d.data.dtype)) {
-    case 1: return apply_as<uint8_t>(d, stream);
-    case 4: return apply_as<uint32_t>(d, stream);
-    default: return apply_as<uint64_t>(d, stream);
-  }
+  ND_DISPATCH_WORD(d.data.dtype, W, "masked copy", apply_as<W>(d, stream));
 }
 
 void rows(const RowsDesc& d, cudaStream_t stream, Backend& mem) {
@@ -314,11 +300,7 @@ void rows(const RowsDesc& d, cudaStream_t stream, Backend& mem) {
     ND_CUDA_CHECK(cudaMemsetAsync(d.bad, 0, sizeof(int64_t), stream));
     return;
   }
-  switch (dtype_size(d.dtype)) {
-    case 1: return rows_by_index<uint8_t>(d, stream, mem);
-    case 4: return rows_by_index<uint32_t>(d, stream, mem);
-    default: return rows_by_index<uint64_t>(d, stream, mem);
-  }
+  ND_DISPATCH_WORD(d.dtype, W, "row gather", rows_by_index<W>(d, stream, mem));
 }
 
 }  // namespace nd::cuda

@@ -62,8 +62,7 @@ void pairwise(const PairwiseDesc& d, cudaStream_t stream) {
   if (d.m == 0 || d.n == 0) return;
   const dim3 block(kTile, kTile);
   const dim3 grid(grid_for(d.n, kTile), static_cast<unsigned>((d.m + kTile - 1) / kTile < 65535 ? (d.m + kTile - 1) / kTile : 65535));
-  if (d.dtype == DType::float32) launch(pairwise_kernel<float>, grid, block, 0, stream, d);
-  else launch(pairwise_kernel<double>, grid, block, 0, stream, d);
+  ND_DISPATCH_FLOAT(d.dtype, T, "pairwise", launch(pairwise_kernel<T>, grid, block, 0, stream, d));
 }
 
 }  // namespace nd::cuda

@@ -184,8 +184,7 @@ void rowwise(const RowDesc& d, cudaStream_t stream) {
   p.cached = bytes <= kMaxCachedBytes;
   const size_t smem = p.cached ? static_cast<size_t>(bytes) : 0;
   const unsigned grid = grid_for(p.rows, 1);
-  if (d.in.dtype == DType::float32) launch(row_kernel<float>, grid, kRowBlock, smem, stream, p);
-  else launch(row_kernel<double>, grid, kRowBlock, smem, stream, p);
+  ND_DISPATCH_FLOAT(d.in.dtype, T, "row op", launch(row_kernel<T>, grid, kRowBlock, smem, stream, p));
 }
 
 }  // namespace nd::cuda

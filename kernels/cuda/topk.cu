@@ -166,13 +166,7 @@ void topk(const TopkDesc& d, cudaStream_t stream, Backend& mem) {
   p.values = d.values;
   p.indices = d.indices;
   if (p.rows == 0 || p.k == 0) return;
-  switch (d.in.dtype) {
-    case DType::float32: launch_topk<float>(p, stream, mem); break;
-    case DType::float64: launch_topk<double>(p, stream, mem); break;
-    case DType::int32: launch_topk<int32_t>(p, stream, mem); break;
-    case DType::int64: launch_topk<int64_t>(p, stream, mem); break;
-    case DType::bool_: launch_topk<bool>(p, stream, mem); break;
-  }
+  ND_DISPATCH(d.in.dtype, T, launch_topk<T>(p, stream, mem));
 }
 
 }  // namespace nd::cuda

@@ -41,14 +41,16 @@ int normalize_axis(int64_t axis, int ndim) {
 }
 
 std::string_view dtype_name(DType t) {
-  switch (t) {
-    case DType::bool_: return "bool";
-    case DType::int32: return "int32";
-    case DType::int64: return "int64";
-    case DType::float32: return "float32";
-    case DType::float64: return "float64";
-  }
+#define ND_DTYPE_NAME_CASE(e, type, name, ...) case DType::e: return name;
+  switch (t) { ND_DTYPE_TABLE(ND_DTYPE_NAME_CASE, ) }
+#undef ND_DTYPE_NAME_CASE
   return "?";
+}
+
+std::string dtype_list() {
+  std::string s;
+  for (int k = 0; k < kNumDTypes; ++k) s += (k ? ", " : "") + std::string(dtype_name(static_cast<DType>(k)));
+  return s;
 }
 
 std::ostream& operator<<(std::ostream& os, DType t) { return os << dtype_name(t); }

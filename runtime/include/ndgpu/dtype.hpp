@@ -1,57 +1,84 @@
-// Element types: the five NumPy dtypes ndgpu supports, their sizes and NumPy names.
+// Element types: the dtype table (ND_DTYPE_TABLE), and the names, sizes and categories read
+// from it.
 #pragma once
 #include <cstdint>
 #include <iosfwd>
 #include <string_view>
+#include <type_traits>
 
 namespace nd {
 
-/// Room is left for float16 / bfloat16: new values go at the end.
-enum class DType : uint8_t { bool_, int32, int64, float32, float64 };
+/// The dtype table: each dtype once, in the order of the DType enumeration (a new dtype is one
+/// more row, at the end). Columns: the enumerator and public constant, its C++ storage type,
+/// NumPy's name, its category (DTypeKind). X(enumerator, type, name, kind, extra...) is called per
+/// row with the table's own extra arguments appended; everything that lists dtypes (DType,
+/// dtype_size, dtype_name, dtype_of, ND_DISPATCH, .npy descr, DLPack codes, printing) reads it.
+#define ND_DTYPE_TABLE(X, ...)                      \
+  X(bool_, bool, "bool", boolean, __VA_ARGS__)      \
+  X(int32, int32_t, "int32", signed_int, __VA_ARGS__) \
+  X(int64, int64_t, "int64", signed_int, __VA_ARGS__) \
+  X(float32, float, "float32", floating, __VA_ARGS__) \
+  X(float64, double, "float64", floating, __VA_ARGS__)
 
-inline constexpr DType bool_ = DType::bool_;      ///< NumPy's bool
-inline constexpr DType int32 = DType::int32;      ///< NumPy's int32
-inline constexpr DType int64 = DType::int64;      ///< NumPy's int64, the default integer dtype
-inline constexpr DType float32 = DType::float32;  ///< NumPy's float32, the default float dtype
-inline constexpr DType float64 = DType::float64;  ///< NumPy's float64
+/// A dtype's category: promotion never leaves a category but upwards (docs/design.md 4).
+enum class DTypeKind : uint8_t { boolean, signed_int, unsigned_int, floating };
 
-constexpr int kNumDTypes = 5;  ///< how many dtypes there are
+/// An element type; see ND_DTYPE_TABLE.
+enum class DType : uint8_t {
+#define ND_DTYPE_ENUM(e, ...) e,
+  ND_DTYPE_TABLE(ND_DTYPE_ENUM, )
+#undef ND_DTYPE_ENUM
+};
 
+#define ND_DTYPE_CONST(e, ...) inline constexpr DType e = DType::e; /**< the dtype of that name */
+ND_DTYPE_TABLE(ND_DTYPE_CONST, )
+#undef ND_DTYPE_CONST
+
+#define ND_DTYPE_COUNT(...) +1
+constexpr int kNumDTypes = 0 ND_DTYPE_TABLE(ND_DTYPE_COUNT, );  ///< how many dtypes there are
+#undef ND_DTYPE_COUNT
+
+// The columns as constexpr switches (no table in memory, so CUDA device code may call them too).
+#define ND_DTYPE_SIZE_CASE(e, type, ...) case DType::e: return static_cast<int64_t>(sizeof(type));
+#define ND_DTYPE_KIND_CASE(e, type, name, kind, ...) case DType::e: return DTypeKind::kind;
 /// Bytes per element.
 constexpr int64_t dtype_size(DType t) {
-  switch (t) {
-    case DType::bool_: return 1;
-    case DType::int32: return 4;
-    case DType::float32: return 4;
-    case DType::int64: return 8;
-    case DType::float64: return 8;
-  }
+  switch (t) { ND_DTYPE_TABLE(ND_DTYPE_SIZE_CASE, ) }
   return 0;
 }
-
-/// float32 or float64.
-constexpr bool is_floating(DType t) { return t == DType::float32 || t == DType::float64; }
-/// int32 or int64.
-constexpr bool is_integer(DType t) { return t == DType::int32 || t == DType::int64; }
+/// The category of t.
+constexpr DTypeKind dtype_kind(DType t) {
+  switch (t) { ND_DTYPE_TABLE(ND_DTYPE_KIND_CASE, ) }
+  return DTypeKind::boolean;
+}
+#undef ND_DTYPE_SIZE_CASE
+#undef ND_DTYPE_KIND_CASE
+/// A floating dtype.
+constexpr bool is_floating(DType t) { return dtype_kind(t) == DTypeKind::floating; }
+/// A signed or unsigned integer dtype.
+constexpr bool is_integer(DType t) {
+  return dtype_kind(t) == DTypeKind::signed_int || dtype_kind(t) == DTypeKind::unsigned_int;
+}
 /// bool.
-constexpr bool is_bool(DType t) { return t == DType::bool_; }
+constexpr bool is_bool(DType t) { return dtype_kind(t) == DTypeKind::boolean; }
 
 /// NumPy's name: "bool", "int32", "int64", "float32", "float64".
 std::string_view dtype_name(DType t);
 std::ostream& operator<<(std::ostream& os, DType t);  ///< writes dtype_name(t)
 
-/// The dtype of a C++ element type: dtype_of<float>::value == float32.
-template <class T> struct dtype_of;
-/// bool holds bool_.
-template <> struct dtype_of<bool> { static constexpr DType value = DType::bool_; /**< bool_ */ };
-/// int32_t holds int32.
-template <> struct dtype_of<int32_t> { static constexpr DType value = DType::int32; /**< int32 */ };
-/// int64_t holds int64.
-template <> struct dtype_of<int64_t> { static constexpr DType value = DType::int64; /**< int64 */ };
-/// float holds float32.
-template <> struct dtype_of<float> { static constexpr DType value = DType::float32; /**< float32 */ };
-/// double holds float64.
-template <> struct dtype_of<double> { static constexpr DType value = DType::float64; /**< float64 */ };
+/// The dtype whose storage type is T: dtype_of<float>::value == float32. Only the table's types.
+template <class T> struct dtype_of {
+ private:
+  static constexpr DType find() {
+#define ND_DTYPE_OF(e, type, ...) if constexpr (std::is_same_v<T, type>) return DType::e; else
+    ND_DTYPE_TABLE(ND_DTYPE_OF, )
+#undef ND_DTYPE_OF
+    static_assert(sizeof(T) == 0, "not an ndgpu element type (see ND_DTYPE_TABLE)");
+  }
+
+ public:
+  static constexpr DType value = find();  ///< the dtype
+};
 /// dtype_of<T>::value.
 template <class T> inline constexpr DType dtype_v = dtype_of<T>::value;
 

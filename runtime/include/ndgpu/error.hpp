@@ -38,6 +38,8 @@ struct NpyFormatError : IOError {
 
 /// "(3,4)", "(4,)", "()": NumPy's tuple style used inside messages.
 std::string shape_str(const std::vector<int64_t>& shape);
+/// "bool, int32, int64, float32, float64": every dtype's name, for messages that list them.
+std::string dtype_list();
 
 /// Checked size arithmetic: ValueError("array is too big; ...") instead of overflow.
 int64_t checked_mul(int64_t a, int64_t b);
