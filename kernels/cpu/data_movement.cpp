@@ -331,7 +331,11 @@ void random(const RandomDesc& d) {
       T* out = static_cast<T*>(d.out.data);
       const int per = kern::values_per_counter(d.dist, d.out.dtype);
       const int64_t counters = (d.n + per - 1) / per;
-      const int64_t grain = kParallelGrain / per;  // two cores from 64K values on, as for_each_row
+      // A value costs a Philox share and a map (Box-Muller, a 64-bit remainder): 3-5 ns, like the
+      // transcendental ops (kern::op_cost 8), so two cores from 8K values on (16 x 768 integers
+      // took 61 us on one).
+      constexpr int kRandomCost = 8;
+      const int64_t grain = std::max<int64_t>(1, kParallelGrain / (per * kRandomCost));
       if (counters < 2 * grain) {
         random_rows<T>(d, 0, counters, out);
       } else {
