@@ -2,8 +2,9 @@
 // the scheduler. On x86-64 it saves only the callee-saved registers and the stack pointer (7 words
 // pushed, one store, one load). glibc's swapcontext also saves and restores the signal mask with
 // a system call on every switch: on the 2-core CI VMs that was ~200 ns a switch, and the emulated
-// reduction tests ran in 12 s instead of 20 (docs/emulation.md). The fibers never change the signal mask, the FPU
-// control word or MXCSR, so none of those needs saving. Other architectures keep ucontext.
+// reduction tests ran in 12 s instead of 20 (docs/emulation.md). The fibers never change the
+// signal mask, the FPU control word or MXCSR, so none of those needs saving. Other architectures
+// keep ucontext.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -54,7 +54,8 @@ struct FiberSwitch {
   // A fiber about to start on this stack. A reused stack holds the redzones of frames that never
   // returned when the block that last ran on it was aborted (`may_hold_redzones`); after a block
   // that ran to the end every frame has returned and cleared its own, so the stack's shadow is
-  // left alone (clearing 16 KiB of shadow per thread per block was a sixth of the suite's time).
+  // left alone (clearing 16 KiB of shadow per thread per block was a sixth of the emulated
+  // reduction tests' time).
   void set_stack(void* b, size_t s, bool may_hold_redzones) {
     bottom = b;
     size = s;
