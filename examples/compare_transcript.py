@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """ctest helper: runs a program and compares its output with a NumPy transcript.
 
-    compare_transcript.py TRANSCRIPT PROGRAM [ARGS...]
+    compare_transcript.py [--rtol R] TRANSCRIPT PROGRAM [ARGS...]
 
 Lines must match exactly, except that numbers may differ by 2 float32 ulps (relative 2.4e-7):
 ndgpu computes in float32 (its documented default) where the transcript holds NumPy's float64
 result rounded to float32, so a last digit can differ, and NumPy then pads the array
 differently. Everything that is not a number (brackets, words, layout of the line) must agree.
+--rtol widens that for a 16-bit float tour (2 ULPs of the type: 2^-9 for float16, 2^-6 for
+bfloat16), whose transcript rounds NumPy's float64 results once where ndgpu rounds every op.
 """
 import re
 import subprocess
@@ -15,7 +17,7 @@ import sys
 NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?")
 
 
-def same_line(want, got):
+def same_line(want, got, rtol):
     if want == got:
         return True
     wn, gn = NUM.findall(want), NUM.findall(got)
@@ -23,20 +25,23 @@ def same_line(want, got):
         return False
     for a, b in zip(wn, gn):
         x, y = float(a), float(b)
-        if abs(x - y) > 2.4e-7 * max(abs(x), abs(y)):
+        if abs(x - y) > rtol * max(abs(x), abs(y)):
             return False
     return True
 
 
 def main():
-    want = open(sys.argv[1]).read().splitlines()
-    run = subprocess.run(sys.argv[2:], capture_output=True, text=True)
+    args, rtol = sys.argv[1:], 2.4e-7
+    if args[0] == "--rtol":
+        rtol, args = float(args[1]), args[2:]
+    want = open(args[0]).read().splitlines()
+    run = subprocess.run(args[1:], capture_output=True, text=True)
     got = run.stdout.splitlines()
     if run.returncode != 0:
         print(run.stdout + run.stderr)
-        print(f"{sys.argv[2]} exited with {run.returncode}")
+        print(f"{args[1]} exited with {run.returncode}")
         return 1
-    bad = [(i + 1, w, g) for i, (w, g) in enumerate(zip(want, got)) if not same_line(w, g)]
+    bad = [(i + 1, w, g) for i, (w, g) in enumerate(zip(want, got)) if not same_line(w, g, rtol)]
     if len(want) != len(got):
         bad.append((min(len(want), len(got)) + 1, f"<{len(want)} lines>", f"<{len(got)} lines>"))
     for line, w, g in bad[:20]:

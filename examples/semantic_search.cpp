@@ -3,6 +3,7 @@
 // CPU and on the GPU when there is one.
 //   semantic_search [--corpus C.npy --queries Q.npy] [--n 100000 --dim 768 --nq 4] [--k 5]
 //                   [--expect-ids IDS.npy --expect-scores SCORES.npy]   (exit 1 on a mismatch)
+//                   [--dtype float32|float64|float16|bfloat16]   (the corpus and queries' dtype)
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,7 +16,7 @@
 namespace {
 
 struct Options {
-  std::string corpus, queries, expect_ids, expect_scores;
+  std::string corpus, queries, expect_ids, expect_scores, dtype = "float32";
   int64_t n = 100000, dim = 768, nq = 4, k = 5;
 };
 
@@ -31,6 +32,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--dim") o.dim = std::atoll(v.c_str());
     else if (a == "--nq") o.nq = std::atoll(v.c_str());
     else if (a == "--k") o.k = std::atoll(v.c_str());
+    else if (a == "--dtype") o.dtype = v;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       std::exit(2);
@@ -55,8 +57,23 @@ Hits search(const nd::Array& corpus, const nd::Array& queries, int64_t k) {
 
 }  // namespace
 
+// The dtype named on the command line (its NumPy name).
+nd::DType dtype_named(const std::string& name) {
+  for (nd::DType t : {nd::float32, nd::float64, nd::float16, nd::bfloat16})
+    if (nd::dtype_name(t) == name) return t;
+  std::fprintf(stderr, "--dtype: expected float32, float64, float16 or bfloat16, got %s\n", name.c_str());
+  std::exit(2);
+}
+
+// How far scores may be from float32's: the rounding of the inputs and of the scores to the
+// dtype (8 and 16 ULPs at 1 for float16 and bfloat16).
+double score_tolerance(nd::DType t) {
+  return t == nd::float16 ? 8 * 0x1p-10 : t == nd::bfloat16 ? 16 * 0x1p-7 : 1e-5;
+}
+
 int main(int argc, char** argv) {
   Options opt = parse(argc, argv);
+  const nd::DType dtype = dtype_named(opt.dtype);
   nd::Array corpus, queries;
   if (!opt.corpus.empty()) {
     corpus = nd::load(opt.corpus);
@@ -78,6 +95,12 @@ int main(int argc, char** argv) {
                 (long long)opt.n, (long long)opt.dim, which.c_str());
   }
 
+  if (corpus.dtype() != dtype) {
+    corpus = corpus.astype(dtype);
+    queries = queries.astype(dtype);
+    std::printf("searching in %s\n", opt.dtype.c_str());
+  }
+
   std::vector<nd::Device> devices = {nd::Device::cpu()};
   if (nd::cuda_available()) devices.push_back(nd::Device::cuda());
   std::vector<Hits> per_device;
@@ -93,7 +116,7 @@ int main(int argc, char** argv) {
     std::printf("\n%s: %.3f ms for %lld queries (normalise + scores + top-%lld)\n", dev.str().c_str(), ms,
                 (long long)queries.shape()[0], (long long)opt.k);
     std::vector<int64_t> ids = h.ids.to_vector<int64_t>();
-    std::vector<float> sc = h.scores.to_vector<float>();
+    std::vector<float> sc = h.scores.astype(nd::float32).to_vector<float>();
     for (int64_t i = 0; i < queries.shape()[0]; ++i) {
       std::printf("  query %lld:", (long long)i);
       for (int64_t j = 0; j < opt.k; ++j)
@@ -110,7 +133,7 @@ int main(int argc, char** argv) {
     std::vector<float> y = b.scores.astype(nd::float32).to_vector<float>();
     double worst = 0;
     for (size_t i = 0; i < x.size() && i < y.size(); ++i) worst = std::max(worst, double(std::abs(x[i] - y[i])));
-    bool ok = ids_equal && x.size() == y.size() && worst <= 1e-5;
+    bool ok = ids_equal && x.size() == y.size() && worst <= score_tolerance(dtype);
     std::printf("%s: ids %s, largest score difference %.2g -> %s\n", what, ids_equal ? "equal" : "DIFFER",
                 worst, ok ? "match" : "MISMATCH");
     if (!ok) status = 1;

@@ -13,14 +13,27 @@ Two documented differences are applied here:
   deterministic facts are printed: shape, dtype, range, and properties of the normalised result.
 
     python3 examples/tour_numpy.py > examples/tour_numpy.txt
+    python3 examples/tour_numpy.py --dtype float16 > examples/tour_numpy_float16.txt
+    python3 examples/tour_numpy.py --dtype bfloat16 > examples/tour_numpy_bfloat16.txt  (ml_dtypes)
+
+With --dtype, every float result is rounded to that dtype instead (`tour --dtype` makes its float
+arrays that dtype), and the allclose checks take that dtype's tolerances (tour.cpp has the same).
 """
+import sys
+
 import numpy as np
 
-F32 = np.float32
+DTYPE = sys.argv[2] if len(sys.argv) == 3 and sys.argv[1] == "--dtype" else "float32"
+if DTYPE == "bfloat16":
+    from ml_dtypes import bfloat16 as F32
+else:
+    F32 = np.dtype(DTYPE).type
+ATOL = {"float16": ("1e-2", "1e-2", "1e-2"), "bfloat16": ("1e-1", "1e-1", "1e-1")}.get(
+    DTYPE, ("1e-5", "1e-4", "1e-5"))
 
 
 def f32(x):
-    """A float64 NumPy result at ndgpu's default float dtype."""
+    """A float64 NumPy result at the tour's float dtype (ndgpu's default: float32)."""
     return np.asarray(x).astype(F32)
 
 
@@ -79,10 +92,10 @@ mean = embeddings.mean(axis=1, keepdims=True)
 std = embeddings.std(axis=1, keepdims=True)
 normalized = (embeddings - mean) / std
 show("mean.shape, std.shape, normalized.shape", f"{mean.shape} {std.shape} {normalized.shape}")
-show("np.allclose(normalized.mean(axis=1), 0, atol=1e-5)",
-     bool(np.allclose(normalized.mean(axis=1), 0, atol=1e-5)))
-show("np.allclose(normalized.std(axis=1), 1, atol=1e-4)",
-     bool(np.allclose(normalized.std(axis=1), 1, atol=1e-4)))
+show(f"np.allclose(normalized.mean(axis=1), 0, atol={ATOL[0]})",
+     bool(np.allclose(normalized.mean(axis=1), 0, atol=float(ATOL[0]))))
+show(f"np.allclose(normalized.std(axis=1), 1, atol={ATOL[1]})",
+     bool(np.allclose(normalized.std(axis=1), 1, atol=float(ATOL[1]))))
 
 print("# 5. Reshaping")
 arr = np.arange(12)
@@ -106,15 +119,15 @@ def cosine_similarity(a, b):
 
 
 similarity = cosine_similarity(text1_embedding, text2_embedding)
-print(f"Similarity: {similarity:.4f}")
+print(f"Similarity: {float(f32(similarity)):.4f}")
 
 print("# Example 2: batch processing")
 batch_embeddings = np.random.rand(32, 768)
 norms = np.linalg.norm(batch_embeddings, axis=1, keepdims=True)
 normalized_batch = batch_embeddings / norms
 show("norms.shape, normalized_batch.shape", f"{norms.shape} {normalized_batch.shape}")
-show("np.allclose(np.linalg.norm(normalized_batch, axis=1), 1, atol=1e-5)",
-     bool(np.allclose(np.linalg.norm(normalized_batch, axis=1), 1, atol=1e-5)))
+show(f"np.allclose(np.linalg.norm(normalized_batch, axis=1), 1, atol={ATOL[2]})",
+     bool(np.allclose(np.linalg.norm(normalized_batch, axis=1), 1, atol=float(ATOL[2]))))
 
 print("# Example 3: attention scores")
 query = np.array([1.0, 0.5, 0.2])

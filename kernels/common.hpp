@@ -21,7 +21,11 @@ namespace nd::kern {
 // Converts between the five element types without UB: float -> int saturates, NaN -> 0.
 template <class To, class From>
 ND_HD To convert(From x) {
-  if constexpr (std::is_same_v<To, bool>) {
+  if constexpr (is_half_v<From>) {  // exactly a float, then float's rules
+    return convert<To>(static_cast<float>(x));
+  } else if constexpr (is_half_v<To>) {  // rounds once to nearest even (ndgpu/half.hpp)
+    return To(x);
+  } else if constexpr (std::is_same_v<To, bool>) {
     return x != From(0);
   } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
     if (!(x == x)) return To(0);
@@ -111,18 +115,27 @@ struct FixedDivisor {
 };
 }  // namespace nd::kern
 
-// ND_DISPATCH(dtype, T, body): runs body with T bound to the storage type of `dtype`, one case per
-// row of the dtype table (ndgpu/dtype.hpp).
-#define ND_DISPATCH_CASE(e, type, name, kind, T, ...) \
-  case ::nd::DType::e: { using T = type; __VA_ARGS__; break; }
-#define ND_DISPATCH(DT, T, ...) \
-  switch (DT) { ND_DTYPE_TABLE(ND_DISPATCH_CASE, T, __VA_ARGS__) }
-
 namespace nd::kern {
 [[noreturn]] inline void no_kernel(const char* what, DType t) {
   throw TypeError(std::string(what) + ": no kernel for dtype " + std::string(dtype_name(t)));
 }
 }  // namespace nd::kern
+
+// ND_DISPATCH(dtype, T, body): runs body with T bound to the storage type of `dtype`, one case per
+// row of the dtype table (ndgpu/dtype.hpp) whose arithmetic runs in its own type. The 16-bit
+// floats compute in float32 (their opmath): host/ converts them around such kernels, and one
+// reaching a compute kernel anyway throws TypeError (the math is never instantiated on them).
+// ND_DISPATCH_STORAGE: every row, for the kernels that only convert or store values (casts,
+// constant fills).
+#define ND_DISPATCH_CASE(e, type, name, kind, math, npy, dl, T, ...) \
+  case ::nd::DType::e: { using T = type; __VA_ARGS__; break; }
+#define ND_DISPATCH(DT, T, ...)                                            \
+  switch (DT) {                                                            \
+    ND_DTYPE_ROWS_NATIVE(ND_DISPATCH_CASE, T, __VA_ARGS__)                 \
+    default: ::nd::kern::no_kernel("compute kernel", DT);                  \
+  }
+#define ND_DISPATCH_STORAGE(DT, T, ...) \
+  switch (DT) { ND_DTYPE_TABLE(ND_DISPATCH_CASE, T, __VA_ARGS__) }
 
 // ND_DISPATCH_FLOAT(dtype, T, what, body): the kernels written for float and double only (row
 // ops, pairwise); any other dtype throws TypeError naming `what` (host/ converts before).
@@ -134,12 +147,12 @@ namespace nd::kern {
   }
 
 // ND_DISPATCH_WORD(dtype, W, what, body): kernels that only move elements (copies, gathers, masks,
-// row gathers) see them as unsigned words W of the dtype's size. Sizes without a word kernel yet
-// (2 bytes: none of the table's dtypes) throw TypeError naming `what`, instead of being read as
-// another size.
+// row gathers) see them as unsigned words W of the dtype's size. A size without a word type
+// throws TypeError naming `what`, instead of being read as another size.
 #define ND_DISPATCH_WORD(DT, W, WHAT, ...)                                 \
   switch (::nd::dtype_size(DT)) {                                          \
     case 1: { using W = uint8_t; __VA_ARGS__; break; }                     \
+    case 2: { using W = uint16_t; __VA_ARGS__; break; }                    \
     case 4: { using W = uint32_t; __VA_ARGS__; break; }                    \
     case 8: { using W = uint64_t; __VA_ARGS__; break; }                    \
     default: ::nd::kern::no_kernel(WHAT, DT);                              \

@@ -35,8 +35,10 @@ NUMPY = [
     ("meshgrid", "-", ""), ("copy", "Array::copy", ""),
     # dtypes
     ("bool_", None, ""), ("int32", None, ""), ("int64", None, ""), ("float32", None, ""),
-    ("float64", None, ""), ("float16", "-", "five dtypes: bool, int32, int64, float32, float64"),
-    ("promote_types", None, "by category: int32 + float32 is float32"),
+    ("float64", None, ""),
+    ("float16", None, "nd::Float16 values; computes in float32, rounds once per op (nd::bfloat16 too)"),
+    ("int8", "-", "seven dtypes: bool, int32, int64, float16, bfloat16, float32, float64"),
+    ("promote_types", None, "by category: int32 + float32 is float32; float16 + bfloat16 is float32"),
     # shape
     ("reshape", None, ""), ("ravel", None, ""), ("transpose", None, ""), ("swapaxes", None, ""),
     ("squeeze", None, ""), ("expand_dims", None, ""), ("broadcast_to", None, ""),
@@ -151,6 +153,9 @@ def declared_names():
         body = re.search(r"#define %s\(X\)(.*?)(?:\n\n|\n#)" % table, text, re.S).group(1)
         ops.update(re.findall(r"X\((\w+),", body))
     names["op"] = ops
+    # The dtype constants (nd::float32, ...) are declared by the dtype table's rows.
+    table = (ROOT / "runtime/include/ndgpu/dtype.hpp").read_text()
+    names["nd"].update(re.findall(r"^\s*X\((\w+), ", table, re.M))
     return names
 
 

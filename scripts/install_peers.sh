@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the main job's CPU peers (bench/README.md, "CPU peers") into .venv-peers/ (git-ignored):
-# PyTorch, JAX, numexpr, FAISS and scikit-learn beside NumPy. Only on request: setup.sh and the
+# PyTorch, JAX, numexpr, FAISS and scikit-learn beside NumPy, and ml_dtypes (the bfloat16 reference
+# of tests/golden/make_golden_ops.py). Only on request: setup.sh and the
 # main job never call this, since PyTorch alone is hundreds of MB (CPU wheel) to gigabytes.
 #   scripts/install_peers.sh [--no-torch]      (PYTHON=python3.11 to pick the interpreter)
 # Idempotent: a venv that already holds these pins is left as it is, without a network call.
@@ -12,7 +13,7 @@ with_torch=1
 [ "${1:-}" = "--no-torch" ] && with_torch=0
 
 pins=(numpy==2.4.6 threadpoolctl==3.8.0 "jax[cpu]==0.10.2" numexpr==2.14.2 faiss-cpu==1.15.1
-      scikit-learn==1.9.1)
+      scikit-learn==1.9.1 ml_dtypes==0.7.0)
 torch_pin=torch==2.15.0
 # The CPU-only wheel (~200 MB). PyPI's Linux x86-64 torch is the CUDA build, whose nvidia-* wheels
 # add gigabytes; it runs on the CPU all the same, so it is the fallback where that index is not

@@ -242,9 +242,16 @@ def special(lib, row, torch):
         return (lambda: np.ascontiguousarray(x)) if is_np else (lambda: x.contiguous())
     if op == "astype":
         if is_np:
-            dt = np.int32 if param == "int32" else np.float64
+            if param == "bfloat16":  # NumPy's bfloat16 is ml_dtypes' (no row without it)
+                try:
+                    from ml_dtypes import bfloat16 as dt
+                except ImportError:
+                    return None
+            else:
+                dt = {"int32": np.int32, "float64": np.float64, "float16": np.float16}[param]
             return lambda: x.astype(dt)
-        dt = torch.int32 if param == "int32" else torch.float64
+        dt = {"int32": torch.int32, "float64": torch.float64, "float16": torch.float16,
+              "bfloat16": torch.bfloat16}[param]
         return lambda: x.to(dt)
     if op == "reshape":
         return lambda: x.reshape(-1)

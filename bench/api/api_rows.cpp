@@ -223,6 +223,8 @@ void indexing_rows(std::vector<Row>& rows) {
       special(rows, "contiguous", s, lay, "", [r, t] { Array x = input(r, 1, t); return keep([x] { return x.contiguous().data_ptr(); }); });
       special(rows, "astype", s, lay, "int32", [r, t] { Array x = input(r, 1, t); return keep([x] { return x.astype(nd::int32).data_ptr(); }); });
       special(rows, "astype", s, lay, "float64", [r, t] { Array x = input(r, 1, t); return keep([x] { return x.astype(nd::float64).data_ptr(); }); });
+      special(rows, "astype", s, lay, "float16", [r, t] { Array x = input(r, 1, t); return keep([x] { return x.astype(nd::float16).data_ptr(); }); });
+      special(rows, "astype", s, lay, "bfloat16", [r, t] { Array x = input(r, 1, t); return keep([x] { return x.astype(nd::bfloat16).data_ptr(); }); });
       special(rows, "reshape", s, lay, "", [r, t] { Array x = input(r, 1, t); return keep([x] { return nd::reshape(x, {-1}).data_ptr(); }); });
       special(rows, "flatten", s, lay, "", [r, t] { Array x = input(r, 1, t); return keep([x] { return x.flatten().data_ptr(); }); });
       special(rows, "ravel", s, lay, "", [r, t] { Array x = input(r, 1, t); return keep([x] { return nd::ravel(x).data_ptr(); }); });

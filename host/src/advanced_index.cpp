@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "detail.hpp"
+#include "ndgpu/ops.hpp"
 
 namespace nd {
 namespace detail {
@@ -493,6 +494,7 @@ void Array::assign_at(const std::vector<Index>& idx, const Array& value) const {
 
 std::vector<Array> nonzero(const Array& a) {
   detail::check_defined(a, "nonzero");
+  if (detail::computes_wider(a.dtype())) return nonzero(not_equal(a, 0));
   if (a.ndim() == 0)
     throw ValueError("Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar)."
                      "nonzero() instead.");

@@ -106,14 +106,10 @@ T Array::item() const {
   return to_vector<T>()[0];
 }
 
-#define ND_INSTANTIATE(T) \
+#define ND_INSTANTIATE(e, T, ...) \
   template std::vector<T> Array::to_vector<T>() const; \
   template T Array::item<T>() const;
-ND_INSTANTIATE(bool)
-ND_INSTANTIATE(int32_t)
-ND_INSTANTIATE(int64_t)
-ND_INSTANTIATE(float)
-ND_INSTANTIATE(double)
+ND_DTYPE_TABLE(ND_INSTANTIATE, )
 #undef ND_INSTANTIATE
 
 void Array::assign(const Array& value) const {

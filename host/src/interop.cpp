@@ -10,7 +10,7 @@ namespace nd {
 namespace {
 
 // kDLBool arrived in DLPack 0.8; Debian's header may be older, the code is fixed by the spec.
-constexpr uint8_t kDLBoolCode = 6;
+constexpr uint8_t kDLBool = 6;
 
 int64_t checked_add(int64_t a, int64_t b) {
   int64_t r;
@@ -26,10 +26,15 @@ struct DLPackContext {
   DLManagedTensor tensor{};
 };
 
-// DLPack's (code, bits) of a dtype, from its category and size in the dtype table.
+// DLPack's (code, bits) of a dtype: the dtype table's code, 8 bits per byte of its size.
 DLDataType dl_dtype(DType t) {
-  static constexpr uint8_t kCode[] = {kDLBoolCode, kDLInt, kDLUInt, kDLFloat};  // by DTypeKind
-  return {kCode[static_cast<int>(dtype_kind(t))], static_cast<uint8_t>(8 * dtype_size(t)), 1};
+  uint8_t code = kDLBool;
+  switch (t) {
+#define ND_DL_CODE(e, type, name, kind, math, npy, dl, ...) case DType::e: code = dl; break;
+    ND_DTYPE_TABLE(ND_DL_CODE, )
+#undef ND_DL_CODE
+  }
+  return {code, static_cast<uint8_t>(8 * dtype_size(t)), 1};
 }
 
 DType nd_dtype(DLDataType t) {

@@ -40,6 +40,8 @@ void row_layout(const Array& x, const Array& out, int ax, RowDesc& d) {
 
 Array row_op(RowOp op, const Array& x_in, int axis, double eps, const char* name) {
   detail::check_defined(x_in, name);
+  if (detail::computes_wider(x_in.dtype()))
+    return detail::rounded(row_op(op, detail::computing(x_in), axis, eps, name), x_in.dtype());
   Array x = float_input(x_in);
   if (x.ndim() == 0) return row_op(op, x.reshape({1}), 0, eps, name).reshape({});
   const int ax = normalize_axis(axis, x.ndim());
@@ -66,8 +68,12 @@ Array standardize(const Array& x, int axis, double eps) {
   return row_op(RowOp::standardize, x, axis, eps, "standardize");
 }
 
-std::pair<Array, Array> topk(const Array& x_in, int64_t k, int axis, bool largest, bool /*sorted*/) {
+std::pair<Array, Array> topk(const Array& x_in, int64_t k, int axis, bool largest, bool sorted) {
   detail::check_defined(x_in, "topk");
+  if (detail::computes_wider(x_in.dtype())) {  // the values come back exactly
+    auto [v, i] = topk(detail::computing(x_in), k, axis, largest, sorted);
+    return {detail::rounded(v, x_in.dtype()), i};
+  }
   Array x = x_in.ndim() == 0 ? x_in.reshape({1}) : x_in;
   const int ax = normalize_axis(axis, x.ndim());
   const int64_t n = x.shape()[ax];
@@ -170,6 +176,9 @@ Array attention(const Array& q_in, const Array& k_in, const Array& v_in, bool ca
       throw ValueError("attention: Q, K and V must be (..., S, d) arrays, got shape " +
                        shape_str(a->shape()));
   }
+  const DType t = promote_types(promote_types(q_in.dtype(), k_in.dtype()), v_in.dtype());
+  if (detail::computes_wider(t))
+    return detail::rounded(attention(q_in.astype(float32), k_in.astype(float32), v_in.astype(float32), causal), t);
   Array q = float_input(q_in), k = float_input(k_in), v = float_input(v_in);
   const int64_t d = q.shape().back();
   if (k.shape().back() != d)

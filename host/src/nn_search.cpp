@@ -67,6 +67,8 @@ void check_features(const Array& a, const Array& b, const char* name) {
 
 Array cosine_similarity(const Array& a_in, const Array& b_in, double eps) {
   auto [a, b] = float_pair(a_in, b_in, "cosine_similarity");
+  if (detail::computes_wider(a.dtype()))
+    return detail::rounded(cosine_similarity(detail::computing(a), detail::computing(b), eps), a.dtype());
   if (a.ndim() < 1 || a.ndim() > 2 || b.ndim() < 1 || b.ndim() > 2)
     throw ValueError("cosine_similarity: expected vectors (d,) or matrices (n, d), got shapes " +
                      shape_str(a.shape()) + " and " + shape_str(b.shape()));
@@ -81,6 +83,8 @@ Array cosine_similarity(const Array& a_in, const Array& b_in, double eps) {
 
 Array cdist(const Array& a_in, const Array& b_in) {
   auto [a, b] = float_pair(a_in, b_in, "cdist");
+  if (detail::computes_wider(a.dtype()))
+    return detail::rounded(cdist(detail::computing(a), detail::computing(b)), a.dtype());
   if (a.ndim() != 2) throw ValueError("cdist: XA must be a 2-dimensional array.");
   if (b.ndim() != 2) throw ValueError("cdist: XB must be a 2-dimensional array.");
   if (a.shape()[1] != b.shape()[1])
@@ -90,6 +94,10 @@ Array cdist(const Array& a_in, const Array& b_in) {
 
 NearestResult nearest(const Array& q_in, const Array& c_in, int64_t k, Metric metric) {
   auto [q, c] = float_pair(q_in, c_in, "nearest");
+  if (detail::computes_wider(q.dtype())) {  // scores in float32, rounded once
+    NearestResult r = nearest(detail::computing(q), detail::computing(c), k, metric);
+    return {r.indices, detail::rounded(r.scores, q.dtype())};
+  }
   if (c.ndim() != 2)
     throw ValueError("nearest: the corpus must be a (n, d) array, got shape " + shape_str(c.shape()));
   if (q.ndim() < 1 || q.ndim() > 2)
@@ -132,6 +140,11 @@ NearestResult nearest(const Array& q_in, const Array& c_in, int64_t k, Metric me
 KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
   detail::check_defined(x_in, "kmeans");
   if (x_in.ndim() != 2) throw ValueError("kmeans: x must be a (n, d) array, got shape " + shape_str(x_in.shape()));
+  if (detail::computes_wider(x_in.dtype())) {  // Lloyd steps in float32, centroids rounded once
+    KMeansResult r = kmeans(detail::computing(x_in), k, opt);
+    r.centroids = detail::rounded(r.centroids, x_in.dtype());
+    return r;
+  }
   Array x = is_floating(x_in.dtype()) ? x_in : x_in.astype(float32);
   const int64_t n = x.shape()[0], d = x.shape()[1];
   if (k < 1 || k > n)

@@ -9,10 +9,14 @@
 namespace nd::npy {
 namespace {
 
-// NumPy's type code of a dtype: its kind letter and its size in bytes ("f4"), from the dtype table.
+// NumPy's type code of a dtype ("f4"), from the dtype table.
 std::string type_code(DType t) {
-  static constexpr char kLetter[] = {'b', 'i', 'u', 'f'};  // by DTypeKind
-  return kLetter[static_cast<int>(dtype_kind(t))] + std::to_string(dtype_size(t));
+  switch (t) {
+#define ND_NPY_CODE(e, type, name, kind, math, npy, ...) case DType::e: return npy;
+    ND_DTYPE_TABLE(ND_NPY_CODE, )
+#undef ND_NPY_CODE
+  }
+  return "";
 }
 
 constexpr bool kLittleEndian = std::endian::native == std::endian::little;

@@ -164,6 +164,11 @@ std::string array2string(const Array& a, const std::string& separator, const std
   };
   if (t == float32) return floats(0.0f);
   if (t == float64) return floats(0.0);
+  if (t == float16) return floats(Float16{});
+  if (t == bfloat16) {
+    std::vector<BFloat16> v = host.to_vector<BFloat16>();
+    return run([&](int64_t i) { return print::bfloat16_str(v[i]); });
+  }
   throw TypeError("printing arrays of dtype " + std::string(dtype_name(t)) + " is not supported");
 }
 
@@ -188,6 +193,8 @@ std::string to_string(const Array& a) {
     if (is_integer(t)) return std::to_string(host.item<int64_t>());
     if (t == float32) return print::scalar_str(host.item<float>());
     if (t == float64) return print::scalar_str(host.item<double>());
+    if (t == float16) return print::scalar_str(host.item<Float16>());
+    if (t == bfloat16) return print::bfloat16_str(host.item<BFloat16>());
     throw TypeError("printing arrays of dtype " + std::string(dtype_name(t)) + " is not supported");
   }
   if (a.size() == 0) return "[]";
@@ -217,5 +224,7 @@ std::string repr(const Array& a) {
 }
 
 std::ostream& operator<<(std::ostream& os, const Array& a) { return os << to_string(a); }
+std::ostream& operator<<(std::ostream& os, Float16 h) { return os << print::scalar_str(h); }
+std::ostream& operator<<(std::ostream& os, BFloat16 h) { return os << print::bfloat16_str(h); }
 
 }  // namespace nd

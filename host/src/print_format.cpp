@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <sstream>
 #include <type_traits>
 
 namespace nd::print {
@@ -22,6 +23,40 @@ std::string chars(T x, std::chars_format fmt, int precision) {
   char buf[400];
   auto r = std::to_chars(buf, buf + sizeof buf, x, fmt, precision);
   return std::string(buf, r.ptr);
+}
+
+// A float16's shortest round-trip digits (Dragon4's unique mode in half precision): the value
+// rounded to the fewest significant digits that read back as the same float16, as the double
+// nearest those digits (whose own shortest text is exactly them).
+// The nearest p-digit decimal may miss while its neighbour above hits: at a power of two the
+// interval that rounds to x is twice as wide above x as below (2^-6 prints as 0.01563), so the
+// two neighbours are tried too and the closest hit wins.
+double shortest_half(Float16 x) {
+  const float v = x;
+  for (int p = 0; p < 5; ++p) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific, p);
+    const std::string s(buf, r.ptr);
+    const size_t e = s.find('e');
+    std::string digits = s.substr(0, e);
+    digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+    const long long m = std::stoll(digits);
+    const int exp10 = std::stoi(s.substr(e + 1)) - p;
+    double best = 0;
+    bool found = false;
+    for (long long c : {m, m - 1, m + 1}) {
+      const std::string t = std::to_string(c) + "e" + std::to_string(exp10);
+      double d = 0;
+      std::from_chars(t.data(), t.data() + t.size(), d);
+      if (Float16(d).bits == x.bits && (!found || std::fabs(d - v) < std::fabs(best - v))) best = d, found = true;
+    }
+    if (found) return best;
+  }
+  return v;  // 5 significant digits always identify a float16
+}
+std::string chars(Float16 x, std::chars_format fmt) { return chars(shortest_half(x), fmt); }
+std::string chars(Float16 x, std::chars_format fmt, int precision) {
+  return chars(static_cast<float>(x), fmt, precision);  // the exact value, correctly rounded
 }
 
 // "1.2500" -> "1.25", "3.000" -> "3." (NumPy's trim='.'); text without a point is untouched.
@@ -109,8 +144,10 @@ FloatFormat<T>::FloatFormat(const std::vector<T>& shown) {
     any_nonzero = true;
   }
   if (any_nonzero) {
-    const T cutoff = std::is_same_v<T, float> ? T(1e6) : T(1e8);  // 10**min(8, finfo.precision)
-    exp_format_ = max_val >= cutoff || min_val < T(0.0001) || max_val / min_val > T(1000);
+    // 10**min(8, finfo.precision): 1e3 for float16, 1e6 for float32, 1e8 for float64
+    const T cutoff = std::is_same_v<T, Float16> ? T(1e3) : std::is_same_v<T, float> ? T(1e6) : T(1e8);
+    const T ratio = max_val / min_val;  // rounded to T, as NumPy divides in T
+    exp_format_ = max_val >= cutoff || min_val < T(0.0001) || ratio > T(1000);
   }
   if (finite.empty()) {
     pad_left_ = pad_right_ = 0;
@@ -168,6 +205,7 @@ std::string FloatFormat<T>::operator()(T x) const {
 
 template class FloatFormat<float>;
 template class FloatFormat<double>;
+template class FloatFormat<Float16>;
 
 IntFormat::IntFormat(const std::vector<int64_t>& shown) {
   if (shown.empty()) return;
@@ -183,7 +221,7 @@ std::string scalar_str(T x) {
   if (std::isinf(x)) return x < 0 ? "-inf" : "inf";
   // Compared in long double like NumPy's scalartypes.c (float32 0.0001f is below 1e-4).
   const long double a = std::fabs(static_cast<long double>(x));
-  const long double upper = std::is_same_v<T, float> ? 1e6L : 1e16L;
+  const long double upper = std::is_same_v<T, Float16> ? 1e3L : std::is_same_v<T, float> ? 1e6L : 1e16L;
   if (a == 0 || (a >= 1e-4L && a < upper)) {
     std::string s = chars(x, std::chars_format::fixed);
     if (s.find('.') == std::string::npos) s += ".0";
@@ -194,5 +232,12 @@ std::string scalar_str(T x) {
 
 template std::string scalar_str<float>(float);
 template std::string scalar_str<double>(double);
+template std::string scalar_str<Float16>(Float16);
+
+std::string bfloat16_str(BFloat16 x) {
+  std::ostringstream os;
+  os << static_cast<float>(x);
+  return os.str();
+}
 
 }  // namespace nd::print

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ndgpu/half.hpp"
+
 namespace nd::print {
 
 // Formats the elements of one array (the shown ones, after summarisation) with shared padding.
@@ -37,9 +39,13 @@ inline std::string format_bool(bool v, bool zero_d) {
   return v ? (zero_d ? "True" : " True") : "False";
 }
 
-// str(np.float32(x)) / str(np.float64(x)): positional "1.0" between 1e-4 and 10**precision
-// (1e6 for float32, 1e16 for float64), else scientific "1e+16".
+// str(np.float32(x)) / str(np.float64(x)) / str(np.float16(x)): positional "1.0" between 1e-4 and
+// 10**precision (1e6 for float32, 1e16 for float64, 1e3 for float16), else scientific "1e+16".
 template <class T>
 std::string scalar_str(T x);
+
+// A bfloat16 as ml_dtypes writes it in arrays and scalars alike: C++'s default stream format of
+// the float (6 significant digits, %g: "0.100098", "1e+10", "-0"), with no padding.
+std::string bfloat16_str(BFloat16 x);
 
 }  // namespace nd::print

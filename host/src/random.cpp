@@ -6,6 +6,8 @@
 
 #include "detail.hpp"
 #include "random_draw.hpp"
+// After kernels/: its unqualified sqrt/log must not see nd::sqrt(const Array&).
+#include "ndgpu/ops.hpp"
 
 namespace nd::random {
 namespace {
@@ -22,6 +24,16 @@ Stream& stream() {
 
 Array draw(RandomDist dist, double a, double b, const Shape& shape, DType dtype, OptDevice device) {
   if (is_bool(dtype)) throw TypeError("random numbers of dtype bool are not supported");
+  if (detail::computes_wider(dtype)) {  // the float32 draws (same bits on every device), rounded
+    Array u = draw(dist, a, b, shape, opmath_dtype(dtype), device);
+    if (dist == RandomDist::uniform && a == 0 && b == 1) {
+      // rand stays in [0, 1): rounding to nearest would take values within half an ULP of 1 to
+      // 1, so they go down to the 16-bit type's grid k 2^-p below 1 (as PyTorch's half rand).
+      const double grid = dtype == float16 ? 0x1p11 : 0x1p8;  // 2^p, p = significand bits
+      u = floor(u * grid) / grid;
+    }
+    return u.astype(dtype);
+  }
   Array out = detail::new_array(shape, dtype, detail::resolve(device));
   RandomDesc d;
   d.dist = dist;

@@ -211,6 +211,7 @@ void gemm(const GemmDesc& d) {
     case DType::int32: int_batches<int32_t>(d); break;
     case DType::int64: int_batches<int64_t>(d); break;
     case DType::bool_: int_batches<bool>(d); break;
+    default: kern::no_kernel("matmul", d.dtype);
   }
 }
 

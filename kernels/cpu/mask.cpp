@@ -190,6 +190,7 @@ ND_VINLINE void fill_words_body(const uint8_t* m, W* data, W v, int64_t n) {
   for (int64_t i = 0; i < n; ++i) data[i] = m[i] ? v : data[i];
 }
 ND_SIMD_CLONES void fill_words(const uint8_t* m, uint8_t* data, uint8_t v, int64_t n) { fill_words_body(m, data, v, n); }
+ND_SIMD_CLONES void fill_words(const uint8_t* m, uint16_t* data, uint16_t v, int64_t n) { fill_words_body(m, data, v, n); }
 ND_SIMD_CLONES void fill_words(const uint8_t* m, uint32_t* data, uint32_t v, int64_t n) { fill_words_body(m, data, v, n); }
 ND_SIMD_CLONES void fill_words(const uint8_t* m, uint64_t* data, uint64_t v, int64_t n) { fill_words_body(m, data, v, n); }
 

@@ -157,7 +157,7 @@ void copy(const CopyDesc& d, cudaStream_t stream) {
     return;
   }
   const StridedIndexer<2> ix(d.iter, ops);
-  ND_DISPATCH(d.dst.dtype, To, ND_DISPATCH(d.src.dtype, From, launch_cast<To, From>(ix, d, n, stream)));
+  ND_DISPATCH_STORAGE(d.dst.dtype, To, ND_DISPATCH_STORAGE(d.src.dtype, From, launch_cast<To, From>(ix, d, n, stream)));
 }
 
 void fill(const FillDesc& d, cudaStream_t stream) {
@@ -183,7 +183,7 @@ void fill(const FillDesc& d, cudaStream_t stream) {
   }
   const Operand* ops[1] = {&d.dst};
   uint64_t bits = 0;  // the value converted to the destination dtype, as raw bytes
-  ND_DISPATCH(d.dst.dtype, T, {
+  ND_DISPATCH_STORAGE(d.dst.dtype, T, {
     const T v = is_floating(d.value.dtype) ? kern::convert<T>(d.value.f) : kern::convert<T>(d.value.i);
     std::memcpy(&bits, &v, sizeof(T));
   });

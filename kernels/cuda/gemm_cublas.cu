@@ -132,6 +132,7 @@ void gemm(const GemmDesc& d, cudaStream_t stream) {
     case DType::int32: int_gemm<int32_t>(d, stream); break;
     case DType::int64: int_gemm<int64_t>(d, stream); break;
     case DType::bool_: int_gemm<bool>(d, stream); break;
+    default: kern::no_kernel("matmul", d.dtype);
   }
 }
 

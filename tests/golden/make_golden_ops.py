@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes tests/golden/ops_golden.txt: NumPy's results for every elementwise op of ndgpu.
 
-Run from anywhere: python3 tests/golden/make_golden_ops.py  (needs numpy; deterministic).
+Run from anywhere: python3 tests/golden/make_golden_ops.py  (needs numpy and ml_dtypes; deterministic).
 Format (one record per line, values space-separated, parsed by tests/support/golden_text.hpp):
   case <id> <op> <ulp>              ulp: allowed distance of ndgpu's floats from `out`
   arg array <dtype> <shape> <values...>   shape: comma list, "_" for 0-d
@@ -13,6 +13,7 @@ For float32 transcendental ops the expected value is the float64 result rounded 
 """
 import os
 import numpy as np
+from ml_dtypes import bfloat16  # PyPI ml_dtypes: the bfloat16 reference (scripts/install_peers.sh)
 
 rng = np.random.default_rng(20240611)
 I32, I64 = np.iinfo(np.int32), np.iinfo(np.int64)
@@ -201,6 +202,46 @@ with np.errstate(all="ignore"):
     case("clip_f32", "clip", [xc, -1.0, 2.0], np.clip(xc, np.float32(-1), np.float32(2)))
     case("clip_i64_arrays", "clip", [np.arange(-3, 4), np.array([-1]), np.array([2, 2, 2, 2, 2, 2, 2])],
          np.clip(np.arange(-3, 4), -1, 2))
+
+    # ---- the 16-bit floats: float16 (NumPy's own loops) and bfloat16 (ml_dtypes' ufuncs) -----
+    # Both compute in float32 and round once per op, as ndgpu does (docs/design.md 4): exact for
+    # arithmetic, comparisons and rounding; 1 ULP of the 16-bit type for the transcendental ops,
+    # whose float32 results may differ by an ULP between libraries before the final rounding.
+    # Where those loops give a zero another sign than NumPy's float32 loop does (maximum and
+    # minimum of -0 and 0 in NumPy's float16, ml_dtypes' sign(-0)), the reference is float32's
+    # rule rounded, which ndgpu follows for every dtype.
+    by_float32 = {"sign", "maximum", "minimum", "fmax", "fmin"}
+
+    def via_f32(f, *args):
+        return f(*[v.astype(np.float32) for v in args]).astype(args[0].dtype)
+
+    for dt in (np.float16, bfloat16):
+        x = floats(dt)
+        for op, (f, ulp) in UNARY_F.items():
+            if op == "sigmoid":
+                out = sigmoid(x.astype(np.float64)).astype(dt)
+            elif op in by_float32:
+                out = via_f32(f, x)
+            else:
+                out = f(x)
+            case(f"{op}_{dname(x)}", op, [x], out, 0 if ulp == 0 else 1)
+        for op, f in (("isnan", np.isnan), ("isinf", np.isinf), ("isfinite", np.isfinite)):
+            case(f"{op}_{dname(x)}", op, [x], f(x))
+        a = np.concatenate([np.repeat(sp, len(sp)), rng.uniform(-50, 50, 30)]).astype(dt)
+        bb = np.concatenate([np.tile(sp, len(sp)), rng.uniform(-50, 50, 30)]).astype(dt)
+        for op, f in BIN_F.items():
+            if op.startswith("logical"):
+                continue  # bool results of bool inputs: the float32 cases cover them
+            case(f"{op}_{dname(a)}", op, [a, bb], via_f32(f, a, bb) if op in by_float32 else f(a, bb))
+        pa = np.abs(a[-30:])
+        pb = rng.uniform(-4, 4, 30).astype(dt)
+        case(f"power_{dname(a)}", "power", [pa, pb], np.power(pa, pb), 1)
+        case(f"add_{dname(a)}_scalar", "add", [a, 2.5], a + dt(2.5))
+    h, bf = floats(np.float16), floats(bfloat16)
+    case("add_f16_f32", "add", [h, h.astype(np.float32)], h.astype(np.float32) + h.astype(np.float32))
+    case("add_f16_bf16", "add", [h, bf], h.astype(np.float32) + bf.astype(np.float32))
+    case("add_i32_f16", "add", [np.arange(-3, 5, dtype=np.int32), h[:8]],
+         np.arange(-3, 5, dtype=np.int32).astype(np.float16) + h[:8])
 
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops_golden.txt")
 with open(path, "w") as f:

@@ -66,12 +66,14 @@ template <class T>
   int nbad = 0;
   for (size_t k = 0; k < g.size(); ++k) {
     bool ok;
-    if constexpr (std::is_floating_point_v<T>) {
+    if constexpr (std::is_floating_point_v<T> || nd::is_half_v<T>) {
       const T w = static_cast<T>(want.f[k]);
-      if (std::isnan(w) || std::isnan(g[k])) ok = std::isnan(w) && std::isnan(g[k]);
-      else if (ulp == 0 || std::isinf(w)) ok = std::memcmp(&g[k], &w, sizeof(T)) == 0;
+      using W = std::conditional_t<nd::is_half_v<T>, float, T>;  // exact for every T
+      const W gf = static_cast<W>(g[k]), wf = static_cast<W>(w);
+      if (std::isnan(wf) || std::isnan(gf)) ok = std::isnan(wf) && std::isnan(gf);
+      else if (ulp == 0 || std::isinf(wf)) ok = std::memcmp(&g[k], &w, sizeof(T)) == 0;
       else ok = golden::ulp_distance(g[k], w) <= ulp;
-      if (!ok && nbad++ < 6) bad << " [" << k << "] got " << g[k] << " want " << w << ";";
+      if (!ok && nbad++ < 6) bad << " [" << k << "] got " << +g[k] << " want " << +w << ";";
     } else {
       ok = static_cast<int64_t>(g[k]) == want.i[k];
       if (!ok && nbad++ < 6) bad << " [" << k << "] got " << int64_t(g[k]) << " want " << want.i[k] << ";";
@@ -108,6 +110,8 @@ TEST_P(GoldenOps, EveryCaseMatchesNumPy) {
       case nd::DType::int64: EXPECT_TRUE(matches<int64_t>(got, c.out, 0)); break;
       case nd::DType::float32: EXPECT_TRUE(matches<float>(got, c.out, c.ulp)); break;
       case nd::DType::float64: EXPECT_TRUE(matches<double>(got, c.out, c.ulp)); break;
+      case nd::DType::float16: EXPECT_TRUE(matches<nd::Float16>(got, c.out, c.ulp)); break;
+      case nd::DType::bfloat16: EXPECT_TRUE(matches<nd::BFloat16>(got, c.out, c.ulp)); break;
     }
   }
 }

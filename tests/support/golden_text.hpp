@@ -40,11 +40,8 @@ struct Case {
 };
 
 inline nd::DType parse_dtype(const std::string& s) {
-  if (s == "bool") return nd::bool_;
-  if (s == "int32") return nd::int32;
-  if (s == "int64") return nd::int64;
-  if (s == "float32") return nd::float32;
-  if (s == "float64") return nd::float64;
+  for (int k = 0; k < nd::kNumDTypes; ++k)
+    if (nd::dtype_name(static_cast<nd::DType>(k)) == s) return static_cast<nd::DType>(k);
   throw std::runtime_error("golden: unknown dtype " + s);
 }
 
@@ -116,7 +113,7 @@ inline nd::Array to_array(const Values& v, nd::Device device) {
 // patterns; +0 and -0 are 0 apart).
 template <class F>
 int64_t ulp_distance(F a, F b) {
-  using I = std::conditional_t<sizeof(F) == 4, int32_t, int64_t>;
+  using I = std::conditional_t<sizeof(F) == 2, int16_t, std::conditional_t<sizeof(F) == 4, int32_t, int64_t>>;
   I ia, ib;
   std::memcpy(&ia, &a, sizeof(F));
   std::memcpy(&ib, &b, sizeof(F));

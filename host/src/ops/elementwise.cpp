@@ -40,8 +40,7 @@ void fit_numbers(kern::OpCode op, const Arg* args, int n, OpTypes& t) {
 }
 
 // Fills the descriptor and launches: `out` already has the broadcast shape and result dtype.
-void run(kern::OpCode op, const Array& out, const Arg* args, int n, const OpTypes& t) {
-  if (out.size() == 0) return;
+void run_kernel(kern::OpCode op, const Array& out, const Arg* args, int n, const OpTypes& t) {
   ElementwiseDesc d;
   d.op = static_cast<uint16_t>(op);
   d.nin = n;
@@ -73,6 +72,22 @@ void run(kern::OpCode op, const Array& out, const Arg* args, int n, const OpType
     default: d.iter = coalesce_any_order(out.shape(), {&d.out, &d.in[0], &d.in[1], &d.in[2]}); break;
   }
   backend(out.device()).elementwise(d);
+}
+
+// As run_kernel, for every dtype: a 16-bit float computes in its opmath dtype (float32) and the
+// result rounds once into `out` (PyTorch's rule; docs/design.md 4).
+void run(kern::OpCode op, const Array& out, const Arg* args, int n, const OpTypes& t) {
+  if (out.size() == 0) return;
+  const DType math = opmath_dtype(t.compute);
+  if (math == t.compute) return run_kernel(op, out, args, n, t);
+  OpTypes m = t;
+  m.compute = math;
+  if (t.first == t.compute) m.first = math;
+  if (t.result != t.compute) return run_kernel(op, out, args, n, m);  // bool results
+  m.result = math;
+  Array wide = new_array_like(out.shape(), math, out.device(), out);
+  run_kernel(op, wide, args, n, m);
+  copy_into(out, wide);
 }
 
 // Does `in`, broadcast to out's shape, read exactly the element each output position writes?

@@ -6,19 +6,31 @@
 #include <string_view>
 #include <type_traits>
 
+#include "ndgpu/half.hpp"
+
 namespace nd {
 
-/// The dtype table: each dtype once, in the order of the DType enumeration (a new dtype is one
-/// more row, at the end). Columns: the enumerator and public constant, its C++ storage type,
-/// NumPy's name, its category (DTypeKind). X(enumerator, type, name, kind, extra...) is called per
-/// row with the table's own extra arguments appended; everything that lists dtypes (DType,
-/// dtype_size, dtype_name, dtype_of, ND_DISPATCH, .npy descr, DLPack codes, printing) reads it.
-#define ND_DTYPE_TABLE(X, ...)                      \
-  X(bool_, bool, "bool", boolean, __VA_ARGS__)      \
-  X(int32, int32_t, "int32", signed_int, __VA_ARGS__) \
-  X(int64, int64_t, "int64", signed_int, __VA_ARGS__) \
-  X(float32, float, "float32", floating, __VA_ARGS__) \
-  X(float64, double, "float64", floating, __VA_ARGS__)
+/// The dtype table: each dtype once, in the order of the DType enumeration. Columns: the
+/// enumerator and public constant, its C++ storage type, NumPy's name, its category (DTypeKind),
+/// the type its arithmetic runs in ("opmath"), its .npy type code (after the byte-order mark;
+/// bfloat16 as ml_dtypes' arrays are saved by np.save: two raw bytes), and its DLPack type code
+/// (the bits are 8 x its size). Two sections: the dtypes whose kernels compute in their own type
+/// (ND_DTYPE_ROWS_NATIVE: ND_DISPATCH instantiates those), and the 16-bit floats, which compute
+/// in float32 and round once per op (ND_DTYPE_ROWS_OPMATH: host/ converts around the compute
+/// kernels). X(enumerator, type, name, kind, math, npy, dlpack, extra...) is called per row with
+/// the table's own extra arguments appended; everything that lists dtypes (DType, dtype_size,
+/// dtype_name, dtype_of, the dispatch macros, .npy, DLPack, printing) reads it. A new dtype is
+/// one more row at the end of its section (enumerator values are never stored).
+#define ND_DTYPE_ROWS_NATIVE(X, ...)                                             \
+  X(bool_, bool, "bool", boolean, bool, "b1", kDLBool, __VA_ARGS__)              \
+  X(int32, int32_t, "int32", signed_int, int32_t, "i4", kDLInt, __VA_ARGS__)     \
+  X(int64, int64_t, "int64", signed_int, int64_t, "i8", kDLInt, __VA_ARGS__)     \
+  X(float32, float, "float32", floating, float, "f4", kDLFloat, __VA_ARGS__)     \
+  X(float64, double, "float64", floating, double, "f8", kDLFloat, __VA_ARGS__)
+#define ND_DTYPE_ROWS_OPMATH(X, ...)                                                \
+  X(float16, ::nd::Float16, "float16", floating, float, "f2", kDLFloat, __VA_ARGS__) \
+  X(bfloat16, ::nd::BFloat16, "bfloat16", floating, float, "V2", kDLBfloat, __VA_ARGS__)
+#define ND_DTYPE_TABLE(X, ...) ND_DTYPE_ROWS_NATIVE(X, __VA_ARGS__) ND_DTYPE_ROWS_OPMATH(X, __VA_ARGS__)
 
 /// A dtype's category: promotion never leaves a category but upwards (docs/design.md 4).
 enum class DTypeKind : uint8_t { boolean, signed_int, unsigned_int, floating };
@@ -62,7 +74,7 @@ constexpr bool is_integer(DType t) {
 /// bool.
 constexpr bool is_bool(DType t) { return dtype_kind(t) == DTypeKind::boolean; }
 
-/// NumPy's name: "bool", "int32", "int64", "float32", "float64".
+/// NumPy's name: "bool", "int32", "float16", ... (ml_dtypes' "bfloat16").
 std::string_view dtype_name(DType t);
 std::ostream& operator<<(std::ostream& os, DType t);  ///< writes dtype_name(t)
 
@@ -82,11 +94,25 @@ template <class T> struct dtype_of {
 /// dtype_of<T>::value.
 template <class T> inline constexpr DType dtype_v = dtype_of<T>::value;
 
-/// Category promotion (docs/design.md 4): bool < integer < floating; the wider wins within one.
+/// The dtype a dtype's arithmetic runs in (the table's math column): float32 for the 16-bit
+/// floats, the dtype itself for the others.
+constexpr DType opmath_dtype(DType t) {
+  switch (t) {
+#define ND_DTYPE_MATH_CASE(e, type, name, kind, math, ...) case DType::e: return dtype_v<math>;
+    ND_DTYPE_TABLE(ND_DTYPE_MATH_CASE, )
+#undef ND_DTYPE_MATH_CASE
+  }
+  return t;
+}
+
+/// Category promotion (docs/design.md 4): bool < integer < floating; the wider wins within one;
+/// float16 with bfloat16 (the same width, neither holds the other) gives float32, as in PyTorch
+/// and JAX.
 constexpr DType promote_types(DType a, DType b) {
   auto rank = [](DType t) { return is_bool(t) ? 0 : is_integer(t) ? 1 : 2; };
   if (rank(a) != rank(b)) return rank(a) > rank(b) ? a : b;
-  return dtype_size(a) >= dtype_size(b) ? a : b;
+  if (a == b || dtype_size(a) != dtype_size(b)) return dtype_size(a) >= dtype_size(b) ? a : b;
+  return DType::float32;
 }
 
 }  // namespace nd
