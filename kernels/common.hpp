@@ -136,6 +136,13 @@ namespace nd::kern {
   }
 #define ND_DISPATCH_STORAGE(DT, T, ...) \
   switch (DT) { ND_DTYPE_TABLE(ND_DISPATCH_CASE, T, __VA_ARGS__) }
+// ND_DISPATCH_OPMATH(dtype, S, body): the rows that compute in float32 (the 16-bit floats), for
+// the kernels that convert them around float32 math; S is the storage type.
+#define ND_DISPATCH_OPMATH(DT, S, ...)                                     \
+  switch (DT) {                                                            \
+    ND_DTYPE_ROWS_OPMATH(ND_DISPATCH_CASE, S, __VA_ARGS__)                 \
+    default: ::nd::kern::no_kernel("opmath kernel", DT);                   \
+  }
 
 // ND_DISPATCH_FLOAT(dtype, T, what, body): the kernels written for float and double only (row
 // ops, pairwise); any other dtype throws TypeError naming `what` (host/ converts before).

@@ -366,12 +366,41 @@ def sweep_call(lib, row, torch):
     return row_op(lib, op, x, torch)
 
 
+def half_call(lib, row, torch):
+    """A `half` row: float16 / bfloat16 inputs (NumPy: float16 only; bfloat16 is ml_dtypes')."""
+    op, r, t = row["op"], rows_of(row["shape"]), row["layout"] == "T"
+    if lib.name == "numpy":
+        if row["dtype"] == "bf16":
+            return None
+        x = make_input(r, 1, t).astype(np.float16)
+        y = make_input(r, 2, False).astype(np.float16)
+        if op == "softmax":
+            return None  # NumPy has no softmax; the float32 rows time the expression
+    else:
+        dt = torch.float16 if row["dtype"] == "f16" else torch.bfloat16
+        x, y = (torch.from_numpy(make_input(r, s, t and s == 1)).to(dt) for s in (1, 2))
+        if t:
+            x = x.T.contiguous().T if x.is_contiguous() else x
+    if op == "add":
+        return lambda: x + y
+    if op == "multiply":
+        return lambda: x * 0.5
+    if op == "exp":
+        f = lib.fn("exp")
+        return lambda: f(x)
+    if op == "sum":
+        return lambda: x.sum()
+    return lambda: torch.softmax(x, -1)
+
+
 def call_for(lib, row, torch):
     form, op = row["form"], row["op"]
     if form == "sweep":
         return sweep_call(lib, row, torch)
     if form == "special":
         return special(lib, row, torch)
+    if form == "half":
+        return half_call(lib, row, torch)
     r, t = rows_of(row["shape"]), row["layout"] == "T"
     x = lib.put(make_input(r, 1, t))
     if form == "unary":

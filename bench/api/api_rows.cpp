@@ -338,6 +338,31 @@ void io_rows(std::vector<Row>& rows) {
   }
 }
 
+// The 16-bit floats (issue 16: their math is float32's, rounded once per op): the same inputs as
+// the float32 rows, converted; PyTorch's float16 / bfloat16 and NumPy's float16 beside them.
+void half_rows(std::vector<Row>& rows) {
+  for (const char* dt : {"f16", "bf16"}) {
+    const nd::DType t = std::string(dt) == "f16" ? nd::float16 : nd::bfloat16;
+    for (Size s : {kSmall, kLarge}) {
+      for (bool tr : {false, true}) {
+        if (tr && s.rows == kSmall.rows) continue;
+        const int64_t r = s.rows;
+        auto row = [&](const char* op, auto f) {
+          rows.push_back({op, "half", dt, s.tag, layout_tag(tr), "", [r, tr, t, f] {
+            Array x = input(r, 1, tr).astype(t), y = input(r, 2, false).astype(t);
+            return keep([x, y, f] { return f(x, y).data_ptr(); });
+          }});
+        };
+        row("add", [](const Array& x, const Array& y) { return x + y; });
+        row("multiply", [](const Array& x, const Array&) { return x * 0.5; });
+        row("exp", [](const Array& x, const Array&) { return nd::exp(x); });
+        row("sum", [](const Array& x, const Array&) { return x.sum(); });
+        row("softmax", [](const Array& x, const Array&) { return nd::softmax(x); });
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Row> all_rows() {
@@ -348,6 +373,7 @@ std::vector<Row> all_rows() {
   indexing_rows(rows);
   linalg_nn_rows(rows);
   io_rows(rows);
+  half_rows(rows);
   return rows;
 }
 

@@ -7,6 +7,7 @@
 
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
+#include "cpu/half_convert.hpp"
 #include "cpu/isa.hpp"
 #include "cpu/loops.hpp"
 #include "cpu/simd.hpp"
@@ -32,10 +33,6 @@ ND_SIMD_CLONES void fill_contig(T* o, T v, int64_t n) {
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define ND_X86_AVX2 1
 bool cpu_has_avx2() { return cpu_isa() != Isa::generic; }  // AVX2 with FMA (cpu/isa.hpp)
-bool cpu_has_f16c() {
-  static const bool has = cpu_has_avx2() && __builtin_cpu_supports("f16c");
-  return has;
-}
 // float32 -> int32 with kern::convert's results (NaN -> 0, saturating): cvttps2dq gives INT_MIN
 // for NaN and for every lane out of range, so two compares finish it (x >= 2^31 flips INT_MIN to
 // INT_MAX, NaN clears) -- 4 vector ops per 8 values where the compiler made 12 of convert's
@@ -52,22 +49,6 @@ __attribute__((target("avx2"))) void f32_to_i32_avx2(int32_t* o, const float* a,
   }
   for (; i < n; ++i) o[i] = kern::convert<int32_t>(a[i]);
 }
-// float32 <-> float16 with F16C (on every AVX2 CPU): vcvtps2ph rounds to nearest even and quiets
-// a NaN keeping its top payload bits, as nd::Float16's conversion does, and vcvtph2ps is exact:
-// the same bits as the scalar loop, 8 values per instruction instead of a branchy bit shuffle.
-__attribute__((target("avx2,f16c"))) void f32_to_f16_f16c(Float16* o, const float* a, int64_t n) {
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i),
-                     _mm256_cvtps_ph(_mm256_loadu_ps(a + i), _MM_FROUND_TO_NEAREST_INT));
-  for (; i < n; ++i) o[i] = Float16(a[i]);
-}
-__attribute__((target("avx2,f16c"))) void f16_to_f32_f16c(float* o, const Float16* a, int64_t n) {
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    _mm256_storeu_ps(o + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i))));
-  for (; i < n; ++i) o[i] = a[i];
-}
 #endif
 
 template <class To, class From>
@@ -75,11 +56,9 @@ void cast_row(To* o, const From* a, int64_t n) {
 #if ND_X86_AVX2
   if constexpr (std::is_same_v<To, int32_t> && std::is_same_v<From, float>)
     if (cpu_has_avx2()) return f32_to_i32_avx2(o, a, n);
-  if constexpr (std::is_same_v<To, Float16> && std::is_same_v<From, float>)
-    if (cpu_has_f16c()) return f32_to_f16_f16c(o, a, n);
-  if constexpr (std::is_same_v<To, float> && std::is_same_v<From, Float16>)
-    if (cpu_has_f16c()) return f16_to_f32_f16c(o, a, n);
 #endif
+  if constexpr (std::is_same_v<From, float> && is_half_v<To>) return narrow(o, a, n);
+  if constexpr (std::is_same_v<To, float> && is_half_v<From>) return widen(o, a, n);
   cast_contig(o, a, n);
 }
 

@@ -11,6 +11,7 @@
 
 #include "backend.hpp"
 #include "common.hpp"
+#include "cpu/half_convert.hpp"
 #include "cpu/loops.hpp"
 #include "cpu/simd.hpp"  // ND_SIMD_CLONES
 #include "op_list.hpp"
@@ -226,9 +227,138 @@ void ternary_loop(const ElementwiseDesc& desc) {
   });
 }
 
+// ---- the 16-bit floats: their float32 math on converted blocks --------------------------------
+// A half operand's block is widened to float32 (a contiguous row in one vector conversion; a
+// strided or broadcast one gathered first), the float32 kernel above computes it, and a half
+// result is narrowed back as it is stored: float32 math rounded once per op (docs/design.md 4),
+// in one pass, with the vectorised float32 kernels and no float32 copy of the arrays.
+
+// Elements per block of the half loops: larger than kBlock, as each block also pays a widening
+// per input and a narrowing (three 4 KiB float buffers stay in L1).
+constexpr int64_t kHalfBlock = 1024;
+
+// One input's blocks as float32 (S a 16-bit float) or as they are (any other S: bool conditions).
+template <class S>
+struct WideIn {
+  using type = std::conditional_t<is_half_v<S>, float, S>;
+  type buf[kHalfBlock];
+  S raw[is_half_v<S> ? kHalfBlock : 1];
+  const type* get(const char* p, int64_t stride, int64_t n) {
+    const S* src = reinterpret_cast<const S*>(p);
+    if (stride == 0) {
+      std::fill(buf, buf + n, static_cast<type>(*src));
+      return buf;
+    }
+    if constexpr (!is_half_v<S>) {
+      if (stride == static_cast<int64_t>(sizeof(S))) return src;
+      for (int64_t i = 0; i < n; ++i) buf[i] = at<S>(p, i, stride);
+      return buf;
+    } else {
+      if (stride != static_cast<int64_t>(sizeof(S))) {
+        for (int64_t i = 0; i < n; ++i) raw[i] = at<S>(p, i, stride);
+        src = raw;
+      }
+      widen(buf, src, n);
+      return buf;
+    }
+  }
+};
+// Stores a block of the float32 kernel's results v (float, or bool) into a row of OS at p.
+template <class OS, class O>
+inline void store_block(char* p, int64_t stride, const O* v, int64_t m) {
+  OS tmp[std::is_same_v<OS, O> ? 1 : kHalfBlock];
+  const OS* src;
+  if constexpr (std::is_same_v<OS, O>) {
+    src = v;
+  } else if (stride == static_cast<int64_t>(sizeof(OS))) {
+    return narrow(reinterpret_cast<OS*>(p), v, m);
+  } else {
+    narrow(tmp, v, m);
+    src = tmp;
+  }
+  if (stride == static_cast<int64_t>(sizeof(OS))) {
+    std::memcpy(p, src, m * sizeof(OS));
+    return;
+  }
+  for (int64_t j = 0; j < m; ++j) *reinterpret_cast<OS*>(p + j * stride) = src[j];
+}
+// The stored type of a float32 kernel's result O for inputs of the 16-bit float S.
+template <class S, class O>
+using HalfOut = std::conditional_t<std::is_same_v<O, float>, S, O>;
+
+template <class F, class S, class O>
+void unary_loop_half(const ElementwiseDesc& d) {
+  for_each_row<2>(d.iter, {&d.out, &d.in[0]}, [](auto p, int64_t n, auto s) {
+    WideIn<S> in;
+    O out[kHalfBlock];
+    for (int64_t i = 0; i < n; i += kHalfBlock) {
+      const int64_t m = std::min(kHalfBlock, n - i);
+      unary_contig<F, float, O>(out, in.get(p[1] + i * s[1], s[1], m), m);
+      store_block<HalfOut<S, O>>(p[0] + i * s[0], s[0], out, m);
+    }
+  }, kParallelGrain / kern::op_cost<F>());
+}
+
+// A C++ number operand enters the float32 math as a float32 (as the float32 fallback path and
+// PyTorch's opmath have it; NumPy would first round it to float16).
+template <class F, class S, class O>
+void binary_loop_half(const ElementwiseDesc& desc) {
+  ElementwiseDesc d = desc;
+  const int scalar = d.scalar_mask & 1 ? 0 : d.scalar_mask & 2 ? 1 : -1;
+  const float value = is_floating(d.scalar.dtype) ? static_cast<float>(d.scalar.f) : kern::convert<float>(d.scalar.i);
+  if (scalar >= 0) {  // a stride-0 operand whose bytes are never read
+    d.in[scalar].data = d.out.data;
+    for (int64_t& st : d.in[scalar].strides) st = 0;
+  }
+  for_each_row<3>(d.iter, {&d.out, &d.in[0], &d.in[1]}, [scalar, value](auto p, int64_t n, auto s) {
+    WideIn<S> ina, inb;
+    O out[kHalfBlock];
+    for (int64_t i = 0; i < n; i += kHalfBlock) {
+      const int64_t m = std::min(kHalfBlock, n - i);
+      if (scalar == 0) binary_sv<F, float, O>(out, value, inb.get(p[2] + i * s[2], s[2], m), m);
+      else if (scalar == 1) binary_vs<F, float, O>(out, ina.get(p[1] + i * s[1], s[1], m), value, m);
+      else binary_vv<F, float, O>(out, ina.get(p[1] + i * s[1], s[1], m), inb.get(p[2] + i * s[2], s[2], m), m);
+      store_block<HalfOut<S, O>>(p[0] + i * s[0], s[0], out, m);
+    }
+  }, kParallelGrain / kern::op_cost<F>());
+}
+
+// where / clip: the condition as it is (bool) or widened (clip's x), the values widened.
+template <class F, class C, class S>
+void ternary_loop_half(const ElementwiseDesc& desc) {
+  ElementwiseDesc d = desc;
+  ScalarSlot<S> slot;
+  ScalarSlot<C> cslot;
+  if (d.scalar_mask & 1) cslot.bind(d.in[0], d.scalar);
+  if (d.scalar_mask & 2) slot.bind(d.in[1], d.scalar);
+  if (d.scalar_mask & 4) slot.bind(d.in[2], d.scalar);
+  for_each_row<4>(d.iter, {&d.out, &d.in[0], &d.in[1], &d.in[2]}, [](auto p, int64_t n, auto s) {
+    WideIn<C> inc;
+    WideIn<S> ina, inb;
+    float out[kHalfBlock];
+    for (int64_t i = 0; i < n; i += kHalfBlock) {
+      const int64_t m = std::min(kHalfBlock, n - i);
+      ternary_contig<F, typename WideIn<C>::type, float>(out, inc.get(p[1] + i * s[1], s[1], m),
+                                                         ina.get(p[2] + i * s[2], s[2], m),
+                                                         inb.get(p[3] + i * s[3], s[3], m), m);
+      store_block<S>(p[0] + i * s[0], s[0], out, m);
+    }
+  });
+}
+
 // ---- dtype dispatch for one op ------------------------------------------------------------
+// The native dtypes run their own kernels; the 16-bit floats (the dtype table's opmath rows)
+// the float32 ones on converted blocks.
 template <class F, OpClass C>
 void run_unary(const ElementwiseDesc& d) {
+  if (opmath_dtype(d.in[0].dtype) != d.in[0].dtype) {
+    if constexpr (supports<C, float>()) {
+      ND_DISPATCH_OPMATH(d.in[0].dtype, S, unary_loop_half<F, S, Out<C, float>>(d));
+    } else {
+      bad_dtype(d);
+    }
+    return;
+  }
   ND_DISPATCH(d.in[0].dtype, T, {
     if constexpr (supports<C, T>()) unary_loop<F, T, Out<C, T>>(d);
     else bad_dtype(d);
@@ -236,6 +366,14 @@ void run_unary(const ElementwiseDesc& d) {
 }
 template <class F, OpClass C>
 void run_binary(const ElementwiseDesc& d) {
+  if (opmath_dtype(d.in[1].dtype) != d.in[1].dtype) {
+    if constexpr (supports<C, float>()) {
+      ND_DISPATCH_OPMATH(d.in[1].dtype, S, binary_loop_half<F, S, Out<C, float>>(d));
+    } else {
+      bad_dtype(d);
+    }
+    return;
+  }
   ND_DISPATCH(d.in[1].dtype, T, {
     if constexpr (supports<C, T>()) binary_loop<F, T, Out<C, T>>(d);
     else bad_dtype(d);
@@ -243,6 +381,16 @@ void run_binary(const ElementwiseDesc& d) {
 }
 template <class F, OpClass C>
 void run_ternary(const ElementwiseDesc& d) {
+  if (opmath_dtype(d.in[2].dtype) != d.in[2].dtype) {
+    if constexpr (!supports<C, float>()) {
+      bad_dtype(d);
+    } else if constexpr (C == OpClass::select) {
+      ND_DISPATCH_OPMATH(d.in[2].dtype, S, ternary_loop_half<F, bool, S>(d));
+    } else {
+      ND_DISPATCH_OPMATH(d.in[2].dtype, S, ternary_loop_half<F, S, S>(d));
+    }
+    return;
+  }
   ND_DISPATCH(d.in[2].dtype, T, {
     if constexpr (!supports<C, T>()) bad_dtype(d);
     else if constexpr (C == OpClass::select) ternary_loop<F, bool, T>(d);

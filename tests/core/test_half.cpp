@@ -313,3 +313,52 @@ TEST_P(HalfOps, OpsWithoutHalfKernelsAreTheirFloat32ResultRoundedOnce) {
     same(clip(x, 0.2, 0.8), clip(xf, 0.2, 0.8), "clip");
   }
 }
+
+// The CPU's fused half loops (converted blocks) and the other backends' float32 path agree with
+// float32's result rounded once, on every layout: contiguous, transposed, broadcast rows and
+// columns, 0-d arrays and C++ numbers, in place too.
+TEST_P(HalfOps, ElementwiseOnEveryLayoutIsTheFloat32ResultRoundedOnce) {
+  for (DType t : {float16, bfloat16}) {
+    SCOPED_TRACE(std::string(dtype_name(t)));
+    const Array x = (random::rand({300, 70}, float32, device()) * 8 - 4).astype(t);
+    const Array row = random::rand({70}, float32, device()).astype(t);
+    const Array col = random::rand({300, 1}, float32, device()).astype(t);
+    const Array zero_d = full({}, 0.75, t, device());
+    const Array xf = x.astype(float32), rowf = row.astype(float32), colf = col.astype(float32);
+    auto same = [&](const Array& got, const Array& want32, const char* what) {
+      SCOPED_TRACE(what);
+      const Array want = want32.dtype() == float32 ? want32.astype(t) : want32;
+      ASSERT_EQ(got.dtype(), want.dtype());
+      ASSERT_EQ(got.shape(), want.shape());
+      const std::vector<double> g = got.astype(float64).to_vector<double>(), w = want.astype(float64).to_vector<double>();
+      for (size_t i = 0; i < g.size(); ++i)
+        if (!(g[i] == w[i] || (std::isnan(g[i]) && std::isnan(w[i])))) {
+          ADD_FAILURE() << "[" << i << "] got " << g[i] << " want " << w[i];
+          return;
+        }
+    };
+    same(x + row, xf + rowf, "x + row");
+    same(x.T() * col.T(), xf.T() * colf.T(), "transposed * broadcast row");
+    same(col - x, colf - xf, "column - x");
+    same(x / zero_d, xf / zero_d.astype(float32), "x / 0-d");
+    same(x * 0.1, xf * 0.1, "x * a C++ number (a float32 in the math)");
+    same(2.5 - x.T(), 2.5 - xf.T(), "number - transposed");
+    same(exp(x.T()), exp(xf.T()), "exp of transposed");
+    same(sqrt(abs(x)), sqrt(abs(xf)), "sqrt");
+    same(sin(x(slice(0, 300, 3))), sin(xf(slice(0, 300, 3))), "sin of a strided view");
+    same(x > row, xf > rowf, "compare");
+    same(isnan(x / x), isnan(xf / xf), "predicate");
+    same(maximum(x, col), maximum(xf, colf), "maximum");
+    same(power(abs(x), row), power(abs(xf), rowf), "power");
+    same(where(x > 0, x, row), where(xf > 0, xf, rowf), "where");
+    same(where(x > 0, x.T().T(), 0.3), where(xf > 0, xf, 0.3), "where with a number");
+    same(clip(x, -1.5, 2.0), clip(xf, -1.5, 2.0), "clip");
+    Array z = x.copy();
+    z += row;
+    z *= 0.5;
+    same(z, (xf + rowf).astype(t).astype(float32) * 0.5, "in place");
+    Array zt = x.T().copy().T();  // Fortran order
+    zt -= x;
+    same(zt, zeros({300, 70}, float32, device()), "in place, transposed out");
+  }
+}

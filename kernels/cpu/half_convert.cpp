@@ -1,0 +1,63 @@
+// The conversions of half_convert.hpp. float16 <-> float32 uses F16C (on every AVX2 CPU):
+// vcvtps2ph rounds to nearest even and quiets a NaN keeping its top payload bits, as
+// nd::Float16's conversion does, and vcvtph2ps is exact, 8 values per instruction where the
+// scalar conversion is a branchy bit shuffle. bfloat16 is integer arithmetic on the float's bits,
+// which the compiler vectorises in the AVX-512 / AVX2 clones.
+#include "cpu/half_convert.hpp"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#include "cpu/isa.hpp"
+#include "cpu/simd.hpp"
+
+namespace nd::cpu {
+namespace {
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ND_F16C 1
+bool cpu_has_f16c() {
+  static const bool has = cpu_isa() != Isa::generic && __builtin_cpu_supports("f16c");
+  return has;
+}
+__attribute__((target("avx2,f16c"))) void narrow_f16c(Float16* o, const float* a, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(o + i),
+                     _mm256_cvtps_ph(_mm256_loadu_ps(a + i), _MM_FROUND_TO_NEAREST_INT));
+  for (; i < n; ++i) o[i] = Float16(a[i]);
+}
+__attribute__((target("avx2,f16c"))) void widen_f16c(float* o, const Float16* a, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm256_storeu_ps(o + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i))));
+  for (; i < n; ++i) o[i] = a[i];
+}
+#endif
+
+ND_SIMD_CLONES void widen_bf16(float* o, const BFloat16* a, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) o[i] = a[i];
+}
+ND_SIMD_CLONES void narrow_bf16(BFloat16* o, const float* a, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) o[i] = BFloat16(a[i]);
+}
+
+}  // namespace
+
+void widen(float* o, const Float16* a, int64_t n) {
+#if ND_F16C
+  if (cpu_has_f16c()) return widen_f16c(o, a, n);
+#endif
+  for (int64_t i = 0; i < n; ++i) o[i] = a[i];
+}
+void narrow(Float16* o, const float* a, int64_t n) {
+#if ND_F16C
+  if (cpu_has_f16c()) return narrow_f16c(o, a, n);
+#endif
+  for (int64_t i = 0; i < n; ++i) o[i] = Float16(a[i]);
+}
+void widen(float* o, const BFloat16* a, int64_t n) { widen_bf16(o, a, n); }
+void narrow(BFloat16* o, const float* a, int64_t n) { narrow_bf16(o, a, n); }
+
+}  // namespace nd::cpu
