@@ -9,6 +9,7 @@
 
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
+#include "cpu/half_convert.hpp"
 #include "cpu/parallel.hpp"
 #include "cpu/simd.hpp"
 #include "fast_math.hpp"
@@ -191,15 +192,22 @@ void row_f32(RowOp op, const float* x, float* out, int64_t n, double eps) {
   }
 }
 
-template <class T>
+// Rows of storage type S computed in T: S itself, or float32 for the 16-bit floats, whose rows
+// are widened into a buffer (F16C) and narrowed back as they are stored (float32 math rounded
+// once, as every op on them: docs/design.md 4).
+template <class S>
 void run_rows(const RowDesc& d) {
+  using T = std::conditional_t<is_half_v<S>, float, S>;
+  constexpr bool convert = !std::is_same_v<S, T>;
   const RowOp op = static_cast<RowOp>(d.op);
   const int64_t rows = d.outer.numel(), n = d.len;
   const int nd = d.outer.ndim;
   parallel_for(rows, std::max<int64_t>(1, 16384 / n), [&](int64_t r0, int64_t r1) {
     std::vector<T> in_buf, out_buf;
-    if (d.in_axis_stride != 1) in_buf.resize(n);
-    if (d.out_axis_stride != 1) out_buf.resize(n);
+    std::vector<S> raw;
+    if (d.in_axis_stride != 1 || convert) in_buf.resize(n);
+    if (d.out_axis_stride != 1 || convert) out_buf.resize(n);
+    if (convert && (d.in_axis_stride != 1 || d.out_axis_stride != 1)) raw.resize(n);
     for (int64_t r = r0; r < r1; ++r) {
       int64_t rem = r, in_off = 0, out_off = 0;
       for (int dim = nd - 1; dim >= 0; --dim) {
@@ -208,13 +216,26 @@ void run_rows(const RowDesc& d) {
         in_off += ix * d.in.strides[dim];
         out_off += ix * d.out.strides[dim];
       }
-      const T* src = static_cast<const T*>(d.in.data) + in_off;
-      T* dst = static_cast<T*>(d.out.data) + out_off;
-      if (d.in_axis_stride != 1) {
-        for (int64_t i = 0; i < n; ++i) in_buf[i] = src[i * d.in_axis_stride];
+      const S* row_in = static_cast<const S*>(d.in.data) + in_off;
+      S* dst = static_cast<S*>(d.out.data) + out_off;
+      const T* src;
+      if constexpr (convert) {
+        if (d.in_axis_stride != 1) {
+          for (int64_t i = 0; i < n; ++i) raw[i] = row_in[i * d.in_axis_stride];
+          row_in = raw.data();
+        }
+        widen(in_buf.data(), row_in, n);
         src = in_buf.data();
+      } else {
+        src = row_in;
+        if (d.in_axis_stride != 1) {
+          for (int64_t i = 0; i < n; ++i) in_buf[i] = row_in[i * d.in_axis_stride];
+          src = in_buf.data();
+        }
       }
-      T* row_out = d.out_axis_stride != 1 ? out_buf.data() : dst;
+      T* row_out;
+      if constexpr (convert) row_out = out_buf.data();
+      else row_out = d.out_axis_stride != 1 ? out_buf.data() : dst;
       int64_t live = n;  // causal softmax: columns past row + offset are masked (weight 0)
       if (d.causal_offset >= 0) live = std::min(n, r % d.causal_rows + d.causal_offset + 1);
       if constexpr (std::is_same_v<T, float>) {
@@ -224,8 +245,16 @@ void run_rows(const RowDesc& d) {
       }
       for (int64_t i = live; i < n; ++i)
         row_out[i] = op == RowOp::log_softmax ? -std::numeric_limits<T>::infinity() : T(0);
-      if (d.out_axis_stride != 1)
+      if constexpr (convert) {
+        if (d.out_axis_stride == 1) {
+          narrow(dst, row_out, n);
+        } else {
+          narrow(raw.data(), row_out, n);
+          for (int64_t i = 0; i < n; ++i) dst[i * d.out_axis_stride] = raw[i];
+        }
+      } else if (d.out_axis_stride != 1) {
         for (int64_t i = 0; i < n; ++i) dst[i * d.out_axis_stride] = row_out[i];
+      }
     }
   });
 }
@@ -236,6 +265,10 @@ double simd::sumsq_f32(const float* x, int64_t n) { return sumsq_impl(x, n); }
 
 void rowwise(const RowDesc& d) {
   if (d.len == 0 || d.outer.numel() == 0) return;
+  if (opmath_dtype(d.in.dtype) != d.in.dtype) {
+    ND_DISPATCH_OPMATH(d.in.dtype, S, run_rows<S>(d));
+    return;
+  }
   ND_DISPATCH_FLOAT(d.in.dtype, T, "row op", run_rows<T>(d));
 }
 

@@ -277,9 +277,9 @@ class Backend {
 
   // Math.
   virtual void elementwise(const ElementwiseDesc&) { unsupported("elementwise"); }
-  // Whether elementwise() takes descriptors in the 16-bit floats (their float32 math on converted
-  // blocks); else host/ casts them to float32 around the float32 kernels.
-  virtual bool elementwise_takes_halves() const { return false; }
+  // Whether elementwise() and rowwise() take descriptors in the 16-bit floats (their float32 math
+  // on converted blocks or rows); else host/ casts them to float32 around the float32 kernels.
+  virtual bool takes_halves() const { return false; }
   virtual void gemm(const GemmDesc&) { unsupported("gemm"); }
   virtual void rowwise(const RowDesc&) { unsupported("rowwise"); }
   virtual void pairwise(const PairwiseDesc&) { unsupported("pairwise"); }

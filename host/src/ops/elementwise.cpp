@@ -80,7 +80,7 @@ void run_kernel(kern::OpCode op, const Array& out, const Arg* args, int n, const
 void run(kern::OpCode op, const Array& out, const Arg* args, int n, const OpTypes& t) {
   if (out.size() == 0) return;
   const DType math = opmath_dtype(t.compute);
-  if (math == t.compute || backend(out.device()).elementwise_takes_halves())
+  if (math == t.compute || backend(out.device()).takes_halves())
     return run_kernel(op, out, args, n, t);
   OpTypes m = t;
   m.compute = math;
