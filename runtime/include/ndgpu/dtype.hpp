@@ -16,8 +16,8 @@ namespace nd {
 /// bfloat16 as ml_dtypes' arrays are saved by np.save: two raw bytes), and its DLPack type code
 /// (the bits are 8 x its size). Two sections: the dtypes whose kernels compute in their own type
 /// (ND_DTYPE_ROWS_NATIVE: ND_DISPATCH instantiates those), and the 16-bit floats, which compute
-/// in float32 and round once per op (ND_DTYPE_ROWS_OPMATH: host/ converts around the compute
-/// kernels). X(enumerator, type, name, kind, math, npy, dlpack, extra...) is called per row with
+/// in float32 and round once per op (ND_DTYPE_ROWS_OPMATH: loops that widen them around float32
+/// math, or host/ converting around the float32 kernels). X(enumerator, type, name, kind, math, npy, dlpack, extra...) is called per row with
 /// the table's own extra arguments appended; everything that lists dtypes (DType, dtype_size,
 /// dtype_name, dtype_of, the dispatch macros, .npy, DLPack, printing) reads it. A new dtype is
 /// one more row at the end of its section (enumerator values are never stored).
@@ -112,7 +112,7 @@ constexpr DType promote_types(DType a, DType b) {
   auto rank = [](DType t) { return is_bool(t) ? 0 : is_integer(t) ? 1 : 2; };
   if (rank(a) != rank(b)) return rank(a) > rank(b) ? a : b;
   if (a == b || dtype_size(a) != dtype_size(b)) return dtype_size(a) >= dtype_size(b) ? a : b;
-  return DType::float32;
+  return DType::float32;  // same width, different dtype: float16 with bfloat16, the table's only pair
 }
 
 }  // namespace nd
