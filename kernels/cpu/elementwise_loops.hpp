@@ -138,16 +138,16 @@ template <class T> inline const T& at(const char* p, int64_t i, int64_t stride_b
 // are gathered into a local buffer, the vectorised contiguous kernel computes the block, and a
 // strided output is scattered back. The math stays vectorised whatever the layout.
 
-// One input's blocks: the row itself when contiguous, else a buffer (a broadcast value is
-// written into it once per row).
-template <class T>
+// One input's blocks of up to N elements: the row itself when contiguous, else a buffer (a
+// broadcast value is written into it once per row).
+template <class T, int64_t N = kBlock>
 struct BlockIn {
-  T buf[kBlock];
+  T buf[N];
   bool splat = false;
   const T* get(const char* p, int64_t stride, int64_t n) {
     if (stride == static_cast<int64_t>(sizeof(T))) return reinterpret_cast<const T*>(p);
     if (stride == 0) {
-      if (!splat) std::fill(buf, buf + kBlock, *reinterpret_cast<const T*>(p));
+      if (!splat) std::fill(buf, buf + N, *reinterpret_cast<const T*>(p));
       splat = true;
       return buf;
     }
@@ -237,27 +237,18 @@ void ternary_loop(const ElementwiseDesc& desc) {
 // per input and a narrowing (three 4 KiB float buffers stay in L1).
 constexpr int64_t kHalfBlock = 1024;
 
-// One input's blocks as float32 (S a 16-bit float) or as they are (any other S: bool conditions).
+// One input's blocks as float32 (S a 16-bit float, widened after BlockIn's gather) or as they
+// are (any other S: bool conditions).
 template <class S>
 struct WideIn {
   using type = std::conditional_t<is_half_v<S>, float, S>;
-  type buf[kHalfBlock];
-  S raw[is_half_v<S> ? kHalfBlock : 1];
+  BlockIn<S, kHalfBlock> in;
+  float buf[is_half_v<S> ? kHalfBlock : 1];
   const type* get(const char* p, int64_t stride, int64_t n) {
-    const S* src = reinterpret_cast<const S*>(p);
-    if (stride == 0) {
-      std::fill(buf, buf + n, static_cast<type>(*src));
-      return buf;
-    }
+    const S* src = in.get(p, stride, n);
     if constexpr (!is_half_v<S>) {
-      if (stride == static_cast<int64_t>(sizeof(S))) return src;
-      for (int64_t i = 0; i < n; ++i) buf[i] = at<S>(p, i, stride);
-      return buf;
+      return src;
     } else {
-      if (stride != static_cast<int64_t>(sizeof(S))) {
-        for (int64_t i = 0; i < n; ++i) raw[i] = at<S>(p, i, stride);
-        src = raw;
-      }
       widen(buf, src, n);
       return buf;
     }
