@@ -18,7 +18,8 @@
 
 namespace nd::kern {
 
-// Converts between the five element types without UB: float -> int saturates, NaN -> 0.
+// Converts between element types without UB: float -> int saturates, NaN -> 0; int -> narrower
+// int wraps (keeps the low bits, as NumPy's astype).
 template <class To, class From>
 ND_HD To convert(From x) {
   if constexpr (is_half_v<From>) {  // exactly a float, then float's rules
@@ -29,8 +30,8 @@ ND_HD To convert(From x) {
     return x != From(0);
   } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
     if (!(x == x)) return To(0);
-    constexpr From lo = From(std::numeric_limits<To>::min());  // exact power of two
-    constexpr From hi = -lo;                                   // 2^31 or 2^63: first value past max
+    constexpr From lo = From(std::numeric_limits<To>::min());  // 0 or -2^(bits-1): exact
+    constexpr From hi = From(std::numeric_limits<To>::max() / 2 + 1) * 2;  // 2^bits or 2^(bits-1)
     if (x <= lo) return std::numeric_limits<To>::min();
     if (x >= hi) return std::numeric_limits<To>::max();
     return static_cast<To>(x);
@@ -136,12 +137,12 @@ namespace nd::kern {
   }
 #define ND_DISPATCH_STORAGE(DT, T, ...) \
   switch (DT) { ND_DTYPE_TABLE(ND_DISPATCH_CASE, T, __VA_ARGS__) }
-// ND_DISPATCH_OPMATH(dtype, S, body): the rows that compute in float32 (the 16-bit floats), for
+// ND_DISPATCH_HALF(dtype, S, body): the rows that compute in float32 (the 16-bit floats), for
 // the kernels that convert them around float32 math; S is the storage type.
-#define ND_DISPATCH_OPMATH(DT, S, ...)                                     \
+#define ND_DISPATCH_HALF(DT, S, ...)                                       \
   switch (DT) {                                                            \
-    ND_DTYPE_ROWS_OPMATH(ND_DISPATCH_CASE, S, __VA_ARGS__)                 \
-    default: ::nd::kern::no_kernel("opmath kernel", DT);                   \
+    ND_DTYPE_ROWS_HALF(ND_DISPATCH_CASE, S, __VA_ARGS__)                   \
+    default: ::nd::kern::no_kernel("half kernel", DT);                     \
   }
 
 // ND_DISPATCH_FLOAT(dtype, T, what, body): the kernels written for float and double only (row

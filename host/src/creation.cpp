@@ -23,14 +23,16 @@ Array from_host(const T* values, const Shape& shape, DType dt, Device dev) {
   return out;
 }
 
-// The C++ element type a literal of type T maps to, and its default dtype (a 16-bit float keeps
-// its own: nd::array of nd::Float16 values is float16).
+// The C++ element type a literal of type T maps to, and its default dtype: C++'s own literal
+// types as NumPy's Python numbers (int64, float32 here), the types only a deliberate choice gives
+// (bool, nd::Float16, int8_t, uint16_t, unsigned, ...) their own dtype.
 template <class T> struct literal {
-  using type = std::conditional_t<std::is_same_v<T, bool> || is_half_v<T>, T,
-                                  std::conditional_t<std::is_floating_point_v<T>, double, int64_t>>;
+  static constexpr bool own = std::is_same_v<T, bool> || is_half_v<T> ||
+                              (std::is_integral_v<T> && (sizeof(T) < 4 || std::is_unsigned_v<T>));
+  using type = std::conditional_t<own, T, std::conditional_t<std::is_floating_point_v<T>, double, int64_t>>;
   static constexpr DType dflt = [] {
-    if constexpr (is_half_v<T>) return dtype_v<T>;
-    else return std::is_same_v<T, bool> ? bool_ : std::is_floating_point_v<T> ? float32 : int64;
+    if constexpr (own) return dtype_v<T>;
+    else return std::is_floating_point_v<T> ? float32 : int64;
   }();
 };
 
@@ -41,7 +43,8 @@ Array from_values(const std::vector<T>& v, const Shape& shape, OptDType dtype, O
     throw ValueError("cannot reshape array of size " + std::to_string(v.size()) + " into shape " +
                      shape_str(shape));
   constexpr bool exact_dtype = std::is_same_v<T, float> || std::is_same_v<T, double> ||
-                               std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t> || is_half_v<T>;
+                               std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t> ||
+                               (literal<T>::own && !std::is_same_v<T, bool>);
   if constexpr (exact_dtype) {  // T -> L is exact, so casting T itself gives the same values
     return from_host(v.data(), shape, dtype.value_or(literal<T>::dflt), detail::resolve(device));
   }
@@ -80,8 +83,8 @@ Scalar number_scalar(Number v, DType t) {
 // A fresh array of `shape` written by an index-dependent fill (kernels/fill_ramp.hpp) on its
 // device, walked as one flat contiguous row.
 Array index_fill(const Shape& shape, DType t, OptDevice device, FillDesc d) {
-  if (detail::computes_wider(t))  // a 16-bit float: the float64 ramp, rounded once
-    return index_fill(shape, float64, device, d).astype(t);
+  if (detail::computes_wider(t))  // a 16-bit float: the float64 ramp rounded once; a narrow
+    return index_fill(shape, is_half(t) ? float64 : opmath_dtype(t), device, d).astype(t);  // int: wrapped
   Array out = detail::new_array(shape, t, detail::resolve(device));
   if (out.size() == 0) return out;
   d.dst = detail::operand(out);
@@ -146,6 +149,11 @@ ND_INSTANTIATE(float)
 ND_INSTANTIATE(double)
 ND_INSTANTIATE(Float16)
 ND_INSTANTIATE(BFloat16)
+ND_INSTANTIATE(int8_t)
+ND_INSTANTIATE(uint8_t)
+ND_INSTANTIATE(int16_t)
+ND_INSTANTIATE(uint16_t)
+ND_INSTANTIATE(uint32_t)
 #undef ND_INSTANTIATE
 
 Array empty(const Shape& shape, DType dtype, OptDevice device) {

@@ -53,13 +53,21 @@ void fill(const Array& dst, Scalar value);
 // Advanced indexing (any entry of idx is an array): a gather into a new array.
 Array advanced_index(const Array& a, const std::vector<Index>& idx);
 
-// The 16-bit floats compute in float32 and round once per op (docs/design.md 4): an op whose
-// kernels take only native dtypes runs on computing(x) and returns rounded(result, t).
+// The 16-bit floats compute in float32 and round once per op, the narrow integers compute in
+// int32 or int64 and wrap (docs/design.md 4): an op whose kernels take only native dtypes runs
+// on computing(x) and returns rounded(result, t).
 inline bool computes_wider(DType t) { return opmath_dtype(t) != t; }
 inline Array computing(const Array& x) {
   return computes_wider(x.dtype()) ? x.astype(opmath_dtype(x.dtype())) : x;
 }
 inline Array rounded(const Array& r, DType t) { return r.dtype() == t ? r : r.astype(t); }
+
+// Whether an integer dtype holds v.
+inline bool holds(DType t, int64_t v) {
+  const int64_t bits = 8 * dtype_size(t);
+  if (dtype_kind(t) == DTypeKind::unsigned_int) return v >= 0 && (bits >= 64 || v < (int64_t(1) << bits));
+  return bits >= 64 || (v >= -(int64_t(1) << (bits - 1)) && v < (int64_t(1) << (bits - 1)));
+}
 
 // Scalar of the given dtype from a double.
 Scalar scalar_of(double v, DType t);

@@ -40,7 +40,7 @@ void row_layout(const Array& x, const Array& out, int ax, RowDesc& d) {
 
 Array row_op(RowOp op, const Array& x_in, int axis, double eps, const char* name) {
   detail::check_defined(x_in, name);
-  if (detail::computes_wider(x_in.dtype()) && !detail::backend(x_in.device()).takes_halves())
+  if (is_half(x_in.dtype()) && !detail::backend(x_in.device()).takes_halves())
     return detail::rounded(row_op(op, detail::computing(x_in), axis, eps, name), x_in.dtype());
   Array x = float_input(x_in);
   if (x.ndim() == 0) return row_op(op, x.reshape({1}), 0, eps, name).reshape({});
@@ -177,7 +177,7 @@ Array attention(const Array& q_in, const Array& k_in, const Array& v_in, bool ca
                        shape_str(a->shape()));
   }
   const DType t = promote_types(promote_types(q_in.dtype(), k_in.dtype()), v_in.dtype());
-  if (detail::computes_wider(t))
+  if (is_half(t))  // integers: float32 results (float_input)
     return detail::rounded(attention(q_in.astype(float32), k_in.astype(float32), v_in.astype(float32), causal), t);
   Array q = float_input(q_in), k = float_input(k_in), v = float_input(v_in);
   const int64_t d = q.shape().back();

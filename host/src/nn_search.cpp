@@ -140,7 +140,7 @@ NearestResult nearest(const Array& q_in, const Array& c_in, int64_t k, Metric me
 KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
   detail::check_defined(x_in, "kmeans");
   if (x_in.ndim() != 2) throw ValueError("kmeans: x must be a (n, d) array, got shape " + shape_str(x_in.shape()));
-  if (detail::computes_wider(x_in.dtype())) {  // Lloyd steps in float32, centroids rounded once
+  if (is_half(x_in.dtype())) {  // Lloyd steps in float32, centroids rounded once
     KMeansResult r = kmeans(detail::computing(x_in), k, opt);
     r.centroids = detail::rounded(r.centroids, x_in.dtype());
     return r;

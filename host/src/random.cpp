@@ -24,7 +24,7 @@ Stream& stream() {
 
 Array draw(RandomDist dist, double a, double b, const Shape& shape, DType dtype, OptDevice device) {
   if (is_bool(dtype)) throw TypeError("random numbers of dtype bool are not supported");
-  if (detail::computes_wider(dtype)) {  // the float32 draws (same bits on every device), rounded
+  if (detail::computes_wider(dtype)) {  // the float32 (int32, int64) draws, same bits everywhere
     Array u = draw(dist, a, b, shape, opmath_dtype(dtype), device);
     if (dist == RandomDist::uniform && a == 0 && b == 1) {
       // rand stays in [0, 1): rounding to nearest would take values within half an ULP of 1 to
@@ -85,6 +85,8 @@ Array normal(double mean, double stddev, const Shape& shape, DType dtype, OptDev
 Array integers(int64_t low, int64_t high, const Shape& shape, DType dtype, OptDevice device) {
   if (!is_integer(dtype)) throw TypeError("integers: unsupported dtype " + std::string(dtype_name(dtype)));
   if (low >= high) throw ValueError("low >= high");
+  if (!detail::holds(dtype, low)) throw ValueError("low is out of bounds for " + std::string(dtype_name(dtype)));
+  if (!detail::holds(dtype, high - 1)) throw ValueError("high is out of bounds for " + std::string(dtype_name(dtype)));
   return draw(RandomDist::integers, static_cast<double>(low), static_cast<double>(high), shape,
               dtype, device);
 }

@@ -338,13 +338,13 @@ void ternary_loop_half(const ElementwiseDesc& desc) {
 }
 
 // ---- dtype dispatch for one op ------------------------------------------------------------
-// The native dtypes run their own kernels; the 16-bit floats (the dtype table's opmath rows)
+// The native dtypes run their own kernels; the 16-bit floats (the dtype table's half rows)
 // the float32 ones on converted blocks.
 template <class F, OpClass C>
 void run_unary(const ElementwiseDesc& d) {
-  if (opmath_dtype(d.in[0].dtype) != d.in[0].dtype) {
+  if (is_half(d.in[0].dtype)) {
     if constexpr (supports<C, float>()) {
-      ND_DISPATCH_OPMATH(d.in[0].dtype, S, unary_loop_half<F, S, Out<C, float>>(d));
+      ND_DISPATCH_HALF(d.in[0].dtype, S, unary_loop_half<F, S, Out<C, float>>(d));
     } else {
       bad_dtype(d);
     }
@@ -357,9 +357,9 @@ void run_unary(const ElementwiseDesc& d) {
 }
 template <class F, OpClass C>
 void run_binary(const ElementwiseDesc& d) {
-  if (opmath_dtype(d.in[1].dtype) != d.in[1].dtype) {
+  if (is_half(d.in[1].dtype)) {
     if constexpr (supports<C, float>()) {
-      ND_DISPATCH_OPMATH(d.in[1].dtype, S, binary_loop_half<F, S, Out<C, float>>(d));
+      ND_DISPATCH_HALF(d.in[1].dtype, S, binary_loop_half<F, S, Out<C, float>>(d));
     } else {
       bad_dtype(d);
     }
@@ -372,13 +372,13 @@ void run_binary(const ElementwiseDesc& d) {
 }
 template <class F, OpClass C>
 void run_ternary(const ElementwiseDesc& d) {
-  if (opmath_dtype(d.in[2].dtype) != d.in[2].dtype) {
+  if (is_half(d.in[2].dtype)) {
     if constexpr (!supports<C, float>()) {
       bad_dtype(d);
     } else if constexpr (C == OpClass::select) {
-      ND_DISPATCH_OPMATH(d.in[2].dtype, S, ternary_loop_half<F, bool, S>(d));
+      ND_DISPATCH_HALF(d.in[2].dtype, S, ternary_loop_half<F, bool, S>(d));
     } else {
-      ND_DISPATCH_OPMATH(d.in[2].dtype, S, ternary_loop_half<F, S, S>(d));
+      ND_DISPATCH_HALF(d.in[2].dtype, S, ternary_loop_half<F, S, S>(d));
     }
     return;
   }

@@ -265,8 +265,8 @@ double simd::sumsq_f32(const float* x, int64_t n) { return sumsq_impl(x, n); }
 
 void rowwise(const RowDesc& d) {
   if (d.len == 0 || d.outer.numel() == 0) return;
-  if (opmath_dtype(d.in.dtype) != d.in.dtype) {
-    ND_DISPATCH_OPMATH(d.in.dtype, S, run_rows<S>(d));
+  if (is_half(d.in.dtype)) {
+    ND_DISPATCH_HALF(d.in.dtype, S, run_rows<S>(d));
     return;
   }
   ND_DISPATCH_FLOAT(d.in.dtype, T, "row op", run_rows<T>(d));

@@ -47,6 +47,14 @@ std::string_view dtype_name(DType t) {
   return "?";
 }
 
+DType promote_types(DType a, DType b) {
+  DType t = a;
+  if (!promote_types_to(a, b, &t))
+    throw TypeError("The DType " + std::string(dtype_name(a)) + " could not be promoted by " +
+                    std::string(dtype_name(b)) + ": no integer dtype holds both (NumPy would give float64)");
+  return t;
+}
+
 std::string dtype_list() {
   std::string s;
   for (int k = 0; k < kNumDTypes; ++k) s += (k ? ", " : "") + std::string(dtype_name(static_cast<DType>(k)));

@@ -9,8 +9,9 @@
 
 namespace npy_cases {
 
-inline const std::vector<nd::DType> kDTypes = {nd::bool_, nd::int32, nd::int64, nd::float32,
-                                               nd::float64};
+inline const std::vector<nd::DType> kDTypes = {nd::bool_, nd::int32, nd::int64, nd::float32, nd::float64,
+                                               nd::float16, nd::int8, nd::uint8, nd::int16, nd::uint16,
+                                               nd::uint32};
 // Cases nd::save must reproduce byte for byte ("be" is a big-endian file: load only).
 inline const std::vector<std::string> kSaveCases = {"c",      "f",     "t",       "rev",
                                                     "vec", "scalar", "empty", "empty_f"};
@@ -22,7 +23,7 @@ inline nd::Array values(nd::DType t, int64_t n) {
   std::vector<bool> b(n);
   for (int64_t k = 0; k < n; ++k) {
     b[k] = k % 3 == 0;
-    i[k] = t == nd::int32 ? k * 7 - 20 : k * 1000000007LL - 3000000000LL;
+    i[k] = t == nd::int32 ? k * 7 - 20 : k * 1000000007LL - 3000000000LL;  // narrower: wrapped
     f[k] = t == nd::float32 ? static_cast<double>(static_cast<float>(k) * 0.5f - 2.25f)
                             : static_cast<double>(k) / 3.0 - 1.0;
   }

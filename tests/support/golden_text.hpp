@@ -104,8 +104,9 @@ inline nd::Array to_array(const Values& v, nd::Device device) {
       for (int64_t x : v.i) b.push_back(x != 0);
       return nd::array(b, v.shape, nd::bool_, device);
     }
-    case nd::DType::int32: case nd::DType::int64: return nd::array(v.i, v.shape, v.dtype, device);
-    default: return nd::array(v.f, v.shape, v.dtype, device);
+    default:
+      if (nd::is_integer(v.dtype)) return nd::array(v.i, v.shape, v.dtype, device);
+      return nd::array(v.f, v.shape, v.dtype, device);
   }
 }
 

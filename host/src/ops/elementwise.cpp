@@ -3,7 +3,6 @@
 // ElementwiseDesc to the device's backend.
 #include "ops/elementwise.hpp"
 
-#include <limits>
 
 #include "detail.hpp"
 
@@ -25,16 +24,17 @@ Device common_device(const Arg* args, int n, const char* what) {
   return first ? first->device() : default_device();
 }
 
-// A C++ integer that does not fit an int32 computation: comparisons widen to int64 (exact
-// answers), other ops refuse it as NumPy 2 does.
+// A C++ integer that does not fit a narrower integer computation: comparisons widen to int64
+// (exact answers), other ops refuse it as NumPy 2 does.
 void fit_numbers(kern::OpCode op, const Arg* args, int n, OpTypes& t) {
-  if (t.compute != DType::int32) return;
+  if (!is_integer(t.compute)) return;
   for (int k = 0; k < n; ++k) {
     if (args[k].array || args[k].number.kind != DType::int64) continue;
     const int64_t v = args[k].number.i;
-    if (v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max()) continue;
+    if (holds(t.compute, v)) continue;
     if (kern::op_info(op).cls != kern::OpClass::compare)
-      throw ValueError("Python integer " + std::to_string(v) + " out of bounds for int32");
+      throw ValueError("Python integer " + std::to_string(v) + " out of bounds for " +
+                       std::string(dtype_name(t.compute)));
     t.compute = t.first = DType::int64;
   }
 }
@@ -76,11 +76,12 @@ void run_kernel(kern::OpCode op, const Array& out, const Arg* args, int n, const
 
 // As run_kernel, for every dtype: a 16-bit float computes in its opmath dtype (float32) and the
 // result rounds once into `out` (PyTorch's rule; docs/design.md 4): in the backend's own loops
-// where it has them (the CPU), else around its float32 kernels.
+// where it has them (the CPU), else around its float32 kernels. A narrow integer computes in its
+// wider opmath integer, and the result wraps into `out` (the narrow type's own result).
 void run(kern::OpCode op, const Array& out, const Arg* args, int n, const OpTypes& t) {
   if (out.size() == 0) return;
   const DType math = opmath_dtype(t.compute);
-  if (math == t.compute || backend(out.device()).takes_halves())
+  if (math == t.compute || (is_half(t.compute) && backend(out.device()).takes_halves()))
     return run_kernel(op, out, args, n, t);
   OpTypes m = t;
   m.compute = math;

@@ -69,9 +69,9 @@ namespace detail {
 Array reduce(ReduceOp op, const Array& x_in, const Axes& axes, bool keepdims, int64_t ddof) {
   check_defined(x_in, "reduce");
   if (const DType math = opmath_dtype(x_in.dtype()); math != x_in.dtype()) {
-    // A 16-bit float accumulates in float32 in the canonical order; a float result rounds once.
-    const Array r = reduce(op, x_in.astype(math), axes, keepdims, ddof);
-    return r.dtype() == math ? r.astype(x_in.dtype()) : r;
+    // A 16-bit float accumulates in float32 in the canonical order and a float result rounds
+    // once; a narrow integer's max / min come back to its type, its sums stay int64.
+    return detail::rounded(reduce(op, x_in.astype(math), axes, keepdims, ddof), public_dtype(op, x_in.dtype()));
   }
   const int nd = x_in.ndim();
   bool red[kMaxNdim];

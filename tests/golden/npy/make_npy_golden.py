@@ -12,7 +12,8 @@ import time
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DTYPES = ["bool", "int32", "int64", "float32", "float64"]
+DTYPES = ["bool", "int32", "int64", "float32", "float64", "float16", "int8", "uint8", "int16", "uint16",
+          "uint32"]
 
 
 def values(dtype, n):
@@ -21,11 +22,11 @@ def values(dtype, n):
         return i % 3 == 0
     if dtype == "int32":
         return (i * 7 - 20).astype(np.int32)
-    if dtype == "int64":
-        return i * 1000000007 - 3000000000
+    if np.dtype(dtype).kind in "iu":  # int64's values, wrapped to the narrower widths
+        return (i * 1000000007 - 3000000000).astype(dtype)
     if dtype == "float32":
         return (i.astype(np.float32) * np.float32(0.5) - np.float32(2.25)).astype(np.float32)
-    return i.astype(np.float64) / 3.0 - 1.0
+    return (i.astype(np.float64) / 3.0 - 1.0).astype(dtype)
 
 
 def base(dtype, shape):
