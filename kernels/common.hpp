@@ -147,6 +147,23 @@ namespace nd::kern {
 
 // ND_DISPATCH_FLOAT(dtype, T, what, body): the kernels written for float and double only (row
 // ops, pairwise); any other dtype throws TypeError naming `what` (host/ converts before).
+// ND_DISPATCH_MATH(dtype, M, body): for a dtype that computes wider (the half and narrow rows),
+// body with M bound to its opmath type: the loops that convert around M's kernels instantiate
+// once per M, not once per stored type. The three opmath types are checked against the table.
+#define ND_DISPATCH_MATH(DT, M, ...)                                           \
+  switch (::nd::opmath_dtype(DT)) {                                            \
+    case ::nd::DType::float32: { using M = float; __VA_ARGS__; break; }        \
+    case ::nd::DType::int32: { using M = int32_t; __VA_ARGS__; break; }        \
+    case ::nd::DType::int64: { using M = int64_t; __VA_ARGS__; break; }        \
+    default: ::nd::kern::no_kernel("opmath kernel", DT);                       \
+  }
+#define ND_MATH_IS_DISPATCHED(e, type, name, kind, math, ...)                                  \
+  static_assert(std::is_same_v<math, type> || std::is_same_v<math, float> ||                   \
+                std::is_same_v<math, int32_t> || std::is_same_v<math, int64_t>,                 \
+                "ND_DISPATCH_MATH lacks the opmath type of " name);
+ND_DTYPE_TABLE(ND_MATH_IS_DISPATCHED, )
+#undef ND_MATH_IS_DISPATCHED
+
 #define ND_DISPATCH_FLOAT(DT, T, WHAT, ...)                                \
   switch (DT) {                                                            \
     case ::nd::DType::float32: { using T = float; __VA_ARGS__; break; }    \

@@ -393,6 +393,26 @@ def half_call(lib, row, torch):
     return lambda: torch.softmax(x, -1)
 
 
+def narrow_call(lib, row, torch):
+    """A `narrow` row: int8 / uint8 inputs, the float inputs scaled to [50, 150)."""
+    op, r, t = row["op"], rows_of(row["shape"]), row["layout"] == "T"
+    npt = np.int8 if row["dtype"] == "i8" else np.uint8
+    x, y = ((make_input(r, s, t and s == 1) * np.float32(100)).astype(npt) for s in (1, 2))  # order kept
+    if lib.name != "numpy":
+        x, y = torch.from_numpy(x), torch.from_numpy(y)
+    if op == "add":
+        return lambda: x + y
+    if op == "multiply":
+        return lambda: x * 3
+    if op == "greater":
+        return lambda: x > y
+    if op == "sum":
+        return lambda: x.sum()
+    if lib.name == "numpy":
+        return lambda: x.astype(np.float32)
+    return lambda: x.to(torch.float32)
+
+
 def call_for(lib, row, torch):
     form, op = row["form"], row["op"]
     if form == "sweep":
@@ -401,6 +421,8 @@ def call_for(lib, row, torch):
         return special(lib, row, torch)
     if form == "half":
         return half_call(lib, row, torch)
+    if form == "narrow":
+        return narrow_call(lib, row, torch)
     r, t = rows_of(row["shape"]), row["layout"] == "T"
     x = lib.put(make_input(r, 1, t))
     if form == "unary":

@@ -363,6 +363,31 @@ void half_rows(std::vector<Row>& rows) {
   }
 }
 
+// The narrow integers (issue 16: their math is int32's, wrapped): the float rows' inputs scaled
+// to [50, 150) and converted; NumPy's and PyTorch's int8 / uint8 loops beside them.
+void narrow_rows(std::vector<Row>& rows) {
+  for (const char* dt : {"i8", "u8"}) {
+    const nd::DType t = std::string(dt) == "i8" ? nd::int8 : nd::uint8;
+    for (Size s : {kSmall, kLarge}) {
+      for (bool tr : {false, true}) {
+        if (tr && s.rows == kSmall.rows) continue;
+        const int64_t r = s.rows;
+        auto row = [&](const char* op, auto f) {
+          rows.push_back({op, "narrow", dt, s.tag, layout_tag(tr), "", [r, tr, t, f] {
+            Array x = (input(r, 1, tr) * 100).astype(t), y = (input(r, 2, false) * 100).astype(t);
+            return keep([x, y, f] { return f(x, y).data_ptr(); });
+          }});
+        };
+        row("add", [](const Array& x, const Array& y) { return x + y; });
+        row("multiply", [](const Array& x, const Array&) { return x * 3; });
+        row("greater", [](const Array& x, const Array& y) { return x > y; });
+        row("sum", [](const Array& x, const Array&) { return x.sum(); });
+        row("astype", [](const Array& x, const Array&) { return x.astype(nd::float32); });
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Row> all_rows() {
@@ -374,6 +399,7 @@ std::vector<Row> all_rows() {
   linalg_nn_rows(rows);
   io_rows(rows);
   half_rows(rows);
+  narrow_rows(rows);
   return rows;
 }
 

@@ -7,7 +7,7 @@
 
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
-#include "cpu/half_convert.hpp"
+#include "cpu/opmath_convert.hpp"
 #include "cpu/isa.hpp"
 #include "cpu/loops.hpp"
 #include "cpu/simd.hpp"

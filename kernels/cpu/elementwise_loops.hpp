@@ -11,7 +11,7 @@
 
 #include "backend.hpp"
 #include "common.hpp"
-#include "cpu/half_convert.hpp"
+#include "cpu/opmath_convert.hpp"
 #include "cpu/loops.hpp"
 #include "cpu/simd.hpp"  // ND_SIMD_CLONES
 #include "op_list.hpp"
@@ -227,127 +227,168 @@ void ternary_loop(const ElementwiseDesc& desc) {
   });
 }
 
-// ---- the 16-bit floats: their float32 math on converted blocks --------------------------------
-// A half operand's block is widened to float32 (a contiguous row in one vector conversion; a
-// strided or broadcast one gathered first), the float32 kernel above computes it, and a half
-// result is narrowed back as it is stored: float32 math rounded once per op (docs/design.md 4),
-// in one pass, with the vectorised float32 kernels and no float32 copy of the arrays.
+// ---- dtypes that compute wider: their opmath math on converted blocks -------------------------
+// A 16-bit float or narrow-integer operand's block is widened to its opmath type M (float32,
+// int32 or int64: a contiguous row in one vector conversion, a strided or broadcast one gathered
+// first), M's kernel above computes it, and an M result is narrowed back as it is stored (rounded
+// once for the halves, wrapped for the integers: docs/design.md 4), in one pass, with the
+// vectorised kernels and no wide copy of the arrays. The stored type is a run-time Opmath<M>, so
+// one loop per (op, M) serves every dtype computing in M.
 
-// Elements per block of the half loops: larger than kBlock, as each block also pays a widening
-// per input and a narrowing (three 4 KiB float buffers stay in L1).
-constexpr int64_t kHalfBlock = 1024;
+// Elements per block: larger than kBlock, as each block also pays a widening per input and a
+// narrowing (three 4-8 KiB buffers stay in L1).
+constexpr int64_t kWideBlock = 1024;
 
-// One input's blocks as float32 (S a 16-bit float, widened after BlockIn's gather) or as they
-// are (any other S: bool conditions).
-template <class S>
+// Copies n elements of `size` bytes (1, 2, 4 or 8), `stride` bytes apart, to or from a packed
+// buffer: word moves of the element's width.
+template <class W>
+inline void gather_words(void* o, const char* p, int64_t stride, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) std::memcpy(static_cast<W*>(o) + j, p + j * stride, sizeof(W));
+}
+template <class W>
+inline void scatter_words(char* p, int64_t stride, const void* v, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) std::memcpy(p + j * stride, static_cast<const W*>(v) + j, sizeof(W));
+}
+inline void gather_bytes(unsigned char* o, const char* p, int64_t stride, int64_t n, int64_t size) {
+  switch (size) {
+    case 1: return gather_words<uint8_t>(o, p, stride, n);
+    case 2: return gather_words<uint16_t>(o, p, stride, n);
+    case 4: return gather_words<uint32_t>(o, p, stride, n);
+    default: return gather_words<uint64_t>(o, p, stride, n);
+  }
+}
+inline void scatter_bytes(char* p, int64_t stride, const unsigned char* v, int64_t n, int64_t size) {
+  switch (size) {
+    case 1: return scatter_words<uint8_t>(p, stride, v, n);
+    case 2: return scatter_words<uint16_t>(p, stride, v, n);
+    case 4: return scatter_words<uint32_t>(p, stride, v, n);
+    default: return scatter_words<uint64_t>(p, stride, v, n);
+  }
+}
+
+// One input's blocks in its opmath type M.
+template <class M>
 struct WideIn {
-  using type = std::conditional_t<is_half_v<S>, float, S>;
-  BlockIn<S, kHalfBlock> in;
-  float buf[is_half_v<S> ? kHalfBlock : 1];
-  const type* get(const char* p, int64_t stride, int64_t n) {
-    const S* src = in.get(p, stride, n);
-    if constexpr (!is_half_v<S>) {
-      return src;
+  explicit WideIn(const Opmath<M>& conv) : c(conv) {}
+  const Opmath<M>& c;
+  bool splat = false;
+  M buf[kWideBlock];
+  unsigned char raw[kWideBlock * sizeof(M)];  // a strided block's stored elements, packed
+  const M* get(const char* p, int64_t stride, int64_t n) {
+    if (stride == c.size) {
+      c.widen(buf, p, n);
+    } else if (stride == 0) {  // broadcast: widened once per row
+      if (!splat) c.widen(buf, p, 1), std::fill(buf + 1, buf + kWideBlock, buf[0]);
+      splat = true;
     } else {
-      widen(buf, src, n);
-      return buf;
+      gather_bytes(raw, p, stride, n, c.size);
+      c.widen(buf, raw, n);
     }
+    return buf;
   }
 };
-// Stores a block of the float32 kernel's results v (float, or bool) into a row of OS at p.
-template <class OS, class O>
-inline void store_block(char* p, int64_t stride, const O* v, int64_t m) {
-  OS tmp[std::is_same_v<OS, O> ? 1 : kHalfBlock];
-  const OS* src;
-  if constexpr (std::is_same_v<OS, O>) {
-    src = v;
-  } else if (stride == static_cast<int64_t>(sizeof(OS))) {
-    return narrow(reinterpret_cast<OS*>(p), v, m);
+// Stores a block of the kernel's results v (M, narrowed to the stored type; or bool) at p.
+template <class M, class O>
+inline void store_block(char* p, int64_t stride, const O* v, int64_t m, const Opmath<M>& c) {
+  if constexpr (std::is_same_v<O, bool>) {
+    if (stride == 1) std::memcpy(p, v, static_cast<size_t>(m));
+    else for (int64_t j = 0; j < m; ++j) p[j * stride] = v[j];
+  } else if (stride == c.size) {
+    c.narrow(p, v, m);
   } else {
-    narrow(tmp, v, m);
-    src = tmp;
+    unsigned char tmp[kWideBlock * sizeof(M)];
+    c.narrow(tmp, v, m);
+    scatter_bytes(p, stride, tmp, m, c.size);
   }
-  if (stride == static_cast<int64_t>(sizeof(OS))) {
-    std::memcpy(p, src, m * sizeof(OS));
-    return;
-  }
-  for (int64_t j = 0; j < m; ++j) *reinterpret_cast<OS*>(p + j * stride) = src[j];
 }
-// The stored type of a float32 kernel's result O for inputs of the 16-bit float S.
-template <class S, class O>
-using HalfOut = std::conditional_t<std::is_same_v<O, float>, S, O>;
 
-template <class F, class S, class O>
-void unary_loop_half(const ElementwiseDesc& d) {
-  for_each_row<2>(d.iter, {&d.out, &d.in[0]}, [](auto p, int64_t n, auto s) {
-    WideIn<S> in;
-    O out[kHalfBlock];
-    for (int64_t i = 0; i < n; i += kHalfBlock) {
-      const int64_t m = std::min(kHalfBlock, n - i);
-      unary_contig<F, float, O>(out, in.get(p[1] + i * s[1], s[1], m), m);
-      store_block<HalfOut<S, O>>(p[0] + i * s[0], s[0], out, m);
+template <class F, class M, class O>
+void unary_loop_wide(const ElementwiseDesc& d) {
+  const Opmath<M> c = opmath_of<M>(d.in[0].dtype);
+  for_each_row<2>(d.iter, {&d.out, &d.in[0]}, [&c](auto p, int64_t n, auto s) {
+    WideIn<M> in(c);
+    O out[kWideBlock];
+    for (int64_t i = 0; i < n; i += kWideBlock) {
+      const int64_t m = std::min(kWideBlock, n - i);
+      unary_contig<F, M, O>(out, in.get(p[1] + i * s[1], s[1], m), m);
+      store_block(p[0] + i * s[0], s[0], out, m, c);
     }
   }, kParallelGrain / kern::op_cost<F>());
 }
 
-// A C++ number operand enters the float32 math as a float32 (as the float32 fallback path and
-// PyTorch's opmath have it; NumPy would first round it to float16).
-template <class F, class S, class O>
-void binary_loop_half(const ElementwiseDesc& desc) {
+// A C++ number operand enters the math as an M (for the halves a float32, as PyTorch's opmath
+// has it; NumPy would first round it to float16; the engine has checked that an integer fits).
+template <class F, class M, class O>
+void binary_loop_wide(const ElementwiseDesc& desc) {
   ElementwiseDesc d = desc;
+  const Opmath<M> c = opmath_of<M>(d.in[1].dtype);
   const int scalar = d.scalar_mask & 1 ? 0 : d.scalar_mask & 2 ? 1 : -1;
-  const float value = is_floating(d.scalar.dtype) ? static_cast<float>(d.scalar.f) : kern::convert<float>(d.scalar.i);
+  const M value = is_floating(d.scalar.dtype) ? kern::convert<M>(d.scalar.f) : kern::convert<M>(d.scalar.i);
   if (scalar >= 0) {  // a stride-0 operand whose bytes are never read
     d.in[scalar].data = d.out.data;
     for (int64_t& st : d.in[scalar].strides) st = 0;
   }
-  for_each_row<3>(d.iter, {&d.out, &d.in[0], &d.in[1]}, [scalar, value](auto p, int64_t n, auto s) {
-    WideIn<S> ina, inb;
-    O out[kHalfBlock];
-    for (int64_t i = 0; i < n; i += kHalfBlock) {
-      const int64_t m = std::min(kHalfBlock, n - i);
-      if (scalar == 0) binary_sv<F, float, O>(out, value, inb.get(p[2] + i * s[2], s[2], m), m);
-      else if (scalar == 1) binary_vs<F, float, O>(out, ina.get(p[1] + i * s[1], s[1], m), value, m);
-      else binary_vv<F, float, O>(out, ina.get(p[1] + i * s[1], s[1], m), inb.get(p[2] + i * s[2], s[2], m), m);
-      store_block<HalfOut<S, O>>(p[0] + i * s[0], s[0], out, m);
+  for_each_row<3>(d.iter, {&d.out, &d.in[0], &d.in[1]}, [&c, scalar, value](auto p, int64_t n, auto s) {
+    WideIn<M> ina(c), inb(c);
+    O out[kWideBlock];
+    for (int64_t i = 0; i < n; i += kWideBlock) {
+      const int64_t m = std::min(kWideBlock, n - i);
+      if (scalar == 0) binary_sv<F, M, O>(out, value, inb.get(p[2] + i * s[2], s[2], m), m);
+      else if (scalar == 1) binary_vs<F, M, O>(out, ina.get(p[1] + i * s[1], s[1], m), value, m);
+      else binary_vv<F, M, O>(out, ina.get(p[1] + i * s[1], s[1], m), inb.get(p[2] + i * s[2], s[2], m), m);
+      store_block(p[0] + i * s[0], s[0], out, m, c);
     }
   }, kParallelGrain / kern::op_cost<F>());
 }
 
-// where / clip: the condition as it is (bool) or widened (clip's x), the values widened.
-template <class F, class C, class S>
-void ternary_loop_half(const ElementwiseDesc& desc) {
+// where / clip: where's condition as it is (bool), clip's x widened like the values. A number
+// operand is stored as the stored type (a half rounds it, as the array would hold it).
+template <class In, class M>
+In make_in(const Opmath<M>& c) {
+  if constexpr (std::is_same_v<In, WideIn<M>>) return In(c);
+  else return In{};
+}
+template <class F, class C, class M>
+void ternary_loop_wide(const ElementwiseDesc& desc) {
   ElementwiseDesc d = desc;
-  ScalarSlot<S> slot;
-  ScalarSlot<C> cslot;
-  if (d.scalar_mask & 1) cslot.bind(d.in[0], d.scalar);
-  if (d.scalar_mask & 2) slot.bind(d.in[1], d.scalar);
-  if (d.scalar_mask & 4) slot.bind(d.in[2], d.scalar);
-  for_each_row<4>(d.iter, {&d.out, &d.in[0], &d.in[1], &d.in[2]}, [](auto p, int64_t n, auto s) {
-    WideIn<C> inc;
-    WideIn<S> ina, inb;
-    float out[kHalfBlock];
-    for (int64_t i = 0; i < n; i += kHalfBlock) {
-      const int64_t m = std::min(kHalfBlock, n - i);
-      ternary_contig<F, typename WideIn<C>::type, float>(out, inc.get(p[1] + i * s[1], s[1], m),
-                                                         ina.get(p[2] + i * s[2], s[2], m),
-                                                         inb.get(p[3] + i * s[3], s[3], m), m);
-      store_block<S>(p[0] + i * s[0], s[0], out, m);
+  const Opmath<M> c = opmath_of<M>(d.in[2].dtype);
+  ScalarSlot<bool> cslot;
+  alignas(8) unsigned char number[8];
+  if (d.scalar_mask) {
+    const int k = d.scalar_mask & 1 ? 0 : d.scalar_mask & 2 ? 1 : 2;
+    if (k == 0 && std::is_same_v<C, bool>) {
+      cslot.bind(d.in[0], d.scalar);
+    } else {
+      const M v = is_floating(d.scalar.dtype) ? kern::convert<M>(d.scalar.f) : kern::convert<M>(d.scalar.i);
+      c.narrow(number, &v, 1);
+      d.in[k].data = number;
+      for (int64_t& st : d.in[k].strides) st = 0;
+    }
+  }
+  for_each_row<4>(d.iter, {&d.out, &d.in[0], &d.in[1], &d.in[2]}, [&c](auto p, int64_t n, auto s) {
+    using CondIn = std::conditional_t<std::is_same_v<C, bool>, BlockIn<bool, kWideBlock>, WideIn<M>>;
+    CondIn inc = make_in<CondIn>(c);
+    WideIn<M> ina(c), inb(c);
+    M out[kWideBlock];
+    for (int64_t i = 0; i < n; i += kWideBlock) {
+      const int64_t m = std::min(kWideBlock, n - i);
+      ternary_contig<F, C, M>(out, inc.get(p[1] + i * s[1], s[1], m), ina.get(p[2] + i * s[2], s[2], m),
+                              inb.get(p[3] + i * s[3], s[3], m), m);
+      store_block(p[0] + i * s[0], s[0], out, m, c);
     }
   });
 }
 
 // ---- dtype dispatch for one op ------------------------------------------------------------
-// The native dtypes run their own kernels; the 16-bit floats (the dtype table's half rows)
-// the float32 ones on converted blocks.
+// The native dtypes run their own kernels; the dtypes computing wider (the dtype table's half
+// and narrow rows) their opmath type's kernels on converted blocks.
 template <class F, OpClass C>
 void run_unary(const ElementwiseDesc& d) {
-  if (is_half(d.in[0].dtype)) {
-    if constexpr (supports<C, float>()) {
-      ND_DISPATCH_HALF(d.in[0].dtype, S, unary_loop_half<F, S, Out<C, float>>(d));
-    } else {
-      bad_dtype(d);
-    }
+  if (opmath_dtype(d.in[0].dtype) != d.in[0].dtype) {
+    ND_DISPATCH_MATH(d.in[0].dtype, M, {
+      if constexpr (supports<C, M>()) unary_loop_wide<F, M, Out<C, M>>(d);
+      else bad_dtype(d);
+    });
     return;
   }
   ND_DISPATCH(d.in[0].dtype, T, {
@@ -357,12 +398,11 @@ void run_unary(const ElementwiseDesc& d) {
 }
 template <class F, OpClass C>
 void run_binary(const ElementwiseDesc& d) {
-  if (is_half(d.in[1].dtype)) {
-    if constexpr (supports<C, float>()) {
-      ND_DISPATCH_HALF(d.in[1].dtype, S, binary_loop_half<F, S, Out<C, float>>(d));
-    } else {
-      bad_dtype(d);
-    }
+  if (opmath_dtype(d.in[1].dtype) != d.in[1].dtype) {
+    ND_DISPATCH_MATH(d.in[1].dtype, M, {
+      if constexpr (supports<C, M>()) binary_loop_wide<F, M, Out<C, M>>(d);
+      else bad_dtype(d);
+    });
     return;
   }
   ND_DISPATCH(d.in[1].dtype, T, {
@@ -372,14 +412,12 @@ void run_binary(const ElementwiseDesc& d) {
 }
 template <class F, OpClass C>
 void run_ternary(const ElementwiseDesc& d) {
-  if (is_half(d.in[2].dtype)) {
-    if constexpr (!supports<C, float>()) {
-      bad_dtype(d);
-    } else if constexpr (C == OpClass::select) {
-      ND_DISPATCH_HALF(d.in[2].dtype, S, ternary_loop_half<F, bool, S>(d));
-    } else {
-      ND_DISPATCH_HALF(d.in[2].dtype, S, ternary_loop_half<F, S, S>(d));
-    }
+  if (opmath_dtype(d.in[2].dtype) != d.in[2].dtype) {
+    ND_DISPATCH_MATH(d.in[2].dtype, M, {
+      if constexpr (!supports<C, M>()) bad_dtype(d);
+      else if constexpr (C == OpClass::select) ternary_loop_wide<F, bool, M>(d);
+      else ternary_loop_wide<F, M, M>(d);
+    });
     return;
   }
   ND_DISPATCH(d.in[2].dtype, T, {

@@ -9,7 +9,7 @@
 
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
-#include "cpu/half_convert.hpp"
+#include "cpu/opmath_convert.hpp"
 #include "cpu/parallel.hpp"
 #include "cpu/simd.hpp"
 #include "fast_math.hpp"

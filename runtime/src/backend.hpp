@@ -277,9 +277,10 @@ class Backend {
 
   // Math.
   virtual void elementwise(const ElementwiseDesc&) { unsupported("elementwise"); }
-  // Whether elementwise() and rowwise() take descriptors in the 16-bit floats (their float32 math
-  // on converted blocks or rows); else host/ casts them to float32 around the float32 kernels.
-  virtual bool takes_halves() const { return false; }
+  // Whether elementwise() takes descriptors in the dtypes that compute wider (the half and narrow
+  // rows: their opmath math on converted blocks) and rowwise() in the 16-bit floats; else host/
+  // casts them to their opmath dtype around the native kernels.
+  virtual bool takes_opmath() const { return false; }
   virtual void gemm(const GemmDesc&) { unsupported("gemm"); }
   virtual void rowwise(const RowDesc&) { unsupported("rowwise"); }
   virtual void pairwise(const PairwiseDesc&) { unsupported("pairwise"); }

@@ -185,6 +185,47 @@ TEST_P(NarrowIntOps, OtherOpsAreTheirWiderResultWrapped) {
   }
 }
 
+// The CPU's converting loops (int32 / int64 blocks, wrapped as stored) on every layout, and the
+// engine's casts elsewhere: the wider dtype's result wrapped, bit for bit.
+TEST_P(NarrowIntOps, ElementwiseOnEveryLayoutIsTheWiderResultWrapped) {
+  for (DType t : kNarrow) {
+    SCOPED_TRACE(std::string(dtype_name(t)));
+    const DType w = opmath_dtype(t);
+    const bool u = dtype_kind(t) == DTypeKind::unsigned_int;
+    const Array x = random::integers(u ? 0 : -120, 120, {300, 70}, t, device());
+    const Array row = random::integers(1, 100, {70}, t, device());
+    const Array col = random::integers(u ? 0 : -50, 50, {300, 1}, t, device());
+    const Array zero_d = full({}, 7, t, device());
+    const Array xw = x.astype(w), roww = row.astype(w), colw = col.astype(w);
+    auto same = [&](const Array& got, const Array& wide, const char* what) {
+      SCOPED_TRACE(what);
+      const Array want = wide.dtype() == w ? wide.astype(t) : wide;
+      ASSERT_EQ(got.dtype(), want.dtype());
+      ASSERT_EQ(got.shape(), want.shape());
+      EXPECT_EQ(got.astype(float64).to_vector<double>(), want.astype(float64).to_vector<double>());
+    };
+    same(x + row, xw + roww, "x + row");
+    same(x.T() * col.T(), xw.T() * colw.T(), "transposed * broadcast row");
+    same(col - x, colw - xw, "column - x (wraps below zero for the unsigned types)");
+    same(floor_divide(x, zero_d), floor_divide(xw, zero_d.astype(w)), "x // 0-d");
+    same(x * 3, xw * 3, "x * a C++ number");
+    same(mod(x.T(), row.reshape({70, 1})), mod(xw.T(), roww.reshape({70, 1})), "mod by a column");
+    same(negative(x(slice(0, 300, 3))), negative(xw(slice(0, 300, 3))), "negative of a strided view");
+    same(square(x.T()), square(xw.T()), "square of transposed (wraps)");
+    same(abs(x), abs(xw), "abs");
+    same(x > row, xw > roww, "compare");
+    same(maximum(x, col), maximum(xw, colw), "maximum");
+    same(power(x, 3), power(xw, 3), "power");
+    same(where(x > 0, x, row), where(xw > 0, xw, roww), "where");
+    same(where(x > 0, x.T().T(), 5), where(xw > 0, xw, 5), "where with a number");
+    same(clip(x, 2, 60), clip(xw, 2, 60), "clip");
+    Array z = x.copy();
+    z += row;
+    z *= 2;
+    same(z, (xw + roww).astype(t).astype(w) * 2, "in place");
+  }
+}
+
 ND_INSTANTIATE_DEVICE_TESTS(NarrowIntOps);
 
 // .npy headers as np.save writes them ('|i1' for one-byte types); DLPack codes; printing as NumPy.

@@ -75,13 +75,13 @@ void run_kernel(kern::OpCode op, const Array& out, const Arg* args, int n, const
 }
 
 // As run_kernel, for every dtype: a 16-bit float computes in its opmath dtype (float32) and the
-// result rounds once into `out` (PyTorch's rule; docs/design.md 4): in the backend's own loops
-// where it has them (the CPU), else around its float32 kernels. A narrow integer computes in its
-// wider opmath integer, and the result wraps into `out` (the narrow type's own result).
+// result rounds once into `out` (PyTorch's rule), a narrow integer in int32 / int64 and the
+// result wraps (docs/design.md 4): in the backend's own loops where it has them (the CPU), else
+// around its native kernels.
 void run(kern::OpCode op, const Array& out, const Arg* args, int n, const OpTypes& t) {
   if (out.size() == 0) return;
   const DType math = opmath_dtype(t.compute);
-  if (math == t.compute || (is_half(t.compute) && backend(out.device()).takes_halves()))
+  if (math == t.compute || backend(out.device()).takes_opmath())
     return run_kernel(op, out, args, n, t);
   OpTypes m = t;
   m.compute = math;

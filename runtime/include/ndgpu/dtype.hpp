@@ -114,6 +114,15 @@ constexpr DType opmath_dtype(DType t) {
   }
   return t;
 }
+/// The C++ type a storage type's arithmetic runs in: opmath_t<int8_t> is int32_t.
+template <class S> struct opmath_of;
+#define ND_DTYPE_OPMATH_OF(e, stored, name, kind, math, ...) \
+  template <> struct opmath_of<stored> { using type = math; };
+ND_DTYPE_TABLE(ND_DTYPE_OPMATH_OF, )
+#undef ND_DTYPE_OPMATH_OF
+/// opmath_of<S>'s type.
+template <class S> using opmath_t = typename opmath_of<S>::type;
+
 /// A 16-bit float (a row of ND_DTYPE_ROWS_HALF): a floating dtype computing in float32.
 constexpr bool is_half(DType t) { return is_floating(t) && opmath_dtype(t) != t; }
 

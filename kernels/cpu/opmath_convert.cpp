@@ -1,14 +1,17 @@
-// The conversions of half_convert.hpp. float16 <-> float32 uses F16C (on every AVX2 CPU):
+// The conversions of opmath_convert.hpp. float16 <-> float32 uses F16C (on every AVX2 CPU):
 // vcvtps2ph rounds to nearest even and quiets a NaN keeping its top payload bits, as
 // nd::Float16's conversion does, and vcvtph2ps is exact, 8 values per instruction where the
 // scalar conversion is a branchy bit shuffle. bfloat16 is integer arithmetic on the float's bits,
-// which the compiler vectorises in the AVX-512 / AVX2 clones.
-#include "cpu/half_convert.hpp"
+// which the compiler vectorises in the AVX-512 / AVX2 clones, as it does the integer widenings.
+#include "cpu/opmath_convert.hpp"
+
+#include <type_traits>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
+#include "common.hpp"
 #include "cpu/isa.hpp"
 #include "cpu/simd.hpp"
 
@@ -43,7 +46,44 @@ ND_SIMD_CLONES void narrow_bf16(BFloat16* o, const float* a, int64_t n) {
   for (int64_t i = 0; i < n; ++i) o[i] = BFloat16(a[i]);
 }
 
+template <class S, class M>
+ND_SIMD_CLONES void widen_int(M* o, const void* in, int64_t n) {
+  const S* a = static_cast<const S*>(in);
+  for (int64_t i = 0; i < n; ++i) o[i] = static_cast<M>(a[i]);
+}
+template <class S, class M>
+ND_SIMD_CLONES void narrow_int(void* out, const M* a, int64_t n) {
+  S* o = static_cast<S*>(out);
+  for (int64_t i = 0; i < n; ++i) o[i] = static_cast<S>(a[i]);  // the low bits
+}
+template <class S>
+void widen_half(float* o, const void* in, int64_t n) { widen(o, static_cast<const S*>(in), n); }
+template <class S>
+void narrow_half(void* out, const float* a, int64_t n) { narrow(static_cast<S*>(out), a, n); }
+
 }  // namespace
+
+template <class M>
+Opmath<M> opmath_of(DType t) {
+  Opmath<M> c;
+  ND_DISPATCH_STORAGE(t, S, {
+    if constexpr (std::is_same_v<opmath_t<S>, M> && !std::is_same_v<S, M>) {
+      c.size = sizeof(S);
+      if constexpr (is_half_v<S>) {
+        c.widen = &widen_half<S>;
+        c.narrow = &narrow_half<S>;
+      } else {
+        c.widen = &widen_int<S, M>;
+        c.narrow = &narrow_int<S, M>;
+      }
+    }
+  });
+  if (!c.widen) kern::no_kernel("opmath conversion", t);
+  return c;
+}
+template Opmath<float> opmath_of<float>(DType);
+template Opmath<int32_t> opmath_of<int32_t>(DType);
+template Opmath<int64_t> opmath_of<int64_t>(DType);
 
 void widen(float* o, const Float16* a, int64_t n) {
 #if ND_F16C
