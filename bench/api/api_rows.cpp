@@ -338,54 +338,40 @@ void io_rows(std::vector<Row>& rows) {
   }
 }
 
-// The 16-bit floats (issue 16: their math is float32's, rounded once per op): the same inputs as
-// the float32 rows, converted; PyTorch's float16 / bfloat16 and NumPy's float16 beside them.
-void half_rows(std::vector<Row>& rows) {
-  for (const char* dt : {"f16", "bf16"}) {
-    const nd::DType t = std::string(dt) == "f16" ? nd::float16 : nd::bfloat16;
-    for (Size s : {kSmall, kLarge}) {
+// Rows of one form over dtypes that compute wider (issue 16): the float32 rows' inputs times
+// `scale`, converted to each dtype (tag, dtype), at both sizes and layouts, one row per op.
+using BinaryFn = Array (*)(const Array&, const Array&);
+void converted_rows(std::vector<Row>& rows, const char* form, std::vector<std::pair<const char*, nd::DType>> dtypes,
+                    float scale, std::vector<std::pair<const char*, BinaryFn>> ops) {
+  for (auto [dt, t] : dtypes)
+    for (Size s : {kSmall, kLarge})
       for (bool tr : {false, true}) {
         if (tr && s.rows == kSmall.rows) continue;
         const int64_t r = s.rows;
-        auto row = [&](const char* op, auto f) {
-          rows.push_back({op, "half", dt, s.tag, layout_tag(tr), "", [r, tr, t, f] {
-            Array x = input(r, 1, tr).astype(t), y = input(r, 2, false).astype(t);
+        for (auto [op, f] : ops)
+          rows.push_back({op, form, dt, s.tag, layout_tag(tr), "", [r, tr, t, scale, f] {
+            Array x = (input(r, 1, tr) * scale).astype(t), y = (input(r, 2, false) * scale).astype(t);
             return keep([x, y, f] { return f(x, y).data_ptr(); });
           }});
-        };
-        row("add", [](const Array& x, const Array& y) { return x + y; });
-        row("multiply", [](const Array& x, const Array&) { return x * 0.5; });
-        row("exp", [](const Array& x, const Array&) { return nd::exp(x); });
-        row("sum", [](const Array& x, const Array&) { return x.sum(); });
-        row("softmax", [](const Array& x, const Array&) { return nd::softmax(x); });
       }
-    }
-  }
 }
 
-// The narrow integers (issue 16: their math is int32's, wrapped): the float rows' inputs scaled
-// to [50, 150) and converted; NumPy's and PyTorch's int8 / uint8 loops beside them.
-void narrow_rows(std::vector<Row>& rows) {
-  for (const char* dt : {"i8", "u8"}) {
-    const nd::DType t = std::string(dt) == "i8" ? nd::int8 : nd::uint8;
-    for (Size s : {kSmall, kLarge}) {
-      for (bool tr : {false, true}) {
-        if (tr && s.rows == kSmall.rows) continue;
-        const int64_t r = s.rows;
-        auto row = [&](const char* op, auto f) {
-          rows.push_back({op, "narrow", dt, s.tag, layout_tag(tr), "", [r, tr, t, f] {
-            Array x = (input(r, 1, tr) * 100).astype(t), y = (input(r, 2, false) * 100).astype(t);
-            return keep([x, y, f] { return f(x, y).data_ptr(); });
-          }});
-        };
-        row("add", [](const Array& x, const Array& y) { return x + y; });
-        row("multiply", [](const Array& x, const Array&) { return x * 3; });
-        row("greater", [](const Array& x, const Array& y) { return x > y; });
-        row("sum", [](const Array& x, const Array&) { return x.sum(); });
-        row("astype", [](const Array& x, const Array&) { return x.astype(nd::float32); });
-      }
-    }
-  }
+// The 16-bit floats (their math is float32's, rounded once per op): PyTorch's float16 / bfloat16
+// and NumPy's float16 beside them; the narrow integers (int32's math, wrapped), inputs in
+// [50, 150): NumPy's and PyTorch's int8 / uint8 loops beside them.
+void opmath_rows(std::vector<Row>& rows) {
+  converted_rows(rows, "half", {{"f16", nd::float16}, {"bf16", nd::bfloat16}}, 1.0f,
+                 {{"add", [](const Array& x, const Array& y) { return x + y; }},
+                  {"multiply", [](const Array& x, const Array&) { return x * 0.5; }},
+                  {"exp", [](const Array& x, const Array&) { return nd::exp(x); }},
+                  {"sum", [](const Array& x, const Array&) { return x.sum(); }},
+                  {"softmax", [](const Array& x, const Array&) { return nd::softmax(x); }}});
+  converted_rows(rows, "narrow", {{"i8", nd::int8}, {"u8", nd::uint8}}, 100.0f,
+                 {{"add", [](const Array& x, const Array& y) { return x + y; }},
+                  {"multiply", [](const Array& x, const Array&) { return x * 3; }},
+                  {"greater", [](const Array& x, const Array& y) { return x > y; }},
+                  {"sum", [](const Array& x, const Array&) { return x.sum(); }},
+                  {"astype", [](const Array& x, const Array&) { return x.astype(nd::float32); }}});
 }
 
 }  // namespace
@@ -398,8 +384,7 @@ std::vector<Row> all_rows() {
   indexing_rows(rows);
   linalg_nn_rows(rows);
   io_rows(rows);
-  half_rows(rows);
-  narrow_rows(rows);
+  opmath_rows(rows);
   return rows;
 }
 
