@@ -83,13 +83,21 @@ void run(kern::OpCode op, const Array& out, const Arg* args, int n, const OpType
   const DType math = opmath_dtype(t.compute);
   if (math == t.compute || backend(out.device()).takes_opmath())
     return run_kernel(op, out, args, n, t);
+  // An operand of another dtype takes the compute dtype first (int32 -> float16 rounds), as the
+  // converting loops see it, and then widens.
+  Array keep[3];
+  Arg in[3] = {args[0], args[n > 1 ? 1 : 0], args[n > 2 ? 2 : 0]};
+  for (int k = 0; k < n; ++k) {
+    const DType want = k == 0 ? t.first : t.compute;
+    if (args[k].array && args[k].array->dtype() != want) in[k] = Arg(keep[k] = args[k].array->astype(want));
+  }
   OpTypes m = t;
   m.compute = math;
   if (t.first == t.compute) m.first = math;
-  if (t.result != t.compute) return run_kernel(op, out, args, n, m);  // bool results
+  if (t.result != t.compute) return run_kernel(op, out, in, n, m);  // bool results
   m.result = math;
   Array wide = new_array_like(out.shape(), math, out.device(), out);
-  run_kernel(op, wide, args, n, m);
+  run_kernel(op, wide, in, n, m);
   copy_into(out, wide);
 }
 
