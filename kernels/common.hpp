@@ -147,6 +147,13 @@ namespace nd::kern {
 
 // ND_DISPATCH_FLOAT(dtype, T, what, body): the kernels written for float and double only (row
 // ops, pairwise); any other dtype throws TypeError naming `what` (host/ converts before).
+// ND_DISPATCH_NARROW(dtype, S, body): the narrow integer rows, for the kernels that compute
+// in a narrow type itself (kern::exact_in_narrow_ints).
+#define ND_DISPATCH_NARROW(DT, S, ...)                                     \
+  switch (DT) {                                                            \
+    ND_DTYPE_ROWS_NARROW(ND_DISPATCH_CASE, S, __VA_ARGS__)                 \
+    default: ::nd::kern::no_kernel("narrow integer kernel", DT);           \
+  }
 // ND_DISPATCH_MATH(dtype, M, body): for a dtype that computes wider (the half and narrow rows),
 // body with M bound to its opmath type: the loops that convert around M's kernels instantiate
 // once per M, not once per stored type. The three opmath types are checked against the table.

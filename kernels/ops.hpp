@@ -74,6 +74,19 @@ constexpr int op_cost() {
   if constexpr (requires { F::kCost; }) return F::kCost;
   else return 1;
 }
+// The functors whose math in a narrow integer type (int8 ... uint16, uint32) is exactly that
+// type's NumPy result: the wrapping ring operations, comparisons, and order selections. Their
+// CPU loops run in the narrow type itself (a vector holds 4x or 2x the int32 lanes); the other
+// ops compute narrow integers in their opmath type (docs/design.md 4).
+struct Add; struct Subtract; struct Multiply; struct Maximum; struct Minimum; struct Fmax; struct Fmin;
+struct Equal; struct NotEqual; struct Less; struct LessEqual; struct Greater; struct GreaterEqual;
+struct Where; struct Clip; struct Negative; struct Abs; struct Sign; struct Square;
+template <class F, class... G> inline constexpr bool is_one_of = (std::is_same_v<F, G> || ...);
+template <class F>
+inline constexpr bool exact_in_narrow_ints =
+    is_one_of<F, Add, Subtract, Multiply, Maximum, Minimum, Fmax, Fmin, Equal, NotEqual, Less, LessEqual,
+              Greater, GreaterEqual, Where, Clip, Negative, Abs, Sign, Square>;
+
 struct Negative {
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_integral_v<T>) return wrap_sub(T(0), x);

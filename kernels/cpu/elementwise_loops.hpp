@@ -381,10 +381,28 @@ void ternary_loop_wide(const ElementwiseDesc& desc) {
 
 // ---- dtype dispatch for one op ------------------------------------------------------------
 // The native dtypes run their own kernels; the dtypes computing wider (the dtype table's half
-// and narrow rows) their opmath type's kernels on converted blocks.
+// and narrow rows) their opmath type's kernels on converted blocks, but for the ops exact in a
+// narrow integer's own width, whose kernels run in it (kern::exact_in_narrow_ints).
+// Runs loop(S{}) with S the narrow integer type t when F is exact in it; else returns false.
+template <class F, class Loop>
+bool run_narrow(DType t, Loop&& loop) {
+  if constexpr (kern::exact_in_narrow_ints<F>) {
+    if (is_integer(t)) {
+      ND_DISPATCH_NARROW(t, S, loop(S{}));
+      return true;
+    }
+  }
+  return false;
+}
 template <class F, OpClass C>
 void run_unary(const ElementwiseDesc& d) {
   if (opmath_dtype(d.in[0].dtype) != d.in[0].dtype) {
+    const bool done = run_narrow<F>(d.in[0].dtype, [&](auto s) {
+      using S = decltype(s);
+      if constexpr (supports<C, S>()) unary_loop<F, S, Out<C, S>>(d);
+      else bad_dtype(d);
+    });
+    if (done) return;
     ND_DISPATCH_MATH(d.in[0].dtype, M, {
       if constexpr (supports<C, M>()) unary_loop_wide<F, M, Out<C, M>>(d);
       else bad_dtype(d);
@@ -399,6 +417,12 @@ void run_unary(const ElementwiseDesc& d) {
 template <class F, OpClass C>
 void run_binary(const ElementwiseDesc& d) {
   if (opmath_dtype(d.in[1].dtype) != d.in[1].dtype) {
+    const bool done = run_narrow<F>(d.in[1].dtype, [&](auto s) {
+      using S = decltype(s);
+      if constexpr (supports<C, S>()) binary_loop<F, S, Out<C, S>>(d);
+      else bad_dtype(d);
+    });
+    if (done) return;
     ND_DISPATCH_MATH(d.in[1].dtype, M, {
       if constexpr (supports<C, M>()) binary_loop_wide<F, M, Out<C, M>>(d);
       else bad_dtype(d);
@@ -413,6 +437,12 @@ void run_binary(const ElementwiseDesc& d) {
 template <class F, OpClass C>
 void run_ternary(const ElementwiseDesc& d) {
   if (opmath_dtype(d.in[2].dtype) != d.in[2].dtype) {
+    const bool done = run_narrow<F>(d.in[2].dtype, [&](auto s) {
+      using S = decltype(s);
+      if constexpr (supports<C, S>()) ternary_loop<F, std::conditional_t<C == OpClass::select, bool, S>, S>(d);
+      else bad_dtype(d);
+    });
+    if (done) return;
     ND_DISPATCH_MATH(d.in[2].dtype, M, {
       if constexpr (!supports<C, M>()) bad_dtype(d);
       else if constexpr (C == OpClass::select) ternary_loop_wide<F, bool, M>(d);
