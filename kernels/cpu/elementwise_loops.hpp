@@ -380,80 +380,58 @@ void ternary_loop_wide(const ElementwiseDesc& desc) {
 }
 
 // ---- dtype dispatch for one op ------------------------------------------------------------
-// The native dtypes run their own kernels; the dtypes computing wider (the dtype table's half
-// and narrow rows) their opmath type's kernels on converted blocks, but for the ops exact in a
-// narrow integer's own width, whose kernels run in it (kern::exact_in_narrow_ints).
-// Runs loop(S{}) with S the narrow integer type t when F is exact in it; else returns false.
-template <class F, class Loop>
-bool run_narrow(DType t, Loop&& loop) {
+// Runs own(T{}) with in[k]'s storage type when the op's kernels compute in it (a native dtype,
+// or a narrow integer for an op exact in its width: kern::exact_in_narrow_ints), else
+// wide(M{}) with its opmath type (the half and narrow rows, on converted blocks).
+template <class F, class Own, class Wide>
+void dispatch(const ElementwiseDesc& d, int k, Own&& own, Wide&& wide) {
+  const DType t = d.in[k].dtype;
+  if (opmath_dtype(t) == t) {
+    ND_DISPATCH(t, T, own(T{}));
+    return;
+  }
   if constexpr (kern::exact_in_narrow_ints<F>) {
     if (is_integer(t)) {
-      ND_DISPATCH_NARROW(t, S, loop(S{}));
-      return true;
+      ND_DISPATCH_NARROW(t, S, own(S{}));
+      return;
     }
   }
-  return false;
+  ND_DISPATCH_MATH(t, M, wide(M{}));
 }
 template <class F, OpClass C>
 void run_unary(const ElementwiseDesc& d) {
-  if (opmath_dtype(d.in[0].dtype) != d.in[0].dtype) {
-    const bool done = run_narrow<F>(d.in[0].dtype, [&](auto s) {
-      using S = decltype(s);
-      if constexpr (supports<C, S>()) unary_loop<F, S, Out<C, S>>(d);
-      else bad_dtype(d);
-    });
-    if (done) return;
-    ND_DISPATCH_MATH(d.in[0].dtype, M, {
-      if constexpr (supports<C, M>()) unary_loop_wide<F, M, Out<C, M>>(d);
-      else bad_dtype(d);
-    });
-    return;
-  }
-  ND_DISPATCH(d.in[0].dtype, T, {
+  dispatch<F>(d, 0, [&](auto t) {
+    using T = decltype(t);
     if constexpr (supports<C, T>()) unary_loop<F, T, Out<C, T>>(d);
+    else bad_dtype(d);
+  }, [&](auto m) {
+    using M = decltype(m);
+    if constexpr (supports<C, M>()) unary_loop_wide<F, M, Out<C, M>>(d);
     else bad_dtype(d);
   });
 }
 template <class F, OpClass C>
 void run_binary(const ElementwiseDesc& d) {
-  if (opmath_dtype(d.in[1].dtype) != d.in[1].dtype) {
-    const bool done = run_narrow<F>(d.in[1].dtype, [&](auto s) {
-      using S = decltype(s);
-      if constexpr (supports<C, S>()) binary_loop<F, S, Out<C, S>>(d);
-      else bad_dtype(d);
-    });
-    if (done) return;
-    ND_DISPATCH_MATH(d.in[1].dtype, M, {
-      if constexpr (supports<C, M>()) binary_loop_wide<F, M, Out<C, M>>(d);
-      else bad_dtype(d);
-    });
-    return;
-  }
-  ND_DISPATCH(d.in[1].dtype, T, {
+  dispatch<F>(d, 1, [&](auto t) {
+    using T = decltype(t);
     if constexpr (supports<C, T>()) binary_loop<F, T, Out<C, T>>(d);
+    else bad_dtype(d);
+  }, [&](auto m) {
+    using M = decltype(m);
+    if constexpr (supports<C, M>()) binary_loop_wide<F, M, Out<C, M>>(d);
     else bad_dtype(d);
   });
 }
 template <class F, OpClass C>
 void run_ternary(const ElementwiseDesc& d) {
-  if (opmath_dtype(d.in[2].dtype) != d.in[2].dtype) {
-    const bool done = run_narrow<F>(d.in[2].dtype, [&](auto s) {
-      using S = decltype(s);
-      if constexpr (supports<C, S>()) ternary_loop<F, std::conditional_t<C == OpClass::select, bool, S>, S>(d);
-      else bad_dtype(d);
-    });
-    if (done) return;
-    ND_DISPATCH_MATH(d.in[2].dtype, M, {
-      if constexpr (!supports<C, M>()) bad_dtype(d);
-      else if constexpr (C == OpClass::select) ternary_loop_wide<F, bool, M>(d);
-      else ternary_loop_wide<F, M, M>(d);
-    });
-    return;
-  }
-  ND_DISPATCH(d.in[2].dtype, T, {
-    if constexpr (!supports<C, T>()) bad_dtype(d);
-    else if constexpr (C == OpClass::select) ternary_loop<F, bool, T>(d);
-    else ternary_loop<F, T, T>(d);
+  dispatch<F>(d, 2, [&](auto t) {  // where's condition is read as bool, clip's x as the values
+    using T = decltype(t);
+    if constexpr (supports<C, T>()) ternary_loop<F, std::conditional_t<C == OpClass::select, bool, T>, T>(d);
+    else bad_dtype(d);
+  }, [&](auto m) {
+    using M = decltype(m);
+    if constexpr (supports<C, M>()) ternary_loop_wide<F, std::conditional_t<C == OpClass::select, bool, M>, M>(d);
+    else bad_dtype(d);
   });
 }
 
