@@ -117,6 +117,15 @@ struct FixedDivisor {
 }  // namespace nd::kern
 
 namespace nd::kern {
+// The C++ type a storage type's arithmetic runs in (the dtype table's math column):
+// opmath_t<int8_t> is int32_t.
+template <class S> struct opmath_of;
+#define ND_DTYPE_OPMATH_OF(e, stored, name, kind, math, ...) \
+  template <> struct opmath_of<stored> { using type = math; };
+ND_DTYPE_TABLE(ND_DTYPE_OPMATH_OF, )
+#undef ND_DTYPE_OPMATH_OF
+template <class S> using opmath_t = typename opmath_of<S>::type;
+
 [[noreturn]] inline void no_kernel(const char* what, DType t) {
   throw TypeError(std::string(what) + ": no kernel for dtype " + std::string(dtype_name(t)));
 }
@@ -145,10 +154,8 @@ namespace nd::kern {
     default: ::nd::kern::no_kernel("half kernel", DT);                     \
   }
 
-// ND_DISPATCH_FLOAT(dtype, T, what, body): the kernels written for float and double only (row
-// ops, pairwise); any other dtype throws TypeError naming `what` (host/ converts before).
 // ND_DISPATCH_NARROW(dtype, S, body): the narrow integer rows, for the kernels that compute
-// in a narrow type itself (kern::exact_in_narrow_ints).
+// in a narrow type itself (kern::exact_in_narrow_ints; the CPU takes the one-byte rows).
 #define ND_DISPATCH_NARROW(DT, S, ...)                                     \
   switch (DT) {                                                            \
     ND_DTYPE_ROWS_NARROW(ND_DISPATCH_CASE, S, __VA_ARGS__)                 \
@@ -171,6 +178,8 @@ namespace nd::kern {
 ND_DTYPE_TABLE(ND_MATH_IS_DISPATCHED, )
 #undef ND_MATH_IS_DISPATCHED
 
+// ND_DISPATCH_FLOAT(dtype, T, what, body): the kernels written for float and double only (row
+// ops, pairwise); any other dtype throws TypeError naming `what` (host/ converts before).
 #define ND_DISPATCH_FLOAT(DT, T, WHAT, ...)                                \
   switch (DT) {                                                            \
     case ::nd::DType::float32: { using T = float; __VA_ARGS__; break; }    \

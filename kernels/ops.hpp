@@ -75,9 +75,9 @@ constexpr int op_cost() {
   else return 1;
 }
 // The functors whose math in a narrow integer type (int8 ... uint16, uint32) is exactly that
-// type's NumPy result: the wrapping ring operations, comparisons, and order selections. Their
-// CPU loops run in the narrow type itself (a vector holds 4x or 2x the int32 lanes); the other
-// ops compute narrow integers in their opmath type (docs/design.md 4).
+// type's NumPy result: the wrapping ring operations, comparisons, and order selections. On the
+// CPU the one-byte types run them in the type itself (a vector holds 4x the int32 lanes); the
+// other ops and widths compute in the opmath type (docs/design.md 4).
 struct Add; struct Subtract; struct Multiply; struct Maximum; struct Minimum; struct Fmax; struct Fmin;
 struct Equal; struct NotEqual; struct Less; struct LessEqual; struct Greater; struct GreaterEqual;
 struct Where; struct Clip; struct Negative; struct Abs; struct Sign; struct Square;

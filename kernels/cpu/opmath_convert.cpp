@@ -67,7 +67,7 @@ template <class M>
 Opmath<M> opmath_of(DType t) {
   Opmath<M> c;
   ND_DISPATCH_STORAGE(t, S, {
-    if constexpr (std::is_same_v<opmath_t<S>, M> && !std::is_same_v<S, M>) {
+    if constexpr (std::is_same_v<kern::opmath_t<S>, M> && !std::is_same_v<S, M>) {
       c.size = sizeof(S);
       if constexpr (is_half_v<S>) {
         c.widen = &widen_half<S>;

@@ -3,7 +3,6 @@
 // ElementwiseDesc to the device's backend.
 #include "ops/elementwise.hpp"
 
-
 #include "detail.hpp"
 
 namespace nd::detail {

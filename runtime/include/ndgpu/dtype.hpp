@@ -19,7 +19,8 @@ namespace nd {
 /// floats, which compute in float32 and round once per op (ND_DTYPE_ROWS_HALF: loops that widen
 /// them around float32 math, or host/ converting around the float32 kernels); and the narrow
 /// integers, which compute in a wider native integer whose result, wrapped to the narrow width,
-/// is the narrow type's own (ND_DTYPE_ROWS_NARROW: host/ converts around the native kernels).
+/// is the narrow type's own (ND_DTYPE_ROWS_NARROW: the same converting loops or host/ casts, and
+/// native kernels for the ops exact in the narrow width, kern::exact_in_narrow_ints).
 /// X(enumerator, type, name, kind, math, npy, dlpack, extra...) is called per row with the
 /// table's own extra arguments appended; everything that lists dtypes (DType, dtype_size,
 /// dtype_name, dtype_of, the dispatch macros, .npy, DLPack, printing) reads it. A new dtype is
@@ -114,15 +115,6 @@ constexpr DType opmath_dtype(DType t) {
   }
   return t;
 }
-/// The C++ type a storage type's arithmetic runs in: opmath_t<int8_t> is int32_t.
-template <class S> struct opmath_of;
-#define ND_DTYPE_OPMATH_OF(e, stored, name, kind, math, ...) \
-  template <> struct opmath_of<stored> { using type = math; };
-ND_DTYPE_TABLE(ND_DTYPE_OPMATH_OF, )
-#undef ND_DTYPE_OPMATH_OF
-/// opmath_of<S>'s type.
-template <class S> using opmath_t = typename opmath_of<S>::type;
-
 /// A 16-bit float (a row of ND_DTYPE_ROWS_HALF): a floating dtype computing in float32.
 constexpr bool is_half(DType t) { return is_floating(t) && opmath_dtype(t) != t; }
 
