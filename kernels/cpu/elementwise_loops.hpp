@@ -239,8 +239,7 @@ void ternary_loop(const ElementwiseDesc& desc) {
 // narrowing (three 4-8 KiB buffers stay in L1).
 constexpr int64_t kWideBlock = 1024;
 
-// Copies n elements of `size` bytes (1, 2, 4 or 8), `stride` bytes apart, to or from a packed
-// buffer: word moves of the element's width.
+// Moves n elements of the word type W, `stride` bytes apart, to or from a packed buffer.
 template <class W>
 inline void gather_words(void* o, const char* p, int64_t stride, int64_t n) {
   for (int64_t j = 0; j < n; ++j) std::memcpy(static_cast<W*>(o) + j, p + j * stride, sizeof(W));
@@ -248,22 +247,6 @@ inline void gather_words(void* o, const char* p, int64_t stride, int64_t n) {
 template <class W>
 inline void scatter_words(char* p, int64_t stride, const void* v, int64_t n) {
   for (int64_t j = 0; j < n; ++j) std::memcpy(p + j * stride, static_cast<const W*>(v) + j, sizeof(W));
-}
-inline void gather_bytes(unsigned char* o, const char* p, int64_t stride, int64_t n, int64_t size) {
-  switch (size) {
-    case 1: return gather_words<uint8_t>(o, p, stride, n);
-    case 2: return gather_words<uint16_t>(o, p, stride, n);
-    case 4: return gather_words<uint32_t>(o, p, stride, n);
-    default: return gather_words<uint64_t>(o, p, stride, n);
-  }
-}
-inline void scatter_bytes(char* p, int64_t stride, const unsigned char* v, int64_t n, int64_t size) {
-  switch (size) {
-    case 1: return scatter_words<uint8_t>(p, stride, v, n);
-    case 2: return scatter_words<uint16_t>(p, stride, v, n);
-    case 4: return scatter_words<uint32_t>(p, stride, v, n);
-    default: return scatter_words<uint64_t>(p, stride, v, n);
-  }
 }
 
 // One input's blocks in its opmath type M.
@@ -275,13 +258,13 @@ struct WideIn {
   M buf[kWideBlock];
   unsigned char raw[kWideBlock * sizeof(M)];  // a strided block's stored elements, packed
   const M* get(const char* p, int64_t stride, int64_t n) {
-    if (stride == c.size) {
+    if (stride == dtype_size(c.dtype)) {
       c.widen(buf, p, n);
     } else if (stride == 0) {  // broadcast: widened once per row
       if (!splat) c.widen(buf, p, 1), std::fill(buf + 1, buf + kWideBlock, buf[0]);
       splat = true;
     } else {
-      gather_bytes(raw, p, stride, n, c.size);
+      ND_DISPATCH_WORD(c.dtype, W, "gather", gather_words<W>(raw, p, stride, n));
       c.widen(buf, raw, n);
     }
     return buf;
@@ -293,12 +276,12 @@ inline void store_block(char* p, int64_t stride, const O* v, int64_t m, const Op
   if constexpr (std::is_same_v<O, bool>) {
     if (stride == 1) std::memcpy(p, v, static_cast<size_t>(m));
     else for (int64_t j = 0; j < m; ++j) p[j * stride] = v[j];
-  } else if (stride == c.size) {
+  } else if (stride == dtype_size(c.dtype)) {
     c.narrow(p, v, m);
   } else {
     unsigned char tmp[kWideBlock * sizeof(M)];
     c.narrow(tmp, v, m);
-    scatter_bytes(p, stride, tmp, m, c.size);
+    ND_DISPATCH_WORD(c.dtype, W, "scatter", scatter_words<W>(p, stride, tmp, m));
   }
 }
 

@@ -68,7 +68,7 @@ Opmath<M> opmath_of(DType t) {
   Opmath<M> c;
   ND_DISPATCH_STORAGE(t, S, {
     if constexpr (std::is_same_v<kern::opmath_t<S>, M> && !std::is_same_v<S, M>) {
-      c.size = sizeof(S);
+      c.dtype = t;
       if constexpr (is_half_v<S>) {
         c.widen = &widen_half<S>;
         c.narrow = &narrow_half<S>;

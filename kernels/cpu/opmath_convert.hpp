@@ -16,11 +16,11 @@ void widen(float* o, const BFloat16* a, int64_t n);  // exact
 void narrow(Float16* o, const float* a, int64_t n);  // rounds to nearest even
 void narrow(BFloat16* o, const float* a, int64_t n);
 
-// A stored dtype whose math runs in M, as the loops see it at run time: its element size and its
+// A stored dtype whose math runs in M, as the loops see it at run time: the dtype and its
 // contiguous rows converted to and from M. One loop per (op, M) serves every such dtype.
 template <class M>
 struct Opmath {
-  int64_t size = 0;
+  DType dtype = DType::bool_;
   void (*widen)(M* out, const void* in, int64_t n) = nullptr;   // exact
   void (*narrow)(void* out, const M* in, int64_t n) = nullptr;  // rounds (halves) or wraps (integers)
 };
