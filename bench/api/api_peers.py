@@ -367,18 +367,21 @@ def sweep_call(lib, row, torch):
 
 
 def half_call(lib, row, torch):
-    """A `half` row: float16 / bfloat16 inputs (NumPy: float16 only; bfloat16 is ml_dtypes')."""
+    """A `half` row: float16 / bfloat16 inputs (NumPy: float16 only; bfloat16 is ml_dtypes'), and
+    the float32 corpus beside them in the 1-query search rows."""
     op, r, t = row["op"], rows_of(row["shape"]), row["layout"] == "T"
     if lib.name == "numpy":
         if row["dtype"] == "bf16":
             return None
-        x = make_input(r, 1, t).astype(np.float16)
-        y = make_input(r, 2, False).astype(np.float16)
+        npt = np.float32 if row["dtype"] == "f32" else np.float16
+        x = make_input(r, 1, t).astype(npt)
+        y = make_input(1 if row["param"] else r, 2, False).astype(npt)
         if op == "softmax":
             return None  # NumPy has no softmax; the float32 rows time the expression
     else:
-        dt = torch.float16 if row["dtype"] == "f16" else torch.bfloat16
-        x, y = (torch.from_numpy(make_input(r, s, t and s == 1)).to(dt) for s in (1, 2))
+        dt = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16}[row["dtype"]]
+        x = torch.from_numpy(make_input(r, 1, t)).to(dt)
+        y = torch.from_numpy(make_input(1 if row["param"] else r, 2, False)).to(dt)
         if t:
             x = x.T.contiguous().T if x.is_contiguous() else x
     if op == "add":
@@ -390,6 +393,8 @@ def half_call(lib, row, torch):
         return lambda: f(x)
     if op == "sum":
         return lambda: x.sum()
+    if op == "nearest":  # 1 query (the first row of y), k = 10, cosine
+        return search(lib, "nearest", y[:1], x, torch)
     return lambda: torch.softmax(x, -1)
 
 

@@ -365,7 +365,14 @@ void opmath_rows(std::vector<Row>& rows) {
                   {"multiply", [](const Array& x, const Array&) { return x * 0.5; }},
                   {"exp", [](const Array& x, const Array&) { return nd::exp(x); }},
                   {"sum", [](const Array& x, const Array&) { return x.sum(); }},
-                  {"softmax", [](const Array& x, const Array&) { return nd::softmax(x); }}});
+                  {"softmax", [](const Array& x, const Array&) { return nd::softmax(x); }},
+                  {"nearest", [](const Array& x, const Array& y) { return nd::nearest(y[0], x, 10).scores; }}});
+  // Issue 16's search line: 1 query against a 100000 x 768 corpus, the float32 corpus beside.
+  for (auto [dt, t] : {std::pair{"f32", nd::float32}, {"f16", nd::float16}, {"bf16", nd::bfloat16}})
+    rows.push_back({"nearest", "half", dt, "100000x768", "C", "1q,k10", [t] {
+      Array x = input(100000, 1, false).astype(t), q = input(1, 2, false).astype(t)[0];
+      return keep([x, q] { return nd::nearest(q, x, 10).scores.data_ptr(); });
+    }});
   converted_rows(rows, "narrow", {{"i8", nd::int8}, {"u8", nd::uint8}}, 100.0f,
                  {{"add", [](const Array& x, const Array& y) { return x + y; }},
                   {"multiply", [](const Array& x, const Array&) { return x * 3; }},

@@ -16,19 +16,28 @@ namespace {
 
 using kern::PairMetric;
 
-// out (m, n) = metric(a_i, b_j) for a (m, d), b (n, d) of one float dtype.
+// out (m, n) = metric(a_i, b_j) for a (m, d), b (n, d) of float dtypes with one opmath type, in
+// that type. A backend that takes_opmath() reads 16-bit float rows as they are (a corpus is never
+// converted as a whole); for any other, they are widened here.
 Array pairwise(Array a, Array b, PairMetric metric, double eps) {
+  Backend& be = detail::backend(a.device());
+  if (!be.takes_opmath()) {
+    a = detail::computing(a);
+    b = detail::computing(b);
+  }
   const int64_t d = a.shape()[1];
   auto rows_ok = [d](const Array& x) {
     return (d <= 1 || x.strides()[1] == 1) && x.strides()[0] >= 0;
   };
   if (!rows_ok(a)) a = a.copy();
   if (!rows_ok(b)) b = b.copy();
-  Array out = detail::new_array({a.shape()[0], b.shape()[0]}, a.dtype(), a.device());
+  Array out = detail::new_array({a.shape()[0], b.shape()[0]}, opmath_dtype(a.dtype()), a.device());
   if (out.size() == 0) return out;
   PairwiseDesc p;
   p.metric = static_cast<uint16_t>(metric);
-  p.dtype = a.dtype();
+  p.dtype = out.dtype();
+  p.x_dtype = a.dtype();
+  p.y_dtype = b.dtype();
   p.m = a.shape()[0];
   p.n = b.shape()[0];
   p.d = d;
@@ -38,7 +47,7 @@ Array pairwise(Array a, Array b, PairMetric metric, double eps) {
   p.x_row_stride = a.strides()[0];
   p.y_row_stride = b.strides()[0];
   p.eps = eps;
-  detail::backend(a.device()).pairwise(p);
+  be.pairwise(p);
   return out;
 }
 
@@ -67,14 +76,13 @@ void check_features(const Array& a, const Array& b, const char* name) {
 
 Array cosine_similarity(const Array& a_in, const Array& b_in, double eps) {
   auto [a, b] = float_pair(a_in, b_in, "cosine_similarity");
-  if (detail::computes_wider(a.dtype()))
-    return detail::rounded(cosine_similarity(detail::computing(a), detail::computing(b), eps), a.dtype());
   if (a.ndim() < 1 || a.ndim() > 2 || b.ndim() < 1 || b.ndim() > 2)
     throw ValueError("cosine_similarity: expected vectors (d,) or matrices (n, d), got shapes " +
                      shape_str(a.shape()) + " and " + shape_str(b.shape()));
   check_features(a, b, "cosine_similarity");
-  Array s = pairwise(a.ndim() == 1 ? a.reshape({1, -1}) : a, b.ndim() == 1 ? b.reshape({1, -1}) : b,
-                     PairMetric::cosine, eps);
+  Array s = detail::rounded(pairwise(a.ndim() == 1 ? a.reshape({1, -1}) : a,
+                                     b.ndim() == 1 ? b.reshape({1, -1}) : b, PairMetric::cosine, eps),
+                            a.dtype());  // a 16-bit float's scores rounded once
   if (a.ndim() == 1 && b.ndim() == 1) return s.reshape({});
   if (a.ndim() == 1) return s.reshape({b.shape()[0]});
   if (b.ndim() == 1) return s.reshape({a.shape()[0]});
@@ -83,21 +91,15 @@ Array cosine_similarity(const Array& a_in, const Array& b_in, double eps) {
 
 Array cdist(const Array& a_in, const Array& b_in) {
   auto [a, b] = float_pair(a_in, b_in, "cdist");
-  if (detail::computes_wider(a.dtype()))
-    return detail::rounded(cdist(detail::computing(a), detail::computing(b)), a.dtype());
   if (a.ndim() != 2) throw ValueError("cdist: XA must be a 2-dimensional array.");
   if (b.ndim() != 2) throw ValueError("cdist: XB must be a 2-dimensional array.");
   if (a.shape()[1] != b.shape()[1])
     throw ValueError("cdist: XA and XB must have the same number of columns (i.e. feature dimension.)");
-  return pairwise(a, b, PairMetric::euclidean, 0);
+  return detail::rounded(pairwise(a, b, PairMetric::euclidean, 0), a.dtype());
 }
 
 NearestResult nearest(const Array& q_in, const Array& c_in, int64_t k, Metric metric) {
   auto [q, c] = float_pair(q_in, c_in, "nearest");
-  if (detail::computes_wider(q.dtype())) {  // scores in float32, rounded once
-    NearestResult r = nearest(detail::computing(q), detail::computing(c), k, metric);
-    return {r.indices, detail::rounded(r.scores, q.dtype())};
-  }
   if (c.ndim() != 2)
     throw ValueError("nearest: the corpus must be a (n, d) array, got shape " + shape_str(c.shape()));
   if (q.ndim() < 1 || q.ndim() > 2)
@@ -130,9 +132,10 @@ NearestResult nearest(const Array& q_in, const Array& c_in, int64_t k, Metric me
     }
     auto [best, at] = topk(concatenate(vals, 1), k, -1, largest);
     const Array rows = arange(nq, int64, q2.device()).reshape({nq, 1});
-    return {concatenate(idx, 1).index({Index(rows), Index(at)}), best};
+    return {concatenate(idx, 1).index({Index(rows), Index(at)}), detail::rounded(best, q.dtype())};
   }
   auto [vals, idx] = topk(pairwise(q2, c, pm, 1e-8), k, -1, largest);
+  vals = detail::rounded(vals, q.dtype());  // a 16-bit float's scores: ranked in float32, rounded once
   if (q.ndim() == 1) return {idx.reshape({k}), vals.reshape({k})};
   return {idx, vals};
 }
@@ -140,12 +143,15 @@ NearestResult nearest(const Array& q_in, const Array& c_in, int64_t k, Metric me
 KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
   detail::check_defined(x_in, "kmeans");
   if (x_in.ndim() != 2) throw ValueError("kmeans: x must be a (n, d) array, got shape " + shape_str(x_in.shape()));
-  if (is_half(x_in.dtype())) {  // Lloyd steps in float32, centroids rounded once
+  // 16-bit float rows: Lloyd steps in float32 (the centroids' dtype), centroids rounded once.
+  // Where the backend reads such rows as they are, x is never converted as a whole.
+  if (is_half(x_in.dtype()) && !detail::backend(x_in.device()).takes_opmath()) {
     KMeansResult r = kmeans(detail::computing(x_in), k, opt);
     r.centroids = detail::rounded(r.centroids, x_in.dtype());
     return r;
   }
   Array x = is_floating(x_in.dtype()) ? x_in : x_in.astype(float32);
+  const DType math = opmath_dtype(x.dtype());  // of the centroids and distances
   const int64_t n = x.shape()[0], d = x.shape()[1];
   if (k < 1 || k > n)
     throw ValueError("kmeans: n_samples=" + std::to_string(n) + " should be >= n_clusters=" +
@@ -161,7 +167,7 @@ KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
     std::vector<double> r = row(pick);
     cent.insert(cent.end(), r.begin(), r.end());
     if (c + 1 == k) break;
-    Array dist = cdist(x, array(r, {1, d}, x.dtype(), x.device()));
+    Array dist = pairwise(x, array(r, {1, d}, math, x.device()), PairMetric::euclidean, 0);
     std::vector<double> dv = dist.to_vector<double>();
     double total = 0;
     for (int64_t i = 0; i < n; ++i) {
@@ -190,9 +196,10 @@ KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
   std::vector<int64_t> labels, prev;
   std::vector<double> best, sums;
   const Array xc = x.contiguous();
-  auto centroids = [&] { return array(cent, {k, d}, x.dtype(), x.device()); };
+  auto centroids = [&] { return array(cent, {k, d}, math, x.device()); };
+  auto distances = [&] { return pairwise(xc, centroids(), PairMetric::euclidean, 0); };
   auto assign = [&] {
-    auto [vals, idx] = topk(cdist(xc, centroids()), 1, -1, /*largest=*/false);
+    auto [vals, idx] = topk(distances(), 1, -1, /*largest=*/false);
     labels = idx.to_vector<int64_t>();
     best = vals.to_vector<double>();
   };
@@ -201,7 +208,8 @@ KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
     const Array lab = detail::new_array({n}, int64, x.device());
     const Array sum = detail::new_array({k, d}, float64, x.device());
     KMeansStepDesc desc;
-    desc.dtype = x.dtype();
+    desc.dtype = math;
+    desc.x_dtype = x.dtype();
     desc.n = n, desc.d = d, desc.k = k;
     desc.x = xc.data_ptr();
     desc.centroids = c.data_ptr();
@@ -214,14 +222,14 @@ KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
   };
   for (int it = 0; it < opt.iters; ++it) {
     sums.clear();
-    if (!fused_step()) labels = argmin(cdist(xc, centroids()), 1).to_vector<int64_t>();
+    if (!fused_step()) labels = argmin(distances(), 1).to_vector<int64_t>();
     if (labels == prev) break;
     std::vector<double> count(k, 0.0);
     for (int64_t i = 0; i < n; ++i) count[labels[i]] += 1;
     if (sums.empty()) {
       std::vector<double> onehot(static_cast<size_t>(k * n), 0.0);
       for (int64_t i = 0; i < n; ++i) onehot[labels[i] * n + i] = 1.0;
-      sums = matmul(array(onehot, {k, n}, x.dtype(), x.device()), xc).to_vector<double>();
+      sums = matmul(array(onehot, {k, n}, math, x.device()), detail::computing(xc)).to_vector<double>();
     }
     for (int64_t c = 0; c < k; ++c)
       if (count[c] > 0)  // an empty cluster keeps its centre
@@ -230,7 +238,7 @@ KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
     res.iterations = it + 1;
   }
   assign();
-  res.centroids = centroids();
+  res.centroids = detail::rounded(centroids(), x.dtype());
   res.labels = array(labels, {n}, int64, x.device());
   for (double b : best) res.inertia += b * b;
   return res;

@@ -73,9 +73,13 @@ void copy(const CopyDesc& d) {
       }
       if (s[0] == sizeof(To) && s[1] == sizeof(From))
         return cast_row(reinterpret_cast<To*>(p[0]), reinterpret_cast<const From*>(p[1]), n);
-      for (int64_t i = 0; i < n; ++i)
-        *reinterpret_cast<To*>(p[0] + i * s[0]) =
-            kern::convert<To>(*reinterpret_cast<const From*>(p[1] + i * s[1]));
+      for (int64_t i = 0; i < n; ++i) {
+        const From& v = *reinterpret_cast<const From*>(p[1] + i * s[1]);
+        if constexpr (std::is_same_v<To, From>)  // the bits (a half would go through float)
+          *reinterpret_cast<To*>(p[0] + i * s[0]) = v;
+        else
+          *reinterpret_cast<To*>(p[0] + i * s[0]) = kern::convert<To>(v);
+      }
     });
   }));
 }

@@ -8,7 +8,8 @@ namespace nd::cpu {
 Isa cpu_isa() {
   static const Isa isa = [] {
     __builtin_cpu_init();
-    const bool fma = __builtin_cpu_supports("fma");
+    // FMA and F16C (the 16-bit float loads), which every AVX2 CPU made has, asked for anyway.
+    const bool fma = __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
     Isa has = __builtin_cpu_supports("avx512f") && fma ? Isa::avx512
               : __builtin_cpu_supports("avx2") && fma  ? Isa::avx2
                                                        : Isa::generic;

@@ -6,7 +6,7 @@
 
 namespace nd::cpu {
 
-enum class Isa { generic, avx2, avx512 };  // avx2 includes FMA; avx512 is AVX-512F with FMA
+enum class Isa { generic, avx2, avx512 };  // avx2 includes FMA and F16C; avx512 is AVX-512F with them
 
 Isa cpu_isa();  // read once
 

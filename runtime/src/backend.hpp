@@ -127,7 +127,10 @@ struct RowDesc {
 // contiguous; out is (m, n) contiguous. `metric` is a kernels/nn_ops.hpp PairMetric.
 struct PairwiseDesc {
   uint16_t metric = 0;
-  DType dtype = DType::float32;
+  DType dtype = DType::float32;  // of out and the math
+  // The rows' own dtypes: dtype, or (backends that take_opmath() only) a 16-bit float whose opmath
+  // type is dtype, whose rows the backend widens a few at a time, never as a whole.
+  DType x_dtype = DType::float32, y_dtype = DType::float32;
   int64_t m = 0, n = 0, d = 0;
   const void* x = nullptr;
   const void* y = nullptr;
@@ -244,7 +247,8 @@ struct AttentionDesc {
 // euclidean distance (ties: the lower index). sums (float64, (k, d)): each cluster's rows added in
 // row order, so the result does not depend on the thread count.
 struct KMeansStepDesc {
-  DType dtype = DType::float32;
+  DType dtype = DType::float32;    // of the centroids and the math
+  DType x_dtype = DType::float32;  // of x: dtype, or a 16-bit float (backends that take_opmath())
   int64_t n = 0, d = 0, k = 0;
   const void* x = nullptr;
   const void* centroids = nullptr;
@@ -279,7 +283,8 @@ class Backend {
   virtual void elementwise(const ElementwiseDesc&) { unsupported("elementwise"); }
   // Whether elementwise() takes descriptors in the dtypes that compute wider (the half and narrow
   // rows: their opmath math on converted blocks) and rowwise() in the 16-bit floats; else host/
-  // casts them to their opmath dtype around the native kernels.
+  // casts them to their opmath dtype around the native kernels; likewise pairwise() and
+  // kmeans_step() with 16-bit float rows (PairwiseDesc::x_dtype, KMeansStepDesc::x_dtype).
   virtual bool takes_opmath() const { return false; }
   virtual void gemm(const GemmDesc&) { unsupported("gemm"); }
   virtual void rowwise(const RowDesc&) { unsupported("rowwise"); }

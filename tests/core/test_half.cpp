@@ -294,6 +294,50 @@ TEST_P(HalfOps, OpsWithoutHalfKernelsAreTheirFloat32ResultRoundedOnce) {
   }
 }
 
+// Search over 16-bit float rows: the CPU widens the streamed rows a block at a time (never the
+// whole corpus), other backends convert; both must give float32's scores rounded once. Sizes that
+// cross the blocks (63 streamed rows, 64 k-means rows, 256-row k-means parts), rows with a stride
+// (a column slice), either set the larger, every metric, and nearest's tiled many-query path.
+TEST_P(HalfOps, SearchOverHalfRowsIsTheFloat32ResultRoundedOnce) {
+  for (DType t : {float16, bfloat16}) {
+    SCOPED_TRACE(std::string(dtype_name(t)));
+    const Array x = (random::rand({700, 40}, float32, device()) - 0.5).astype(t);
+    const Array xs = x(all, slice(0, 37));  // row stride 40
+    const Array q = (random::rand({3, 37}, float32, device()) - 0.5).astype(t);
+    const Array xf = xs.astype(float32), qf = q.astype(float32);
+    auto same = [&](const Array& got, const Array& want32, const char* what) {
+      SCOPED_TRACE(what);
+      const Array want = want32.dtype() == float32 ? want32.astype(t) : want32;
+      ASSERT_EQ(got.dtype(), want.dtype());
+      ASSERT_EQ(got.shape(), want.shape());
+      EXPECT_EQ(got.astype(float64).to_vector<double>(), want.astype(float64).to_vector<double>());
+    };
+    same(cosine_similarity(q, xs), cosine_similarity(qf, xf), "cosine, corpus streamed");
+    same(cosine_similarity(xs, q), cosine_similarity(xf, qf), "cosine, corpus first");
+    same(cdist(xs, q), cdist(xf, qf), "cdist");
+    same(cdist(xs(slice(0, 130)), xs), cdist(xf(slice(0, 130)), xf), "cdist, both large");
+    for (Metric m : {Metric::cosine, Metric::dot, Metric::l2}) {
+      const NearestResult n = nearest(q, xs, 5, m), nf = nearest(qf, xf, 5, m);
+      same(n.indices, nf.indices, "nearest indices");
+      same(n.scores, nf.scores, "nearest scores");
+      const NearestResult one = nearest(q[1], xs, 5, m), onef = nearest(qf[1], xf, 5, m);
+      same(one.indices, onef.indices, "1-query nearest indices");
+      same(one.scores, onef.scores, "1-query nearest scores");
+    }
+    // 1024 queries against 2500 rows: the corpus in tiles of 2096 rows, their best merged.
+    const Array many = (random::rand({1024, 8}, float32, device()) - 0.5).astype(t);
+    const Array corpus = (random::rand({2500, 8}, float32, device()) - 0.5).astype(t);
+    const NearestResult tiled = nearest(many, corpus, 3), tiledf = nearest(many.astype(float32), corpus.astype(float32), 3);
+    same(tiled.indices, tiledf.indices, "tiled nearest indices");
+    same(tiled.scores, tiledf.scores, "tiled nearest scores");
+    const KMeansResult k = kmeans(xs, 5), kf = kmeans(xf, 5);
+    same(k.labels, kf.labels, "kmeans labels");
+    same(k.centroids, kf.centroids, "kmeans centroids");
+    EXPECT_EQ(k.iterations, kf.iterations);
+    EXPECT_DOUBLE_EQ(k.inertia, kf.inertia);
+  }
+}
+
 // The CPU's fused half loops (converted blocks) and the other backends' float32 path agree with
 // float32's result rounded once, on every layout: contiguous, transposed, broadcast rows and
 // columns, 0-d arrays and C++ numbers, in place too.

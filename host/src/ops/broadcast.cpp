@@ -25,7 +25,7 @@ Shape broadcast_shapes(const Arg* args, int n) {
         continue;
       }
       std::string msg = "operands could not be broadcast together with shapes";
-      for (int j = 0; j < n; ++j) msg += " " + shape_str(shape_of(j));
+      for (int j = 0; j < n; ++j) (msg += ' ') += shape_str(shape_of(j));  // (" " + s: GCC 12 -Wrestrict)
       throw ValueError(msg);
     }
   }
