@@ -61,14 +61,16 @@ inline int64_t group_tiles(int64_t tiles, int64_t tasks) {
   return std::max<int64_t>(16, static_cast<int64_t>(std::bit_floor(static_cast<uint64_t>((tiles + groups - 1) / groups))));
 }
 
+// Op over In: a native dtype, or a 16-bit float whose tiles are widened for Op over float.
 template <class Op, class In>
 class Reducer {
  public:
   using S = typename Op::State;
   using Out = typename Op::Out;
+  using M = std::conditional_t<is_half_v<In>, float, In>;  // the type the tiles read
   // Columns per block: 1 KiB of a row, so each row read is long and contiguous; the 32 lanes of
   // accumulators (32 KiB) stay in L1/L2.
-  static constexpr int kVC = static_cast<int>(1024 / sizeof(In));
+  static constexpr int kVC = static_cast<int>(1024 / sizeof(M));
 
   explicit Reducer(const ReduceDesc& d) : d_(d), in_(static_cast<const In*>(d.in.data)) {
     nd_ = d.outer.ndim;
@@ -91,6 +93,7 @@ class Reducer {
 
   S row_partial(int64_t off_in, int64_t t0, int64_t t1) const {
     const In* row = in_ + off_in;
+    if constexpr (is_half_v<In>) return red::half_row_range<Op>(row, d_.in_stride, d_.n, t0, t1);
     if (d_.in_stride == 1) return red::row_range<Op, In, true>(row, 1, d_.n, t0, t1);
     return red::row_range<Op, In, false>(row, d_.in_stride, d_.n, t0, t1);
   }
@@ -149,8 +152,10 @@ class Reducer {
       Odometer od(d_.outer, nd_ - 1, d_.in.strides, d_.out.strides, r);
       const int cols = static_cast<int>(std::min<int64_t>(bw, width - b * bw));
       const In* x = in_ + od.off_in + b * bw * cs;
-      auto blk = red::col_range<Op, In, kVC>(x, d_.in_stride, cs, cols, d_.n, gi * g,
-                                            std::min(tiles_, (gi + 1) * g));
+      const int64_t t0 = gi * g, t1 = std::min(tiles_, (gi + 1) * g);
+      Block<S, kVC> blk;
+      if constexpr (is_half_v<In>) blk = red::half_col_range<Op, In, kVC>(x, d_.in_stride, cs, cols, d_.n, t0, t1);
+      else blk = red::col_range<Op, In, kVC>(x, d_.in_stride, cs, cols, d_.n, t0, t1);
       if (groups > 1) {
         part[w] = blk;
         return;
@@ -179,9 +184,14 @@ class Reducer {
   bool columns_ = false;
 };
 
+// A native dtype's own op, or (the 16-bit floats) the float32 op over widened tiles.
 template <template <class> class F>
 inline void reduce_as(const ReduceDesc& d) {
-  ND_DISPATCH(d.in.dtype, T, Reducer<F<T>, T>(d).run());
+  if (is_half(d.in.dtype)) {
+    ND_DISPATCH_HALF(d.in.dtype, H, Reducer<F<float>, H>(d).run());
+  } else {
+    ND_DISPATCH(d.in.dtype, T, Reducer<F<T>, T>(d).run());
+  }
 }
 
 }  // namespace nd::cpu::red

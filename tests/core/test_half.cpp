@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -185,6 +186,57 @@ TEST_P(HalfOps, ReductionsAccumulateInFloat32AndRoundOnce) {
     EXPECT_EQ(any(m).item<bool>(), true);
     // The same bits as float32's reduction rounded once (bitwise CPU = CUDA, as float32's).
     EXPECT_EQ(h.std().item<float>(), h.astype(float32).std().astype(t).item<float>());
+  }
+}
+
+// Every reduction on every layout (rows, columns, transposed, strided, merged and unmerged axes,
+// long enough to be split into tile groups): the float32 reduction of the widened array rounded
+// once, bit for bit -- the CPU widens tile by tile, other backends the whole array.
+TEST_P(HalfOps, ReductionsOnEveryLayoutAreTheFloat32ReductionRoundedOnce) {
+  for (DType t : {float16, bfloat16}) {
+    SCOPED_TRACE(std::string(dtype_name(t)));
+    Array x = (random::rand({300, 700}, float32, device()) * 8 - 4).astype(t);
+    x(5, 7).assign(kNan);  // NaN propagates, and argmax finds it
+    const Array xf = x.astype(float32);
+    auto same = [&](const Array& got, const Array& want32, const std::string& what) {
+      SCOPED_TRACE(what);
+      const Array want = want32.dtype() == float32 ? want32.astype(t) : want32;
+      ASSERT_EQ(got.dtype(), want.dtype());
+      ASSERT_EQ(got.shape(), want.shape());
+      const std::vector<double> g = got.astype(float64).to_vector<double>(), w = want.astype(float64).to_vector<double>();
+      for (size_t i = 0; i < g.size(); ++i)
+        if (!(g[i] == w[i] || (std::isnan(g[i]) && std::isnan(w[i])))) {
+          ADD_FAILURE() << "[" << i << "] got " << g[i] << " want " << w[i];
+          return;
+        }
+    };
+    struct View {
+      const char* name;
+      Array h, f;
+    };
+    const Array x3 = x.reshape({30, 10, 700}), xf3 = xf.reshape({30, 10, 700});
+    const View views[] = {{"C", x, xf},
+                          {"T", x.T(), xf.T()},
+                          {"strided", x(slice(0, 300, 2), slice(1, 700, 3)), xf(slice(0, 300, 2), slice(1, 700, 3))},
+                          {"no NaN", x(slice(10, 300)), xf(slice(10, 300))}};
+    for (const View& v : views)
+      for (std::optional<int> axis : {std::optional<int>(), std::optional<int>(0), std::optional<int>(1)}) {
+        const std::string at = std::string(v.name) + (axis ? " axis " + std::to_string(*axis) : " all");
+        const Axes ax = axis ? Axes(*axis) : Axes();
+        same(sum(v.h, ax), sum(v.f, ax), "sum " + at);
+        same(mean(v.h, ax), mean(v.f, ax), "mean " + at);
+        same(nd::var(v.h, ax), nd::var(v.f, ax), "var " + at);
+        same(nd::std(v.h, ax, false, 1), nd::std(v.f, ax, false, 1), "std " + at);
+        same(max(v.h, ax), max(v.f, ax), "max " + at);
+        same(min(v.h, ax), min(v.f, ax), "min " + at);
+        same(prod(v.h * 0.01 + 1, ax), prod((v.h * 0.01 + 1).astype(float32), ax), "prod " + at);
+        same(any(v.h > 3.9, ax), any(v.f > 3.9, ax), "any " + at);
+        same(all(v.h > -3.9, ax), all(v.f > -3.9, ax), "all " + at);
+        same(argmax(v.h, axis), argmax(v.f, axis), "argmax " + at);
+        same(argmin(v.h, axis), argmin(v.f, axis), "argmin " + at);
+      }
+    same(sum(x3, Axes({0, 2})), sum(xf3, Axes({0, 2})), "sum over axes 0 and 2 (they do not merge)");
+    same(mean(x3.transpose({2, 0, 1}), Axes({1, 2})), mean(xf3.transpose({2, 0, 1}), Axes({1, 2})), "mean, merged axes");
   }
 }
 

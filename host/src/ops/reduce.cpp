@@ -68,11 +68,13 @@ namespace detail {
 
 Array reduce(ReduceOp op, const Array& x_in, const Axes& axes, bool keepdims, int64_t ddof) {
   check_defined(x_in, "reduce");
-  if (const DType math = opmath_dtype(x_in.dtype()); math != x_in.dtype()) {
-    // A 16-bit float accumulates in float32 in the canonical order and a float result rounds
-    // once; a narrow integer's max / min come back to its type, its sums stay int64.
+  // A 16-bit float accumulates in float32 in the canonical order and a float result rounds
+  // once; a narrow integer's max / min come back to its type, its sums stay int64. A backend that
+  // takes_opmath() widens a 16-bit float's tiles as it reads them; for others, x is widened here.
+  const DType math = opmath_dtype(x_in.dtype());
+  const bool widened_here = math != x_in.dtype() && !(is_half(x_in.dtype()) && backend(x_in.device()).takes_opmath());
+  if (widened_here)
     return detail::rounded(reduce(op, x_in.astype(math), axes, keepdims, ddof), public_dtype(op, x_in.dtype()));
-  }
   const int nd = x_in.ndim();
   bool red[kMaxNdim];
   reduced_mask(x_in, axes, red);
@@ -87,7 +89,7 @@ Array reduce(ReduceOp op, const Array& x_in, const Axes& axes, bool keepdims, in
       out_shape.push_back(x_in.shape()[d]);
     }
   }
-  const DType kdt = reduce_kernel_out_dtype(op, x_in.dtype());
+  const DType kdt = reduce_kernel_out_dtype(op, math);
   const DType pdt = public_dtype(op, x_in.dtype());
   Array out = new_array(std::move(out_shape), kdt, x_in.device());
   if (n == 0) {
