@@ -44,17 +44,26 @@ ND_HD To convert(From x) {
 template <class T>
 ND_HD T int_floor_div(T a, T b) {
   if (b == 0) return 0;
-  if (b == -1) return a == std::numeric_limits<T>::min() ? a : -a;
-  T q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
+  if constexpr (std::is_unsigned_v<T>) {
+    return a / b;
+  } else {
+    if (b == T(-1)) return a == std::numeric_limits<T>::min() ? a : T(0) - a;
+    T q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+    return q;
+  }
 }
 template <class T>
 ND_HD T int_mod(T a, T b) {
-  if (b == 0 || b == -1) return 0;
-  T r = a % b;
-  if (r != 0 && ((r < 0) != (b < 0))) r += b;
-  return r;
+  if (b == 0) return 0;
+  if constexpr (std::is_unsigned_v<T>) {
+    return a % b;
+  } else {
+    if (b == T(-1)) return 0;
+    T r = a % b;
+    if (r != 0 && ((r < 0) != (b < 0))) r += b;
+    return r;
+  }
 }
 
 
@@ -98,16 +107,24 @@ struct FixedDivisor {
   T b;
   UnsignedDivisor<U> mag;
 
-  explicit FixedDivisor(T divisor) : b(divisor), mag(divisor < 0 ? U(U(0) - U(divisor)) : U(divisor)) {}
+  explicit FixedDivisor(T divisor) : b(divisor), mag(magnitude(divisor)) {}
+  static U magnitude(T d) {
+    if constexpr (std::is_signed_v<T>) return d < 0 ? U(U(0) - U(d)) : U(d);
+    else return d;
+  }
   T floor_div(T a) const {
     if (b == 0) return 0;
-    const U ua = static_cast<U>(a);
-    if (b > 0) {
-      const U s = static_cast<U>(a >> (sizeof(T) * 8 - 1));  // all ones when a < 0
-      return static_cast<T>(s ^ mag.divide(ua ^ s));
+    if constexpr (std::is_unsigned_v<T>) {
+      return mag.divide(a);
+    } else {
+      const U ua = static_cast<U>(a);
+      if (b > 0) {
+        const U s = static_cast<U>(a >> (sizeof(T) * 8 - 1));  // all ones when a < 0
+        return static_cast<T>(s ^ mag.divide(ua ^ s));
+      }
+      const U s = a > 0 ? U(~U(0)) : U(0);  // floor(a / b) = floor(-a / |b|), and -a < 0 when a > 0
+      return static_cast<T>(s ^ mag.divide(s ? U(ua - 1) : U(U(0) - ua)));
     }
-    const U s = a > 0 ? U(~U(0)) : U(0);  // floor(a / b) = floor(-a / |b|), and -a < 0 when a > 0
-    return static_cast<T>(s ^ mag.divide(s ? U(ua - 1) : U(U(0) - ua)));
   }
   T mod(T a) const {
     if (b == 0) return 0;

@@ -96,12 +96,14 @@ struct Negative {
 struct Abs {
   template <class T> ND_HD T operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) return m::fabs(x);
-    else return x < 0 ? Negative{}(x) : x;  // abs(MIN) == MIN, as NumPy
+    else if constexpr (std::is_signed_v<T>) return x < 0 ? Negative{}(x) : x;  // abs(MIN) == MIN, as NumPy
+    else return x;
   }
 };
 struct Sign {
   template <class T> ND_HD T operator()(T x) const {
-    return x > T(0) ? T(1) : x < T(0) ? T(-1) : x == T(0) ? T(0) : x;  // NaN stays NaN
+    if constexpr (std::is_unsigned_v<T>) return x > T(0) ? T(1) : T(0);
+    else return x > T(0) ? T(1) : x < T(0) ? T(-1) : x == T(0) ? T(0) : x;  // NaN stays NaN
   }
 };
 struct Square {
@@ -319,7 +321,8 @@ struct Mod {  // np.remainder / np.mod: the result has the divisor's sign
 // array exponents at run time) give the truncated result: 1 for a == 1, +-1 for a == -1, else 0.
 template <class T>
 ND_HD T int_pow(T a, T e) {
-  if (e < 0) return a == 1 ? T(1) : a == -1 ? ((e & 1) ? T(-1) : T(1)) : T(0);
+  if constexpr (std::is_signed_v<T>)
+    if (e < 0) return a == 1 ? T(1) : a == -1 ? ((e & 1) ? T(-1) : T(1)) : T(0);
   T r = 1;
   while (e) {
     if (e & 1) r = Multiply{}(r, a);

@@ -39,7 +39,11 @@ enum class ReduceOp : uint16_t {
 
 // Accumulation types: float stays itself; integer/bool sums and products go to int64; float math
 // on integers (mean, var, norms) accumulates in float64.
-template <class In> using int_acc_t = std::conditional_t<std::is_floating_point_v<In>, In, int64_t>;
+// Sums and products: floats in their own type, unsigned integers in uint64, the others in int64
+// (NumPy's platform integers).
+template <class In>
+using int_acc_t = std::conditional_t<std::is_floating_point_v<In>, In,
+                                     std::conditional_t<std::is_unsigned_v<In> && !std::is_same_v<In, bool>, uint64_t, int64_t>>;
 template <class In> using float_acc_t = std::conditional_t<std::is_floating_point_v<In>, In, double>;
 
 template <class T>
@@ -235,7 +239,7 @@ constexpr DType reduce_kernel_out_dtype(kern::ReduceOp op, DType in) {
   const bool fl = is_floating(in);
   switch (op) {
     case ReduceOp::sum:
-    case ReduceOp::prod: return fl ? in : DType::int64;
+    case ReduceOp::prod: return fl ? in : dtype_kind(in) == DTypeKind::unsigned_int ? DType::uint64 : DType::int64;
     case ReduceOp::mean:
     case ReduceOp::var:
     case ReduceOp::std:

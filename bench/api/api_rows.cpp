@@ -357,8 +357,8 @@ void converted_rows(std::vector<Row>& rows, const char* form, std::vector<std::p
 }
 
 // The 16-bit floats (their math is float32's, rounded once per op): PyTorch's float16 / bfloat16
-// and NumPy's float16 beside them; the narrow integers (int32's math, wrapped), inputs in
-// [50, 150): NumPy's and PyTorch's int8 / uint8 loops beside them.
+// and NumPy's float16 beside them; the integer widths (int32's math wrapped; uint64's own), inputs
+// in [50, 150): NumPy's and PyTorch's int8 / uint8 / uint64 loops beside them.
 void opmath_rows(std::vector<Row>& rows) {
   converted_rows(rows, "half", {{"f16", nd::float16}, {"bf16", nd::bfloat16}}, 1.0f,
                  {{"add", [](const Array& x, const Array& y) { return x + y; }},
@@ -373,7 +373,7 @@ void opmath_rows(std::vector<Row>& rows) {
       Array x = input(100000, 1, false).astype(t), q = input(1, 2, false).astype(t)[0];
       return keep([x, q] { return nd::nearest(q, x, 10).scores.data_ptr(); });
     }});
-  converted_rows(rows, "narrow", {{"i8", nd::int8}, {"u8", nd::uint8}}, 100.0f,
+  converted_rows(rows, "narrow", {{"i8", nd::int8}, {"u8", nd::uint8}, {"u64", nd::uint64}}, 100.0f,
                  {{"add", [](const Array& x, const Array& y) { return x + y; }},
                   {"multiply", [](const Array& x, const Array&) { return x * 3; }},
                   {"greater", [](const Array& x, const Array& y) { return x > y; }},

@@ -74,7 +74,7 @@ Scalar number_scalar(Number v, DType t) {
     s.f = v.f;
     s.i = kern::convert<int64_t>(v.f);
   } else {
-    s.f = static_cast<double>(v.i);
+    s.f = v.f;  // the value itself (a uint64 above int64's range too)
     s.i = v.i;
   }
   return s;
@@ -154,6 +154,7 @@ ND_INSTANTIATE(uint8_t)
 ND_INSTANTIATE(int16_t)
 ND_INSTANTIATE(uint16_t)
 ND_INSTANTIATE(uint32_t)
+ND_INSTANTIATE(uint64_t)
 #undef ND_INSTANTIATE
 
 Array empty(const Shape& shape, DType dtype, OptDevice device) {

@@ -112,8 +112,10 @@ Array detail::matmul_scaled(const Array& a_in, const Array& b_in, double alpha) 
   }
   check_same_device(a_in, b_in, "matmul");
   const DType dt = promote_types(a_in.dtype(), b_in.dtype());
-  if (detail::computes_wider(dt))  // float32 (int32, int64) products and sums, rounded (wrapped) once
-    return detail::rounded(matmul_scaled(a_in.astype(opmath_dtype(dt)), b_in.astype(opmath_dtype(dt)), alpha), dt);
+  // float32 (int32, int64) products and sums, rounded (wrapped) once; uint64's in int64, whose
+  // products and sums modulo 2^64 are the same bits (a ring: the sign only matters to order).
+  const DType math = dt == uint64 ? int64 : opmath_dtype(dt);
+  if (math != dt) return detail::rounded(matmul_scaled(a_in.astype(math), b_in.astype(math), alpha), dt);
   Array a = a_in.dtype() == dt ? a_in : a_in.astype(dt);
   Array b = b_in.dtype() == dt ? b_in : b_in.astype(dt);
   const bool a1 = a.ndim() == 1, b1 = b.ndim() == 1;

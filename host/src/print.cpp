@@ -149,12 +149,15 @@ std::string array2string(const Array& a, const std::string& separator, const std
     const bool zero_d = host.ndim() == 0;
     return run([&](int64_t i) { return print::format_bool(v[i], zero_d); });
   }
-  if (is_integer(t)) {
-    std::vector<int64_t> v = host.to_vector<int64_t>(), shown;
+  auto ints = [&](auto zero) {
+    using T = decltype(zero);
+    std::vector<T> v = host.to_vector<T>(), shown;
     for (int64_t p : pos) shown.push_back(v[p]);
-    print::IntFormat f(shown);
+    print::IntFormat<T> f(shown);
     return run([&](int64_t i) { return f(v[i]); });
-  }
+  };
+  if (t == uint64) return ints(uint64_t{0});  // above int64's range too
+  if (is_integer(t)) return ints(int64_t{0});
   auto floats = [&](auto zero) {
     using T = decltype(zero);
     std::vector<T> v = host.to_vector<T>(), shown;

@@ -207,13 +207,18 @@ template class FloatFormat<float>;
 template class FloatFormat<double>;
 template class FloatFormat<Float16>;
 
-IntFormat::IntFormat(const std::vector<int64_t>& shown) {
+template <class T>
+IntFormat<T>::IntFormat(const std::vector<T>& shown) {
   if (shown.empty()) return;
   auto [lo, hi] = std::minmax_element(shown.begin(), shown.end());
   width_ = std::max(std::to_string(*lo).size(), std::to_string(*hi).size());
 }
 
-std::string IntFormat::operator()(int64_t x) const { return pad_left(std::to_string(x), width_); }
+template <class T>
+std::string IntFormat<T>::operator()(T x) const { return pad_left(std::to_string(x), width_); }
+
+template class IntFormat<int64_t>;
+template class IntFormat<uint64_t>;
 
 template <class T>
 std::string scalar_str(T x) {

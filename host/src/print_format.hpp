@@ -25,10 +25,12 @@ class FloatFormat {
   int exp_size_ = -1;
 };
 
+// Integers of any dtype (T: int64_t, or uint64_t for uint64), right-aligned to the widest shown.
+template <class T>
 class IntFormat {
  public:
-  explicit IntFormat(const std::vector<int64_t>& shown);
-  std::string operator()(int64_t x) const;
+  explicit IntFormat(const std::vector<T>& shown);
+  std::string operator()(T x) const;
 
  private:
   size_t width_ = 0;

@@ -1,7 +1,7 @@
 // CPU pairwise scores out[i,j] = metric(x_i, y_j) (cosine_similarity, cdist, nearest, kmeans):
 // a fused, register-tiled kernel -- rows of the smaller set stay in L1 while rows of the larger
 // set stream past -- with AVX-512 or AVX2 FMA, whichever the CPU has (pairwise_tile.inc); float16
-// and bfloat16 rows are widened a block at a time into float32 for it. Cosine norms are computed
+// and bfloat16 rows are widened to float32 as the tiles load them. Cosine norms are computed
 // once per row in float64-safe form; pairs whose norms leave the safe float32 range are redone
 // in float64, so huge or tiny vectors neither overflow nor underflow.
 #include <immintrin.h>
@@ -194,6 +194,7 @@ void block_generic(const Job& j, int64_t b0, int64_t b1, float* out, int64_t out
 }
 
 // Norms, and the float64 redo for pairs outside the float32-safe range.
+//
 // |x| of a float32 or 16-bit row, the same arithmetic for both (so a 16-bit row's norm is that of
 // its widened row) and for the tiled and streamed sets (so cosine(x, x) is symmetric): float32
 // lanes, redone in float64 where the sum could have overflowed or lost digits to underflow.

@@ -59,7 +59,8 @@ TEST(DTypeTable, EveryRowNamesSizesAndDispatchesItsOwnType) {
   ND_DTYPE_TABLE(ND_CHECK_ROW, )
 #undef ND_CHECK_ROW
   EXPECT_EQ(rows, kNumDTypes);
-  EXPECT_EQ(dtype_list(), "bool, int32, int64, float32, float64, float16, bfloat16, int8, uint8, int16, uint16, uint32");
+  EXPECT_EQ(dtype_list(),
+            "bool, int32, int64, float32, float64, uint64, float16, bfloat16, int8, uint8, int16, uint16, uint32");
   EXPECT_TRUE(is_bool(bool_) && is_integer(int32) && is_integer(int64));
   EXPECT_TRUE(is_floating(float32) && is_floating(float64) && !is_floating(int64));
 }

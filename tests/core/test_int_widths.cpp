@@ -1,7 +1,8 @@
-// The narrow integers int8, uint8, int16, uint16, uint32 (docs/design.md 4): NumPy 2's promotion
-// (the whole dtype table, every pair), weak C++ numbers and their range errors, casts (wrapping
-// between integers, saturating from floats), creation, reductions (int64 accumulation, float32
-// mean), every other op family as its int32 / int64 result wrapped, .npy headers, DLPack and
+// The integer widths (docs/design.md 4): NumPy 2's promotion (the whole dtype table, every pair),
+// weak C++ numbers and their range errors, casts (wrapping between integers, saturating from
+// floats), creation, reductions (int64 / uint64 accumulation, float32 mean); for the narrow
+// integers int8, uint8, int16, uint16, uint32 every other op family as its int32 / int64 result
+// wrapped; uint64, which computes in itself, above int64's range; .npy headers, DLPack and
 // printing. Elementwise results against NumPy: tests/golden/ops_golden.txt.
 #include <dlpack/dlpack.h>
 #include <gtest/gtest.h>
@@ -29,31 +30,48 @@ std::vector<int64_t> ints(const Array& a) { return a.astype(int64).to_vector<int
 
 // The promotion table for every pair of dtypes: categories bool < integer < floating, the wider
 // within one; mixed signs as NumPy 2 (the signed type if wider, else the signed type of twice the
-// unsigned width); float16 with bfloat16 gives float32.
+// unsigned width; uint64 with a signed type has none: TypeError); float16 with bfloat16 gives
+// float32.
 TEST(DTypePromotion, TableCoversEveryPair) {
-  const DType all[] = {bool_, int8, int16, int32, int64, uint8, uint16, uint32, float16, bfloat16, float32, float64};
-  const DType want[12][12] = {
-      {bool_, int8, int16, int32, int64, uint8, uint16, uint32, float16, bfloat16, float32, float64},     // bool
-      {int8, int8, int16, int32, int64, int16, int32, int64, float16, bfloat16, float32, float64},         // int8
-      {int16, int16, int16, int32, int64, int16, int32, int64, float16, bfloat16, float32, float64},       // int16
-      {int32, int32, int32, int32, int64, int32, int32, int64, float16, bfloat16, float32, float64},       // int32
-      {int64, int64, int64, int64, int64, int64, int64, int64, float16, bfloat16, float32, float64},       // int64
-      {uint8, int16, int16, int32, int64, uint8, uint16, uint32, float16, bfloat16, float32, float64},     // uint8
-      {uint16, int32, int32, int32, int64, uint16, uint16, uint32, float16, bfloat16, float32, float64},   // uint16
-      {uint32, int64, int64, int64, int64, uint32, uint32, uint32, float16, bfloat16, float32, float64},   // uint32
-      {float16, float16, float16, float16, float16, float16, float16, float16, float16, float32, float32, float64},
-      {bfloat16, bfloat16, bfloat16, bfloat16, bfloat16, bfloat16, bfloat16, bfloat16, float32, bfloat16, float32, float64},
-      {float32, float32, float32, float32, float32, float32, float32, float32, float32, float32, float32, float64},
-      {float64, float64, float64, float64, float64, float64, float64, float64, float64, float64, float64, float64},
+  const DType all[] = {bool_,  int8,   int16,   int32,    int64,   uint8,  uint16,
+                       uint32, uint64, float16, bfloat16, float32, float64};
+  const DType no = bool_;  // no integer holds both (bool never results from two integers)
+  const DType want[13][13] = {
+      {bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, bfloat16, float32, float64},  // bool
+      {int8, int8, int16, int32, int64, int16, int32, int64, no, float16, bfloat16, float32, float64},        // int8
+      {int16, int16, int16, int32, int64, int16, int32, int64, no, float16, bfloat16, float32, float64},      // int16
+      {int32, int32, int32, int32, int64, int32, int32, int64, no, float16, bfloat16, float32, float64},      // int32
+      {int64, int64, int64, int64, int64, int64, int64, int64, no, float16, bfloat16, float32, float64},      // int64
+      {uint8, int16, int16, int32, int64, uint8, uint16, uint32, uint64, float16, bfloat16, float32, float64},    // uint8
+      {uint16, int32, int32, int32, int64, uint16, uint16, uint32, uint64, float16, bfloat16, float32, float64},  // uint16
+      {uint32, int64, int64, int64, int64, uint32, uint32, uint32, uint64, float16, bfloat16, float32, float64},  // uint32
+      {uint64, no, no, no, no, uint64, uint64, uint64, uint64, float16, bfloat16, float32, float64},              // uint64
+      {float16, float16, float16, float16, float16, float16, float16, float16, float16, float16, float32, float32, float64},
+      {bfloat16, bfloat16, bfloat16, bfloat16, bfloat16, bfloat16, bfloat16, bfloat16, bfloat16, float32, bfloat16, float32, float64},
+      {float32, float32, float32, float32, float32, float32, float32, float32, float32, float32, float32, float32, float64},
+      {float64, float64, float64, float64, float64, float64, float64, float64, float64, float64, float64, float64, float64},
   };
   static_assert(sizeof(all) / sizeof(all[0]) == kNumDTypes, "a new dtype needs its row and column here");
   for (int i = 0; i < kNumDTypes; ++i)
     for (int j = 0; j < kNumDTypes; ++j) {
-      EXPECT_EQ(promote_types(all[i], all[j]), want[i][j]) << dtype_name(all[i]) << " + " << dtype_name(all[j]);
       const Array a = zeros({2}, all[i]), b = ones({2}, all[j]);
+      if (want[i][j] == no && all[i] != bool_) {
+        EXPECT_THROW(promote_types(all[i], all[j]), TypeError) << dtype_name(all[i]) << " + " << dtype_name(all[j]);
+        EXPECT_THROW(a + b, TypeError);
+        EXPECT_THROW(concatenate({a, b}), TypeError);
+        continue;
+      }
+      EXPECT_EQ(promote_types(all[i], all[j]), want[i][j]) << dtype_name(all[i]) << " + " << dtype_name(all[j]);
       EXPECT_EQ((a + b).dtype(), want[i][j]) << dtype_name(all[i]) << " + " << dtype_name(all[j]);
       EXPECT_EQ(concatenate({a, b}).dtype(), want[i][j]);
     }
+  try {
+    promote_types(int64, uint64);
+    ADD_FAILURE() << "no TypeError";
+  } catch (const TypeError& e) {
+    EXPECT_STREQ(e.what(), "The DType int64 could not be promoted by uint64: no integer dtype holds both "
+                           "(NumPy would give float64)");
+  }
   EXPECT_EQ(opmath_dtype(int8), int32);
   EXPECT_EQ(opmath_dtype(uint16), int32);
   EXPECT_EQ(opmath_dtype(uint32), int64);
@@ -132,14 +150,14 @@ TEST_P(NarrowIntOps, CreationAndElementAccess) {
   EXPECT_THROW(random::integers(-1, 3, {2}, uint16, device()), ValueError);
 }
 
-// Sums and products accumulate in int64 (NumPy's for signed types; NumPy says uint64 for the
-// unsigned ones, which ndgpu does not have yet); max / min / argmax keep or index the narrow
-// values; mean / var / std give float32.
-TEST_P(NarrowIntOps, ReductionsAccumulateInInt64) {
+// Sums and products accumulate in int64, or uint64 for the unsigned types (NumPy's platform
+// integers); max / min / argmax keep or index the narrow values; mean / var / std give float32.
+TEST_P(NarrowIntOps, ReductionsAccumulateInInt64OrUint64) {
   for (DType t : kNarrow) {
     SCOPED_TRACE(std::string(dtype_name(t)));
     const Array x = full({1000}, 100, t, device());
-    EXPECT_EQ(x.sum().dtype(), int64);
+    EXPECT_EQ(x.sum().dtype(), dtype_kind(t) == DTypeKind::unsigned_int ? uint64 : int64);
+    EXPECT_EQ(x.prod(Axes(0)).dtype(), x.sum().dtype());
     EXPECT_EQ(x.sum().item<int64_t>(), 100000);
     EXPECT_EQ(x.max().dtype(), t);
     EXPECT_EQ(x.mean().dtype(), float32);
@@ -224,6 +242,69 @@ TEST_P(NarrowIntOps, ElementwiseOnEveryLayoutIsTheWiderResultWrapped) {
     z *= 2;
     same(z, (xw + roww).astype(t).astype(w) * 2, "in place");
   }
+}
+
+// uint64 computes in its own kernels: values above int64's range wrap, divide, compare, order,
+// sum and print as NumPy's uint64 does (NumPy's outputs are in the comments).
+TEST_P(NarrowIntOps, Uint64AboveInt64sRange) {
+  constexpr uint64_t kMax = ~uint64_t(0), kHalf = uint64_t(1) << 63;
+  const Array x = array(std::vector<uint64_t>{kHalf + 5, kMax, 0, 7}, {}, device());
+  auto u64 = [](const Array& a) { return a.to_vector<uint64_t>(); };
+  using V = std::vector<uint64_t>;
+  EXPECT_EQ(x.dtype(), uint64);
+  EXPECT_EQ(u64(x + 1), (V{kHalf + 6, 0, 1, 8}));                         // x + 1
+  EXPECT_EQ(u64(x - 10), (V{kHalf - 5, kMax - 10, kMax - 9, kMax - 2}));  // wraps below 0
+  EXPECT_EQ(u64(x * 2), (V{10, kMax - 1, 0, 14}));
+  EXPECT_EQ(u64(negative(x)), (V{kHalf - 5, 1, 0, kMax - 6}));
+  EXPECT_EQ(u64(floor_divide(x, 3)), (V{(kHalf + 5) / 3, kMax / 3, 0, 2}));
+  EXPECT_EQ(u64(mod(x, 7)), (V{(kHalf + 5) % 7, kMax % 7, 0, 0}));
+  const Array big_div = array(std::vector<uint64_t>{kHalf, kHalf, 5, 0}, {}, device());
+  EXPECT_EQ(u64(floor_divide(x, big_div)), (V{1, 1, 0, 0}));  // x // 0 -> 0
+  EXPECT_EQ(u64(mod(x, big_div)), (V{5, kHalf - 1, 0, 0}));
+  EXPECT_EQ(u64(abs(x)), u64(x));
+  EXPECT_EQ(u64(sign(x)), (V{1, 1, 0, 1}));
+  EXPECT_EQ(u64(power(array(std::vector<uint64_t>{3}, {}, device()), 41)), (V{18026252303461234787ULL}));  // 3**41 wraps
+  EXPECT_EQ((x > kHalf).to_vector<bool>(), (std::vector<bool>{true, true, false, false}));  // a number above int64's
+  EXPECT_EQ((x > -1).to_vector<bool>(), (std::vector<bool>{true, true, true, true}));      // exact, as NumPy 2
+  EXPECT_EQ((x == -1).to_vector<bool>(), (std::vector<bool>{false, false, false, false}));
+  EXPECT_EQ(u64(maximum(x, big_div)), (V{kHalf + 5, kMax, 5, 7}));
+  EXPECT_EQ(u64(where(x > 10, x, uint64_t(3))), (V{kHalf + 5, kMax, 3, 3}));
+  EXPECT_EQ(u64(clip(x, 1, kHalf)), (V{kHalf, kHalf, 1, 7}));
+  EXPECT_EQ(u64(x + kHalf), (V{5, kHalf - 1, kHalf, kHalf + 7}));
+  EXPECT_THROW((void)(x - 1 + -1), ValueError);  // "Python integer -1 out of bounds for uint64"
+  try {
+    (void)(array(std::vector<int64_t>{1}, {}, device()) + (kHalf + 5));
+    ADD_FAILURE() << "no ValueError";
+  } catch (const ValueError& e) {
+    EXPECT_STREQ(e.what(), "Python integer 9223372036854775813 out of bounds for int64");
+  }
+  EXPECT_THROW((void)(x + array(std::vector<int64_t>{1}, {}, device())), TypeError);
+  EXPECT_EQ((x * 0.5).dtype(), float32);
+  EXPECT_EQ((x + array(std::vector<double>{0.5}, {}, device())).to_vector<double>()[1], 18446744073709551616.0);
+  // Reductions: sums wrap in uint64, max / argmax order above int64's range, mean in float.
+  EXPECT_EQ(x.sum().dtype(), uint64);
+  EXPECT_EQ(x.sum().item<uint64_t>(), kHalf + 5 + kMax + 7);  // wraps
+  EXPECT_EQ(x.max().item<uint64_t>(), kMax);
+  EXPECT_EQ(x.argmax().item<int64_t>(), 1);
+  EXPECT_EQ(x.min().item<uint64_t>(), 0u);
+  EXPECT_EQ(x(slice(0, 2)).mean().item<float>(), static_cast<float>((double(kHalf) + double(kMax)) / 2));
+  auto [v, i] = topk(x, 2);
+  EXPECT_EQ(u64(v), (V{kMax, kHalf + 5}));
+  EXPECT_EQ(ints(i), (std::vector<int64_t>{1, 0}));
+  // Casts: to and from floats (saturating), to and from int64 (the bits).
+  EXPECT_EQ(x.astype(float64).to_vector<double>()[0], 9223372036854775808.0);
+  EXPECT_EQ(u64(array(std::vector<double>{1e19, -1.0, 3e19, NAN}, float64, device()).astype(uint64)),
+            (V{10000000000000000000ULL, 0, kMax, 0}));
+  EXPECT_EQ(ints(x.astype(int64)), (std::vector<int64_t>{INT64_MIN + 5, -1, 0, 7}));
+  EXPECT_EQ(u64(array(std::vector<int64_t>{-1}, {}, device()).astype(uint64)), (V{kMax}));
+  EXPECT_EQ(x[1].item<uint64_t>(), kMax);
+  EXPECT_EQ(u64(arange(0, 10, 3, uint64, device())), (V{0, 3, 6, 9}));
+  EXPECT_EQ(u64(matmul(x.reshape({2, 2}), array(std::vector<uint64_t>{1, 0, 0, 1}, {2, 2}, {}, device()))), u64(x));
+  const Array r = random::integers(0, 100, {500}, uint64, device());
+  EXPECT_LT(r.max().item<uint64_t>(), 100u);
+  EXPECT_EQ(repr(x.to(Device::cpu())),  // NumPy 2.4's repr
+            "array([ 9223372036854775813, 18446744073709551615,                    0,\n"
+            "                          7], dtype=uint64)");
 }
 
 ND_INSTANTIATE_DEVICE_TESTS(NarrowIntOps);

@@ -243,9 +243,10 @@ with np.errstate(all="ignore"):
     case("add_i32_f16", "add", [np.arange(-3, 5, dtype=np.int32), h[:8]],
          np.arange(-3, 5, dtype=np.int32).astype(np.float16) + h[:8])
 
-    # ---- the narrow integers: NumPy's own loops, which wrap as ndgpu's int32 / int64 math does
-    # once wrapped to the narrow width (docs/design.md 4); float math computes in float32 -------
-    NARROW = (np.int8, np.uint8, np.int16, np.uint16, np.uint32)
+    # ---- the integer widths: NumPy's own loops, which wrap as ndgpu's int32 / int64 math does
+    # once wrapped to the narrow width, and as uint64's own math does (docs/design.md 4); float
+    # math computes in float32 --------------------------------------------------------------------
+    NARROW = (np.int8, np.uint8, np.int16, np.uint16, np.uint32, np.uint64)
 
     def narrow_ints(dt, n_random=10):
         info = np.iinfo(dt)
@@ -283,12 +284,13 @@ with np.errstate(all="ignore"):
     # NumPy 2's promotion of mixed signs; an integer with a float gives the float (category rule)
     for ta, tb in ((np.int8, np.uint8), (np.uint8, np.int16), (np.int16, np.uint16), (np.uint16, np.int32),
                    (np.int32, np.uint32), (np.uint32, np.int64), (np.uint8, np.uint32), (np.int8, np.int64),
-                   (np.bool_, np.uint8)):
+                   (np.bool_, np.uint8), (np.uint8, np.uint64), (np.uint64, np.uint32), (np.bool_, np.uint64)):
         a, bb = narrow_ints(ta, 6) if ta != np.bool_ else np.array([True, False] * 10), narrow_ints(tb, 6)
         n = min(len(a), len(bb))
         case(f"add_{dname(a)}_{dname(bb)}", "add", [a[:n], bb[:n]], a[:n] + bb[:n])
         case(f"less_{dname(a)}_{dname(bb)}", "less", [a[:n], bb[:n]], a[:n] < bb[:n])
-    for ti, tf in ((np.int8, np.float16), (np.uint16, np.float16), (np.uint32, np.float32), (np.int16, bfloat16)):
+    for ti, tf in ((np.int8, np.float16), (np.uint16, np.float16), (np.uint32, np.float32), (np.int16, bfloat16),
+                   (np.uint64, np.float32)):
         a = narrow_ints(ti, 6)
         fv = floats(tf)[:len(a)]
         case(f"multiply_{dname(a)}_{dname(fv)}", "multiply", [a, fv],

@@ -11,7 +11,7 @@ namespace npy_cases {
 
 inline const std::vector<nd::DType> kDTypes = {nd::bool_, nd::int32, nd::int64, nd::float32, nd::float64,
                                                nd::float16, nd::int8, nd::uint8, nd::int16, nd::uint16,
-                                               nd::uint32};
+                                               nd::uint32, nd::uint64};
 // Cases nd::save must reproduce byte for byte ("be" is a big-endian file: load only).
 inline const std::vector<std::string> kSaveCases = {"c",      "f",     "t",       "rev",
                                                     "vec", "scalar", "empty", "empty_f"};

@@ -117,8 +117,8 @@ TEST_F(NpyBadFiles, HeaderMustBeTheThreeKeyDict) {
 }
 
 TEST_F(NpyBadFiles, UnsupportedDtypesAreTypeErrors) {
-  expect_error<TypeError>(npy_bytes(dict("'<u8'", "False", "(1,)"), "abcdefgh"),
-                          R"(unsupported dtype in .npy file: '<u8' \(ndgpu reads bool, int32)");
+  expect_error<TypeError>(npy_bytes(dict("'<c8'", "False", "(1,)"), "abcdefgh"),
+                          R"(unsupported dtype in .npy file: '<c8' \(ndgpu reads bool, int32)");
   expect_error<TypeError>(npy_bytes(dict("'<c16'", "False", "(1,)")), "'<c16'");
   expect_error<TypeError>(npy_bytes(dict("'|O'", "False", "(1,)")), "'|O'");  // pickles: never
   expect_error<TypeError>(npy_bytes(dict("[('a', '<f4')]", "False", "(1,)")), "structured dtype");

@@ -16,7 +16,8 @@
 
 namespace golden {
 
-// Values kept as double (floats round-trip exactly) plus int64 (exact for integers).
+// Values kept as double (floats round-trip exactly) plus int64 (exact for integers; a uint64's
+// bits).
 struct Values {
   nd::DType dtype = nd::float64;
   nd::Shape shape;
@@ -45,6 +46,11 @@ inline nd::DType parse_dtype(const std::string& s) {
   throw std::runtime_error("golden: unknown dtype " + s);
 }
 
+// An integer token: int64, or a uint64 above its range kept as its bits (int64 then compares bits).
+inline int64_t parse_int(const std::string& tok) {
+  return tok[0] == '-' ? std::stoll(tok) : static_cast<int64_t>(std::stoull(tok));
+}
+
 inline Values parse_values(std::istringstream& in) {
   Values v;
   std::string dt, shape, tok;
@@ -57,7 +63,7 @@ inline Values parse_values(std::istringstream& in) {
   }
   while (in >> tok) {
     v.f.push_back(std::strtod(tok.c_str(), nullptr));
-    v.i.push_back(nd::is_floating(v.dtype) ? 0 : std::stoll(tok));
+    v.i.push_back(nd::is_floating(v.dtype) ? 0 : parse_int(tok));
   }
   return v;
 }
@@ -84,7 +90,7 @@ inline std::vector<Case> load(const std::string& path) {
         a.is_scalar = true;
         in >> a.kind >> tok;
         a.f = std::strtod(tok.c_str(), nullptr);
-        a.i = a.kind == "float" ? 0 : std::stoll(tok);
+        a.i = a.kind == "float" ? 0 : parse_int(tok);
       } else {
         a.array = parse_values(in);
       }

@@ -1,5 +1,6 @@
 // Array creation (NumPy names). Float results default to float32, integer ones to int64.
 #pragma once
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <type_traits>
@@ -14,14 +15,18 @@ namespace nd {
 struct Number {
   double f = 0;   ///< the value as a double
   int64_t i = 0;  ///< the value as an integer (0 for floats)
-  DType kind = DType::int64;  ///< bool_, int64 or float32 (the default dtype of that category)
+  /// bool_, int64 or float32 (the default dtype of that category); uint64 for an unsigned value
+  /// above int64's range (i then holds its bits), which only a uint64 computation takes.
+  DType kind = DType::int64;
   template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
   Number(T v) : f(static_cast<double>(v)) {
     if constexpr (std::is_floating_point_v<T>) {
-      kind = DType::float32;  ///< i stays 0: a float never converts to int64 here (UB when huge)
+      kind = DType::float32;  // i stays 0: a float never converts to int64 here (UB when huge)
     } else {
       i = static_cast<int64_t>(v);
       kind = std::is_same_v<T, bool> ? DType::bool_ : DType::int64;
+      if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8)
+        if (v > static_cast<T>(INT64_MAX)) kind = DType::uint64;
     }
   }
 };

@@ -23,18 +23,22 @@ Device common_device(const Arg* args, int n, const char* what) {
   return first ? first->device() : default_device();
 }
 
-// A C++ integer that does not fit a narrower integer computation: comparisons widen to int64
-// (exact answers), other ops refuse it as NumPy 2 does.
+// A C++ integer that does not fit an integer computation: other ops refuse it as NumPy 2 does;
+// comparisons answer exactly, in int64 (a narrower type's values and the number both fit), or
+// for uint64 in float64 (only a negative number is out of its range, and every uint64 stays >= 0
+// as a double; a uint64 number above int64's range against a signed type is refused).
 void fit_numbers(kern::OpCode op, const Arg* args, int n, OpTypes& t) {
   if (!is_integer(t.compute)) return;
   for (int k = 0; k < n; ++k) {
-    if (args[k].array || args[k].number.kind != DType::int64) continue;
-    const int64_t v = args[k].number.i;
-    if (holds(t.compute, v)) continue;
-    if (kern::op_info(op).cls != kern::OpClass::compare)
-      throw ValueError("Python integer " + std::to_string(v) + " out of bounds for " +
-                       std::string(dtype_name(t.compute)));
-    t.compute = t.first = DType::int64;
+    if (args[k].array) continue;
+    const Number& v = args[k].number;
+    const bool big = v.kind == DType::uint64;
+    if (v.kind != DType::int64 && !big) continue;
+    if (big ? t.compute == DType::uint64 : holds(t.compute, v.i)) continue;
+    if (kern::op_info(op).cls != kern::OpClass::compare || big)
+      throw ValueError("Python integer " + (big ? std::to_string(static_cast<uint64_t>(v.i)) : std::to_string(v.i)) +
+                       " out of bounds for " + std::string(dtype_name(t.compute)));
+    t.compute = t.first = t.compute == DType::uint64 ? DType::float64 : DType::int64;
   }
 }
 
@@ -58,7 +62,8 @@ void run_kernel(kern::OpCode op, const Array& out, const Arg* args, int n, const
       scalar_taken = true;
       const Number& v = args[k].number;
       d.scalar_mask |= static_cast<uint8_t>(1u << k);
-      d.scalar = Scalar{v.kind, v.f, v.i};
+      // (a uint64 above int64's range reaches a float computation through its double)
+      d.scalar = Scalar{v.kind == DType::uint64 && is_floating(want) ? DType::float64 : v.kind, v.f, v.i};
       d.in[k].dtype = want;
     } else {  // a second number (where(c, 1, 0), clip(x, 0, 1)): a 0-d array, stride 0
       keep[k] = full({}, args[k].number, want, out.device());

@@ -18,7 +18,10 @@ DType value_dtype(const Arg* args, int n) {
       arrays = have_array ? promote_types(arrays, args[k].array->dtype()) : args[k].array->dtype();
       have_array = true;
     } else {
-      numbers = have_number ? promote_types(numbers, args[k].number.kind) : args[k].number.kind;
+      const DType kind = args[k].number.kind;  // int64 and uint64 (above int64's range) give uint64
+      numbers = !have_number ? kind
+                : is_integer(numbers) && is_integer(kind) ? (numbers == DType::uint64 ? numbers : kind)
+                                                          : promote_types(numbers, kind);
       have_number = true;
     }
   }

@@ -30,7 +30,8 @@ namespace nd {
   X(int32, int32_t, "int32", signed_int, int32_t, "i4", kDLInt, __VA_ARGS__)     \
   X(int64, int64_t, "int64", signed_int, int64_t, "i8", kDLInt, __VA_ARGS__)     \
   X(float32, float, "float32", floating, float, "f4", kDLFloat, __VA_ARGS__)     \
-  X(float64, double, "float64", floating, double, "f8", kDLFloat, __VA_ARGS__)
+  X(float64, double, "float64", floating, double, "f8", kDLFloat, __VA_ARGS__)     \
+  X(uint64, uint64_t, "uint64", unsigned_int, uint64_t, "u8", kDLUInt, __VA_ARGS__)
 #define ND_DTYPE_ROWS_HALF(X, ...)                                                   \
   X(float16, ::nd::Float16, "float16", floating, float, "f2", kDLFloat, __VA_ARGS__) \
   X(bfloat16, ::nd::BFloat16, "bfloat16", floating, float, "V2", kDLBfloat, __VA_ARGS__)

@@ -13,7 +13,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DTYPES = ["bool", "int32", "int64", "float32", "float64", "float16", "int8", "uint8", "int16", "uint16",
-          "uint32"]
+          "uint32", "uint64"]
 
 
 def values(dtype, n):
