@@ -22,6 +22,20 @@ namespace {
 
 constexpr double kInf = HUGE_VAL, kNan = __builtin_nan("");
 
+// got is want32 (a float32 result, or a result of another dtype) rounded once to t: the same
+// dtype, shape and values, NaN where NaN.
+::testing::AssertionResult rounded_once(const Array& got, const Array& want32, DType t) {
+  const Array want = want32.dtype() == float32 ? want32.astype(t) : want32;
+  if (got.dtype() != want.dtype() || got.shape() != want.shape())
+    return ::testing::AssertionFailure() << "got " << got.dtype() << " " << shape_str(got.shape()) << ", want "
+                                         << want.dtype() << " " << shape_str(want.shape());
+  const std::vector<double> g = got.astype(float64).to_vector<double>(), w = want.astype(float64).to_vector<double>();
+  for (size_t i = 0; i < g.size(); ++i)
+    if (!(g[i] == w[i] || (std::isnan(g[i]) && std::isnan(w[i]))))
+      return ::testing::AssertionFailure() << "[" << i << "] got " << g[i] << " want " << w[i];
+  return ::testing::AssertionSuccess();
+}
+
 float f32(uint32_t bits) {
   float f;
   std::memcpy(&f, &bits, 4);
@@ -199,16 +213,7 @@ TEST_P(HalfOps, ReductionsOnEveryLayoutAreTheFloat32ReductionRoundedOnce) {
     x(5, 7).assign(kNan);  // NaN propagates, and argmax finds it
     const Array xf = x.astype(float32);
     auto same = [&](const Array& got, const Array& want32, const std::string& what) {
-      SCOPED_TRACE(what);
-      const Array want = want32.dtype() == float32 ? want32.astype(t) : want32;
-      ASSERT_EQ(got.dtype(), want.dtype());
-      ASSERT_EQ(got.shape(), want.shape());
-      const std::vector<double> g = got.astype(float64).to_vector<double>(), w = want.astype(float64).to_vector<double>();
-      for (size_t i = 0; i < g.size(); ++i)
-        if (!(g[i] == w[i] || (std::isnan(g[i]) && std::isnan(w[i])))) {
-          ADD_FAILURE() << "[" << i << "] got " << g[i] << " want " << w[i];
-          return;
-        }
+      EXPECT_TRUE(rounded_once(got, want32, t)) << what;
     };
     struct View {
       const char* name;
@@ -301,10 +306,7 @@ TEST_P(HalfOps, OpsWithoutHalfKernelsAreTheirFloat32ResultRoundedOnce) {
     const Array y = random::rand({8, 5}, float32, device()).astype(t);
     const Array xf = x.astype(float32), yf = y.astype(float32);
     auto same = [&](const Array& got, const Array& want32, const char* what) {
-      SCOPED_TRACE(what);
-      ASSERT_EQ(got.dtype(), want32.dtype() == float32 ? t : want32.dtype());
-      const Array want = want32.dtype() == float32 ? want32.astype(t) : want32;
-      EXPECT_EQ(got.astype(float64).to_vector<double>(), want.astype(float64).to_vector<double>());
+      EXPECT_TRUE(rounded_once(got, want32, t)) << what;
     };
     same(softmax(x), softmax(xf), "softmax");
     same(log_softmax(x, 0), log_softmax(xf, 0), "log_softmax");
@@ -358,11 +360,7 @@ TEST_P(HalfOps, SearchOverHalfRowsIsTheFloat32ResultRoundedOnce) {
     const Array q = (random::rand({3, 37}, float32, device()) - 0.5).astype(t);
     const Array xf = xs.astype(float32), qf = q.astype(float32);
     auto same = [&](const Array& got, const Array& want32, const char* what) {
-      SCOPED_TRACE(what);
-      const Array want = want32.dtype() == float32 ? want32.astype(t) : want32;
-      ASSERT_EQ(got.dtype(), want.dtype());
-      ASSERT_EQ(got.shape(), want.shape());
-      EXPECT_EQ(got.astype(float64).to_vector<double>(), want.astype(float64).to_vector<double>());
+      EXPECT_TRUE(rounded_once(got, want32, t)) << what;
     };
     same(cosine_similarity(q, xs), cosine_similarity(qf, xf), "cosine, corpus streamed");
     same(cosine_similarity(xs, q), cosine_similarity(xf, qf), "cosine, corpus first");
@@ -402,16 +400,7 @@ TEST_P(HalfOps, ElementwiseOnEveryLayoutIsTheFloat32ResultRoundedOnce) {
     const Array zero_d = full({}, 0.75, t, device());
     const Array xf = x.astype(float32), rowf = row.astype(float32), colf = col.astype(float32);
     auto same = [&](const Array& got, const Array& want32, const char* what) {
-      SCOPED_TRACE(what);
-      const Array want = want32.dtype() == float32 ? want32.astype(t) : want32;
-      ASSERT_EQ(got.dtype(), want.dtype());
-      ASSERT_EQ(got.shape(), want.shape());
-      const std::vector<double> g = got.astype(float64).to_vector<double>(), w = want.astype(float64).to_vector<double>();
-      for (size_t i = 0; i < g.size(); ++i)
-        if (!(g[i] == w[i] || (std::isnan(g[i]) && std::isnan(w[i])))) {
-          ADD_FAILURE() << "[" << i << "] got " << g[i] << " want " << w[i];
-          return;
-        }
+      EXPECT_TRUE(rounded_once(got, want32, t)) << what;
     };
     same(x + row, xf + rowf, "x + row");
     same(x.T() * col.T(), xf.T() * colf.T(), "transposed * broadcast row");

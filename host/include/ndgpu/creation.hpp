@@ -18,6 +18,7 @@ struct Number {
   /// bool_, int64 or float32 (the default dtype of that category); uint64 for an unsigned value
   /// above int64's range (i then holds its bits), which only a uint64 computation takes.
   DType kind = DType::int64;
+  /// Any C++ arithmetic value: an integer or bool keeps its exact value in i, a float only in f.
   template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
   Number(T v) : f(static_cast<double>(v)) {
     if constexpr (std::is_floating_point_v<T>) {
