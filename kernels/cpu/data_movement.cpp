@@ -62,6 +62,14 @@ void cast_row(To* o, const From* a, int64_t n) {
   cast_contig(o, a, n);
 }
 
+// One element converted, or the same dtype's bits as they are (a half would go through float).
+// A template, so that the branch not taken is never compiled for the pair.
+template <class To, class From>
+To stored(const From& v) {
+  if constexpr (std::is_same_v<To, From>) return v;
+  else return kern::convert<To>(v);
+}
+
 }  // namespace
 
 void copy(const CopyDesc& d) {
@@ -73,13 +81,8 @@ void copy(const CopyDesc& d) {
       }
       if (s[0] == sizeof(To) && s[1] == sizeof(From))
         return cast_row(reinterpret_cast<To*>(p[0]), reinterpret_cast<const From*>(p[1]), n);
-      for (int64_t i = 0; i < n; ++i) {
-        const From& v = *reinterpret_cast<const From*>(p[1] + i * s[1]);
-        if constexpr (std::is_same_v<To, From>)  // the bits (a half would go through float)
-          *reinterpret_cast<To*>(p[0] + i * s[0]) = v;
-        else
-          *reinterpret_cast<To*>(p[0] + i * s[0]) = kern::convert<To>(v);
-      }
+      for (int64_t i = 0; i < n; ++i)
+        *reinterpret_cast<To*>(p[0] + i * s[0]) = stored<To>(*reinterpret_cast<const From*>(p[1] + i * s[1]));
     });
   }));
 }
