@@ -224,19 +224,19 @@ double pair_f64(const float* a, const B* b, int64_t d, bool diff) {
 }
 bool safe_norm(double n) { return n >= 1e-15 && n <= 1e15; }
 
-// Rows [i0, i0 + n) of a float32 or 16-bit float operand as float32 rows: float32 rows in place,
-// 16-bit ones widened (exactly) into buf. Returns the first row; *stride gets the row stride.
-const float* rows_f32(const void* base, DType t, int64_t row_stride, int64_t i0, int64_t n,
-                      int64_t d, std::vector<float>& buf, int64_t* stride) {
+// n rows of a float32 or 16-bit float operand as float32 rows: float32 rows in place, 16-bit
+// ones widened (exactly) into buf. Returns the first row; *stride gets the row stride.
+const float* rows_f32(const void* base, DType t, int64_t row_stride, int64_t n, int64_t d,
+                      std::vector<float>& buf, int64_t* stride) {
   if (t == DType::float32) {
     *stride = row_stride;
-    return static_cast<const float*>(base) + i0 * row_stride;
+    return static_cast<const float*>(base);
   }
   const Opmath<float> half = opmath_of<float>(t);
   const int64_t bytes = row_stride * dtype_size(t);
   buf.resize(static_cast<size_t>(n * d));
   for (int64_t i = 0; i < n; ++i)
-    half.widen(buf.data() + i * d, static_cast<const char*>(base) + (i0 + i) * bytes, d);
+    half.widen(buf.data() + i * d, static_cast<const char*>(base) + i * bytes, d);
   *stride = d;
   return buf.data();
 }
@@ -258,7 +258,6 @@ void pairwise_rows(const PairwiseDesc& p, Job j, bool swap) {
     for (int64_t i = 0; i < j.na; ++i) na[i] = row_norm(j.a + i * j.as, j.d, isa);
   }
   const bool fused = isa != Isa::generic;  // else 16-bit rows are widened a block at a time
-  const DType bt = std::is_same_v<B, float> ? DType::float32 : std::is_same_v<B, Float16> ? DType::float16 : DType::bfloat16;
   constexpr int64_t kBlock = 63;  // streamed rows per chunk (3 x 21): 189 KiB at d = 768, in L2
   const int64_t nblocks = (j.nb + kBlock - 1) / kBlock;
   const int64_t work_per_block = kBlock * std::max<int64_t>(j.na * j.d, 1);
@@ -271,7 +270,7 @@ void pairwise_rows(const PairwiseDesc& p, Job j, bool swap) {
       jb.nb = b1 - b0;
       jb.b = static_cast<const B*>(j.b) + b0 * j.bs;
       if (!fused && !std::is_same_v<B, float>)
-        jb.b = rows_f32(jb.b, bt, j.bs, 0, jb.nb, j.d, buf, &jb.bs);
+        jb.b = rows_f32(jb.b, dtype_v<B>, j.bs, jb.nb, j.d, buf, &jb.bs);
       // A pair redone in float64 from the rows as stored.
       auto redo = [&](int64_t ai, int64_t bi, bool diff) {
         const float* a = j.a + ai * j.as;
@@ -316,7 +315,7 @@ void pairwise_f32(const PairwiseDesc& p) {
   Job j{static_cast<PairMetric>(p.metric) == PairMetric::euclidean, swap ? p.n : p.m, swap ? p.m : p.n,
         p.d, nullptr, 0, swap ? p.x : p.y, swap ? p.x_row_stride : p.y_row_stride};
   std::vector<float> tiled;
-  j.a = rows_f32(swap ? p.y : p.x, tiled_t, swap ? p.y_row_stride : p.x_row_stride, 0, j.na, j.d, tiled, &j.as);
+  j.a = rows_f32(swap ? p.y : p.x, tiled_t, swap ? p.y_row_stride : p.x_row_stride, j.na, j.d, tiled, &j.as);
   if (streamed_t == DType::float16) pairwise_rows<Float16>(p, j, swap);
   else if (streamed_t == DType::bfloat16) pairwise_rows<BFloat16>(p, j, swap);
   else pairwise_rows<float>(p, j, swap);
