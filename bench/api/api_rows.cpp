@@ -366,7 +366,8 @@ void opmath_rows(std::vector<Row>& rows) {
                   {"exp", [](const Array& x, const Array&) { return nd::exp(x); }},
                   {"sum", [](const Array& x, const Array&) { return x.sum(); }},
                   {"softmax", [](const Array& x, const Array&) { return nd::softmax(x); }},
-                  {"nearest", [](const Array& x, const Array& y) { return nd::nearest(y[0], x, 10).scores; }}});
+                  {"nearest", [](const Array& x, const Array& y) { return nd::nearest(y[0], x, 10).scores; }},
+                  {"matmul", [](const Array& x, const Array& y) { return nd::matmul(x, y.T()); }}});
   // Issue 16's search line: 1 query against a 100000 x 768 corpus, the float32 corpus beside.
   for (auto [dt, t] : {std::pair{"f32", nd::float32}, {"f16", nd::float16}, {"bf16", nd::bfloat16}})
     rows.push_back({"nearest", "half", dt, "100000x768", "C", "1q,k10", [t] {

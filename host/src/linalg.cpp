@@ -60,6 +60,7 @@ void gemm_into(const Array& out, Array a2, Array b2, double alpha = 1) {
   const MatLayout la = layout(a2, n, k), lb = layout(b2, k, m);
   GemmDesc g;
   g.dtype = out.dtype();
+  g.ab_dtype = a2.dtype();
   g.m = n;
   g.n = m;
   g.k = k;
@@ -100,7 +101,11 @@ MatmulPrecision matmul_precision() { return g_precision.load(); }
 
 Array matmul(const Array& a, const Array& b) { return detail::matmul_scaled(a, b, 1.0); }
 
-Array detail::matmul_scaled(const Array& a_in, const Array& b_in, double alpha) {
+Array detail::matmul_scaled(const Array& a, const Array& b, double alpha) {
+  return detail::rounded(matmul_opmath(a, b, alpha), promote_types(a.dtype(), b.dtype()));
+}
+
+Array detail::matmul_opmath(const Array& a_in, const Array& b_in, double alpha) {
   detail::check_defined(a_in, "matmul");
   detail::check_defined(b_in, "matmul");
   for (int i = 0; i < 2; ++i) {
@@ -112,12 +117,13 @@ Array detail::matmul_scaled(const Array& a_in, const Array& b_in, double alpha) 
   }
   check_same_device(a_in, b_in, "matmul");
   const DType dt = promote_types(a_in.dtype(), b_in.dtype());
-  // float32 (int32, int64) products and sums, rounded (wrapped) once; uint64's in int64, whose
-  // products and sums modulo 2^64 are the same bits (a ring: the sign only matters to order).
+  // float32 (int32, int64) products and sums; uint64's in int64, whose products and sums modulo
+  // 2^64 are the same bits (a ring: the sign only matters to order). A backend that
+  // takes_opmath(Opmath::matmul) reads 16-bit float operands as stored; others get them widened.
   const DType math = dt == uint64 ? int64 : opmath_dtype(dt);
-  if (math != dt) return detail::rounded(matmul_scaled(a_in.astype(math), b_in.astype(math), alpha), dt);
-  Array a = a_in.dtype() == dt ? a_in : a_in.astype(dt);
-  Array b = b_in.dtype() == dt ? b_in : b_in.astype(dt);
+  const DType ab = is_half(dt) && backend(a_in.device()).takes_opmath(Opmath::matmul) ? dt : math;
+  Array a = a_in.dtype() == ab ? a_in : a_in.astype(ab);
+  Array b = b_in.dtype() == ab ? b_in : b_in.astype(ab);
   const bool a1 = a.ndim() == 1, b1 = b.ndim() == 1;
   if (a1) a = a.reshape({1, a.shape()[0]});
   if (b1) b = b.reshape({b.shape()[0], 1});
@@ -150,7 +156,7 @@ Array detail::matmul_scaled(const Array& a_in, const Array& b_in, double alpha) 
   Shape full = batch;
   full.push_back(n);
   full.push_back(m);
-  Array out = detail::new_array(full, dt, a.device());
+  Array out = detail::new_array(full, math, a.device());
   Shape sa = batch, sb = batch;
   sa.insert(sa.end(), {n, k});
   sb.insert(sb.end(), {k, m});

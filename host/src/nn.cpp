@@ -40,7 +40,7 @@ void row_layout(const Array& x, const Array& out, int ax, RowDesc& d) {
 
 Array row_op(RowOp op, const Array& x_in, int axis, double eps, const char* name) {
   detail::check_defined(x_in, name);
-  if (is_half(x_in.dtype()) && !detail::backend(x_in.device()).takes_opmath())
+  if (is_half(x_in.dtype()) && !detail::backend(x_in.device()).takes_opmath(Opmath::rows))
     return detail::rounded(row_op(op, detail::computing(x_in), axis, eps, name), x_in.dtype());
   Array x = float_input(x_in);
   if (x.ndim() == 0) return row_op(op, x.reshape({1}), 0, eps, name).reshape({});

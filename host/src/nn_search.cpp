@@ -5,6 +5,7 @@
 #include <random>
 
 #include "detail.hpp"
+#include "linalg_detail.hpp"
 #include "ndgpu/linalg.hpp"
 #include "ndgpu/nn.hpp"
 #include "ndgpu/ops.hpp"
@@ -17,11 +18,11 @@ namespace {
 using kern::PairMetric;
 
 // out (m, n) = metric(a_i, b_j) for a (m, d), b (n, d) of float dtypes with one opmath type, in
-// that type. A backend that takes_opmath() reads 16-bit float rows as they are (a corpus is never
-// converted as a whole); for any other, they are widened here.
+// that type. A backend that takes_opmath(Opmath::search) reads 16-bit float rows as they are (a
+// corpus is never converted as a whole); for any other, they are widened here.
 Array pairwise(Array a, Array b, PairMetric metric, double eps) {
   Backend& be = detail::backend(a.device());
-  if (!be.takes_opmath()) {
+  if (!be.takes_opmath(Opmath::search)) {
     a = detail::computing(a);
     b = detail::computing(b);
   }
@@ -145,7 +146,7 @@ KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
   if (x_in.ndim() != 2) throw ValueError("kmeans: x must be a (n, d) array, got shape " + shape_str(x_in.shape()));
   // 16-bit float rows: Lloyd steps in float32 (the centroids' dtype), centroids rounded once.
   // Where the backend reads such rows as they are, x is never converted as a whole.
-  if (is_half(x_in.dtype()) && !detail::backend(x_in.device()).takes_opmath()) {
+  if (is_half(x_in.dtype()) && !detail::backend(x_in.device()).takes_opmath(Opmath::search)) {
     KMeansResult r = kmeans(detail::computing(x_in), k, opt);
     r.centroids = detail::rounded(r.centroids, x_in.dtype());
     return r;
@@ -229,7 +230,8 @@ KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
     if (sums.empty()) {
       std::vector<double> onehot(static_cast<size_t>(k * n), 0.0);
       for (int64_t i = 0; i < n; ++i) onehot[labels[i] * n + i] = 1.0;
-      sums = matmul(array(onehot, {k, n}, math, x.device()), detail::computing(xc)).to_vector<double>();
+      // 0 / 1 are exact in x's dtype: a 16-bit x is read as stored where the backend can.
+      sums = detail::matmul_opmath(array(onehot, {k, n}, x.dtype(), x.device()), xc).to_vector<double>();
     }
     for (int64_t c = 0; c < k; ++c)
       if (count[c] > 0)  // an empty cluster keeps its centre

@@ -37,7 +37,7 @@ class CpuBackend final : public Backend {
   void fill(const FillDesc& d) override { cpu::fill(d); }
   void random(const RandomDesc& d) override { cpu::random(d); }
   void elementwise(const ElementwiseDesc& d) override { cpu::elementwise(d); }
-  bool takes_opmath() const override { return true; }
+  bool takes_opmath(Opmath) const override { return true; }
   void gemm(const GemmDesc& d) override { cpu::gemm(d); }
   void rowwise(const RowDesc& d) override { cpu::rowwise(d); }
   void pairwise(const PairwiseDesc& d) override { cpu::pairwise(d); }

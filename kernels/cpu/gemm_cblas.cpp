@@ -1,5 +1,6 @@
-// CPU matrix products: float32/float64 through OpenBLAS's CBLAS, integer and bool through our own
-// cache-blocked loop with NumPy's wrapping arithmetic. OpenBLAS runs on the calling thread only
+// CPU matrix products: float32/float64 through OpenBLAS's CBLAS (float16 / bfloat16 operands on
+// float32 tiles), integer and bool through our own cache-blocked loop with NumPy's wrapping
+// arithmetic. OpenBLAS runs on the calling thread only
 // (cpu_blas.hpp): the products are split over ndgpu's pool here -- batch entries first, then
 // rows of C (or columns, when C has fewer rows than columns).
 #include "cpu_blas.hpp"
@@ -12,13 +13,16 @@
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/loops.hpp"
+#include "cpu/opmath_convert.hpp"
 #include "cpu/parallel.hpp"
+#include "cpu/scratch.hpp"
 
 namespace nd::cpu {
 namespace {
 
-// Calls blas(m, n, a, b, c) for pieces covering every entry's C, spread over the pool.
-template <class T, class Blas>
+// Calls blas(m, n, a, b, c) for pieces covering every entry's C, spread over the pool. A and B
+// hold T (their storage), C holds Tc.
+template <class T, class Tc = T, class Blas>
 void float_gemm(const GemmDesc& d, Blas&& blas) {
   const int64_t entries = d.batch.numel(), threads = num_threads();
   const double flops = 2.0 * d.m * d.n * d.k;
@@ -29,7 +33,7 @@ void float_gemm(const GemmDesc& d, Blas&& blas) {
   const int64_t len = by_rows ? d.m : d.n;
   const auto* A = static_cast<const T*>(d.a);
   const auto* B = static_cast<const T*>(d.b);
-  auto* C = static_cast<T*>(d.c);
+  auto* C = static_cast<Tc*>(d.c);
   const int64_t grain = std::max<int64_t>(1, static_cast<int64_t>(4e6 / std::max(flops / parts, 1.0)));
   parallel_for(entries * parts, grain, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
@@ -192,9 +196,43 @@ void blas_product(const GemmDesc& d, int64_t m, int64_t n, const T* a, const T* 
   else ND_BLAS(cblas_dgemm)(CblasRowMajor, ta, tb, m, n, k, alpha, a, d.lda, b, d.ldb, 0.0, c, d.ldc);
 }
 
+// A product of 16-bit float operands (GemmDesc::ab_dtype): each piece of C, in float32, from
+// float32 tiles of op(A) (up to kTile floats: rows by the whole k) and op(B) (columns by the
+// whole k), widened as they are used and then multiplied by the float32 BLAS, so no operand is
+// ever widened as a whole. Every element of C still sums its whole k in one BLAS call.
+void half_gemm(const GemmDesc& d) {
+  constexpr int64_t kTile = int64_t{1} << 21;
+  const Opmath<float> cv = opmath_of<float>(d.ab_dtype);
+  const int64_t k = d.k, rows = std::max<int64_t>(16, kTile / k), cols = rows;
+  // Copies `runs` runs of `len` elements, `ld` apart from `src`, widened into dst (packed).
+  auto widen_runs = [&](float* dst, const uint16_t* src, int64_t runs, int64_t len, int64_t ld) {
+    for (int64_t r = 0; r < runs; ++r) cv.widen(dst + r * len, src + r * ld, len);
+  };
+  float_gemm<uint16_t, float>(d, [&](int64_t m, int64_t n, const uint16_t* a, const uint16_t* b, float* c) {
+    Scratch<float> a_tile, b_tile;
+    float* at = a_tile.get(std::min(rows, m) * k);
+    float* bt = b_tile.get(std::min(cols, n) * k);
+    GemmDesc t = d;  // the tiles' layout: packed, transposed as the operands are stored
+    for (int64_t i0 = 0; i0 < m; i0 += rows) {
+      const int64_t mi = std::min(rows, m - i0);
+      if (d.trans_a) widen_runs(at, a + i0, k, mi, d.lda);  // stored (k, m): k runs of mi
+      else widen_runs(at, a + i0 * d.lda, mi, k, d.lda);    // stored (m, k): mi runs of k
+      t.lda = d.trans_a ? mi : k;
+      for (int64_t j0 = 0; j0 < n; j0 += cols) {
+        const int64_t nj = std::min(cols, n - j0);
+        if (d.trans_b) widen_runs(bt, b + j0 * d.ldb, nj, k, d.ldb);  // stored (n, k)
+        else widen_runs(bt, b + j0, k, nj, d.ldb);                   // stored (k, n)
+        t.ldb = d.trans_b ? k : nj;
+        blas_product<float>(t, mi, nj, at, bt, c + i0 * d.ldc + j0);
+      }
+    }
+  });
+}
+
 }  // namespace
 
 void gemm(const GemmDesc& d) {
+  if (d.ab_dtype != d.dtype) return half_gemm(d);
   switch (d.dtype) {
     case DType::float32:
       if (is_gram(d)) return gram_gemm<float>(d);

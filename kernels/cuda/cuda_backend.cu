@@ -68,6 +68,10 @@ class CudaBackend final : public Backend {
   MemoryStats memory_stats() const override { return pool_.stats(); }
   void empty_cache() noexcept override { pool_.empty_cache(); }
 
+  // 16-bit float rows in search (read as stored, accumulated in float64) and matmul operands
+  // (cublasGemmEx, float32 accumulation); host/ widens them for the other families.
+  bool takes_opmath(Opmath f) const override { return f == Opmath::search || f == Opmath::matmul; }
+
   // One forwarding line per kernel family.
   void copy(const CopyDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::copy(x, s); }); }
   void fill(const FillDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::fill(x, s); }); }

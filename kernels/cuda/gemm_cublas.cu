@@ -1,6 +1,7 @@
 // CUDA matrix products: float32/float64 through cuBLAS strided-batched GEMM (TF32 only when
-// nd::set_matmul_precision(high) asked for it), integer and bool through our own 16x16 tiled
-// kernel with NumPy's wrapping arithmetic. Row-major C = A B is column-major C^T = B^T A^T, so
+// nd::set_matmul_precision(high) asked for it), float16 / bfloat16 operands through
+// cublasGemmEx (tensor cores, float32 accumulation and C), integer and bool through our own
+// 16x16 tiled kernel with NumPy's wrapping arithmetic. Row-major C = A B is column-major C^T = B^T A^T, so
 // cuBLAS gets the operands swapped. Sizes go through cuBLAS's 64-bit (_64) API: no dimension is
 // truncated to int. The handle is this thread's own (cublas_handles.hpp).
 #include <type_traits>
@@ -90,19 +91,30 @@ void float_gemm(const GemmDesc& d, cudaStream_t stream) {
   for (int dim = 0; dim < outer.nd; ++dim) outer_count *= outer.shape[dim];
   const T alpha = static_cast<T>(d.alpha), beta = T(0);
   const auto op_a = d.trans_a ? CUBLAS_OP_T : CUBLAS_OP_N, op_b = d.trans_b ? CUBLAS_OP_T : CUBLAS_OP_N;
+  const bool half = d.ab_dtype != d.dtype;  // 16-bit float A and B, float32 math and C
+  const size_t ab_size = dtype_size(d.ab_dtype);
   for (int64_t ob = 0; ob < outer_count; ++ob) {
     int64_t off[3];
     outer.offsets(ob, off);
-    const T* a = static_cast<const T*>(d.a) + off[0];
-    const T* b = static_cast<const T*>(d.b) + off[1];
+    const void* a = static_cast<const char*>(d.a) + off[0] * ab_size;
+    const void* b = static_cast<const char*>(d.b) + off[1] * ab_size;
     T* c = static_cast<T*>(d.c) + off[2];
     cublasStatus_t st;
     if constexpr (std::is_same_v<T, float>) {
-      st = cublasSgemmStridedBatched_64(h, op_b, op_a, d.n, d.m, d.k, &alpha, b, d.ldb, sb, a, d.lda,
-                                        sa, &beta, c, d.ldc, sc, count);
+      if (half) {
+        const cudaDataType t = d.ab_dtype == DType::float16 ? CUDA_R_16F : CUDA_R_16BF;
+        st = cublasGemmStridedBatchedEx_64(h, op_b, op_a, d.n, d.m, d.k, &alpha, b, t, d.ldb, sb, a, t,
+                                           d.lda, sa, &beta, c, CUDA_R_32F, d.ldc, sc, count,
+                                           CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+      } else {
+        st = cublasSgemmStridedBatched_64(h, op_b, op_a, d.n, d.m, d.k, &alpha, static_cast<const T*>(b),
+                                          d.ldb, sb, static_cast<const T*>(a), d.lda, sa, &beta, c, d.ldc,
+                                          sc, count);
+      }
     } else {
-      st = cublasDgemmStridedBatched_64(h, op_b, op_a, d.n, d.m, d.k, &alpha, b, d.ldb, sb, a, d.lda,
-                                        sa, &beta, c, d.ldc, sc, count);
+      st = cublasDgemmStridedBatched_64(h, op_b, op_a, d.n, d.m, d.k, &alpha, static_cast<const T*>(b),
+                                        d.ldb, sb, static_cast<const T*>(a), d.lda, sa, &beta, c, d.ldc, sc,
+                                        count);
     }
     check_cublas(st, "gemmStridedBatched");
   }

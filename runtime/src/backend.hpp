@@ -97,6 +97,9 @@ struct RandomDesc {
 // host fills k == 0 with zeros). All three share `dtype`; integer dtypes wrap like NumPy.
 struct GemmDesc {
   DType dtype = DType::float32;
+  // A's and B's dtype: dtype, or (backends that take_opmath(Opmath::matmul) only) a 16-bit float
+  // whose opmath type is dtype: float32 products and sums, C in float32.
+  DType ab_dtype = DType::float32;
   int64_t m = 0, n = 0, k = 0;
   bool trans_a = false, trans_b = false;
   const void* a = nullptr;
@@ -128,7 +131,7 @@ struct RowDesc {
 struct PairwiseDesc {
   uint16_t metric = 0;
   DType dtype = DType::float32;  // of out and the math
-  // The rows' own dtypes: dtype, or (backends that take_opmath() only) a 16-bit float whose opmath
+  // The rows' own dtypes: dtype, or (takes_opmath(Opmath::search)) a 16-bit float whose opmath
   // type is dtype, whose rows the backend widens a few at a time, never as a whole.
   DType x_dtype = DType::float32, y_dtype = DType::float32;
   int64_t m = 0, n = 0, d = 0;
@@ -248,13 +251,19 @@ struct AttentionDesc {
 // row order, so the result does not depend on the thread count.
 struct KMeansStepDesc {
   DType dtype = DType::float32;    // of the centroids and the math
-  DType x_dtype = DType::float32;  // of x: dtype, or a 16-bit float (backends that take_opmath())
+  DType x_dtype = DType::float32;  // of x: dtype, or a 16-bit float (takes_opmath(Opmath::search))
   int64_t n = 0, d = 0, k = 0;
   const void* x = nullptr;
   const void* centroids = nullptr;
   int64_t* labels = nullptr;
   double* sums = nullptr;
 };
+
+// The families of entry points in which a backend may take the dtypes that compute wider (the
+// half and narrow rows of the dtype table) as they are stored: elementwise() (half and narrow
+// rows), rowwise() and reduce() (16-bit floats), pairwise() and kmeans_step() (16-bit float rows:
+// PairwiseDesc::x_dtype / y_dtype, KMeansStepDesc::x_dtype) and gemm() (GemmDesc::ab_dtype).
+enum class Opmath : uint8_t { elementwise, rows, reduce, search, matmul };
 
 class Backend {
  public:
@@ -281,11 +290,10 @@ class Backend {
 
   // Math.
   virtual void elementwise(const ElementwiseDesc&) { unsupported("elementwise"); }
-  // Whether elementwise() takes descriptors in the dtypes that compute wider (the half and narrow
-  // rows: their opmath math on converted blocks) and rowwise() in the 16-bit floats; else host/
-  // casts them to their opmath dtype around the native kernels; likewise pairwise() and
-  // kmeans_step() with 16-bit float rows (PairwiseDesc::x_dtype, KMeansStepDesc::x_dtype).
-  virtual bool takes_opmath() const { return false; }
+  // Whether the backend takes the dtypes that compute wider for one family of its entry points
+  // (Opmath) and widens them itself, a block at a time; else host/ casts them to their opmath
+  // dtype around the native kernels.
+  virtual bool takes_opmath(Opmath) const { return false; }
   virtual void gemm(const GemmDesc&) { unsupported("gemm"); }
   virtual void rowwise(const RowDesc&) { unsupported("rowwise"); }
   virtual void pairwise(const PairwiseDesc&) { unsupported("pairwise"); }

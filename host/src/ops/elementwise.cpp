@@ -85,7 +85,7 @@ void run_kernel(kern::OpCode op, const Array& out, const Arg* args, int n, const
 void run(kern::OpCode op, const Array& out, const Arg* args, int n, const OpTypes& t) {
   if (out.size() == 0) return;
   const DType math = opmath_dtype(t.compute);
-  if (math == t.compute || backend(out.device()).takes_opmath())
+  if (math == t.compute || backend(out.device()).takes_opmath(Opmath::elementwise))
     return run_kernel(op, out, args, n, t);
   // An operand of another dtype takes the compute dtype first (int32 -> float16 rounds), as the
   // converting loops see it, and then widens.

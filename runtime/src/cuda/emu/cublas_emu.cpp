@@ -3,6 +3,7 @@
 #include "cuda/emu/cublas_emu.hpp"
 
 #include "cpu_blas.hpp"
+#include "ndgpu/half.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -94,10 +95,11 @@ std::vector<float> tf32_copy(const float* p, int rows, int cols, int ld) {
   return v;
 }
 
-template <class T, class Gemm>
+// A and B hold T, C (and alpha, beta) TC.
+template <class T, class TC, class Gemm>
 cublasStatus_t gemm_batched(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb, int m,
-                            int n, int k, const T* alpha, const T* A, int lda, long long sA,
-                            const T* B, int ldb, long long sB, const T* beta, T* C, int ldc,
+                            int n, int k, const TC* alpha, const T* A, int lda, long long sA,
+                            const T* B, int ldb, long long sB, const TC* beta, TC* C, int ldc,
                             long long sC, int batch, Gemm gemm) {
   if (!live(h)) return CUBLAS_STATUS_NOT_INITIALIZED;
   bool tf32 = false;
@@ -116,10 +118,10 @@ cublasStatus_t gemm_batched(cublasHandle_t h, cublasOperation_t ta, cublasOperat
   for (int b = 0; b < batch; ++b) {
     const T* Ab = A + b * sA;
     const T* Bb = B + b * sB;
-    T* Cb = C + b * sC;
+    TC* Cb = C + b * sC;
     if ((k > 0 && (!on_device(Ab, a_rows, a_cols, lda, sizeof(T)) ||
                    !on_device(Bb, b_rows, b_cols, ldb, sizeof(T)))) ||
-        !on_device(Cb, m, n, ldc, sizeof(T)))
+        !on_device(Cb, m, n, ldc, sizeof(TC)))
       return CUBLAS_STATUS_INVALID_VALUE;
     if constexpr (std::is_same_v<T, float>) {
       if (tf32 && k > 0) {
@@ -274,4 +276,42 @@ cublasStatus_t cublasDgemmStridedBatched_64(cublasHandle_t h, cublasOperation_t 
   if (!fits_int({m, n, k, lda, ldb, ldc, batch})) return CUBLAS_STATUS_NOT_SUPPORTED;
   return gemm_batched(h, ta, tb, int(m), int(n), int(k), alpha, A, int(lda), sA, B, int(ldb), sB,
                       beta, C, int(ldc), sC, int(batch), ND_BLAS(cblas_dgemm));
+}
+
+// The 16-bit float product: A and B widened to float32 exactly, then SGEMM (cuBLAS sums in
+// float32 as well, though on tensor cores in an order of its own).
+cublasStatus_t cublasGemmStridedBatchedEx_64(cublasHandle_t h, cublasOperation_t ta,
+                                             cublasOperation_t tb, int64_t m, int64_t n, int64_t k,
+                                             const void* alpha, const void* A, cudaDataType Atype,
+                                             int64_t lda, long long sA, const void* B,
+                                             cudaDataType Btype, int64_t ldb, long long sB,
+                                             const void* beta, void* C, cudaDataType Ctype,
+                                             int64_t ldc, long long sC, int64_t batch,
+                                             cublasComputeType_t compute, cublasGemmAlgo_t) {
+  if (Atype != Btype || (Atype != CUDA_R_16F && Atype != CUDA_R_16BF) || Ctype != CUDA_R_32F ||
+      compute != CUBLAS_COMPUTE_32F || !fits_int({m, n, k, lda, ldb, ldc, batch}))
+    return CUBLAS_STATUS_NOT_SUPPORTED;
+  const bool bf16 = Atype == CUDA_R_16BF;
+  // A column-major rows x cols matrix of 16-bit floats (leading dim ld), widened, ld kept.
+  auto widened = [bf16](const uint16_t* p, int rows, int cols, int ld) {
+    std::vector<float> v(cols > 0 ? static_cast<size_t>(ld) * (cols - 1) + rows : 1);
+    for (int j = 0; j < cols; ++j)
+      for (int i = 0; i < rows; ++i) {
+        const uint16_t x = p[size_t(j) * ld + i];
+        v[size_t(j) * ld + i] = bf16 ? nd::half_bits::bfloat16_to_float(x) : nd::half_bits::float16_to_float(x);
+      }
+    return v;
+  };
+  auto sgemm = [&](CBLAS_ORDER o, CBLAS_TRANSPOSE t_a, CBLAS_TRANSPOSE t_b, int m_, int n_, int k_,
+                   float al, const uint16_t* a, int lda_, const uint16_t* b, int ldb_, float be,
+                   float* c, int ldc_) {
+    const bool na = t_a == CblasNoTrans, nb = t_b == CblasNoTrans;
+    const std::vector<float> a32 = widened(a, na ? m_ : k_, na ? k_ : m_, lda_);
+    const std::vector<float> b32 = widened(b, nb ? k_ : n_, nb ? n_ : k_, ldb_);
+    ND_BLAS(cblas_sgemm)(o, t_a, t_b, m_, n_, k_, al, a32.data(), lda_, b32.data(), ldb_, be, c, ldc_);
+  };
+  return gemm_batched(h, ta, tb, int(m), int(n), int(k), static_cast<const float*>(alpha),
+                      static_cast<const uint16_t*>(A), int(lda), sA, static_cast<const uint16_t*>(B),
+                      int(ldb), sB, static_cast<const float*>(beta), static_cast<float*>(C), int(ldc),
+                      sC, int(batch), sgemm);
 }

@@ -33,6 +33,13 @@ enum cublasMath_t {
   CUBLAS_TF32_TENSOR_OP_MATH = 3,
 };
 
+// The element types and compute type of the one mixed-precision GEMM ndgpu calls (16-bit float
+// A and B, float32 C and math); the emulation widens A and B exactly and runs SGEMM on them.
+enum cudaDataType_t { CUDA_R_32F = 0, CUDA_R_16F = 2, CUDA_R_16BF = 14 };
+typedef cudaDataType_t cudaDataType;
+enum cublasComputeType_t { CUBLAS_COMPUTE_32F = 68 };
+enum cublasGemmAlgo_t { CUBLAS_GEMM_DEFAULT = -1 };
+
 cublasStatus_t cublasCreate(cublasHandle_t* handle);
 cublasStatus_t cublasDestroy(cublasHandle_t handle);
 cublasStatus_t cublasSetStream(cublasHandle_t handle, cudaStream_t stream);
@@ -75,3 +82,12 @@ cublasStatus_t cublasDgemmStridedBatched_64(cublasHandle_t handle, cublasOperati
                                             int64_t ldb, long long strideB, const double* beta,
                                             double* C, int64_t ldc, long long strideC,
                                             int64_t batchCount);
+cublasStatus_t cublasGemmStridedBatchedEx_64(cublasHandle_t handle, cublasOperation_t transa,
+                                             cublasOperation_t transb, int64_t m, int64_t n,
+                                             int64_t k, const void* alpha, const void* A,
+                                             cudaDataType Atype, int64_t lda, long long strideA,
+                                             const void* B, cudaDataType Btype, int64_t ldb,
+                                             long long strideB, const void* beta, void* C,
+                                             cudaDataType Ctype, int64_t ldc, long long strideC,
+                                             int64_t batchCount, cublasComputeType_t computeType,
+                                             cublasGemmAlgo_t algo);
