@@ -40,6 +40,36 @@ ND_HD To convert(From x) {
   }
 }
 
+// ---- the small helpers of the math tables (ops.hpp, reduce_ops.hpp, nn_ops.hpp), defined once
+// here so that one translation unit can include all of them --------------------------------
+template <class T>
+ND_HD bool is_nan(T x) {
+  if constexpr (std::is_floating_point_v<T>) return x != x;
+  else return false;
+}
+// Wrapping integer arithmetic (NumPy's): unsigned math, modular conversion back (C++20, no UB);
+// floats as they are.
+template <class T> using Unsigned = std::make_unsigned_t<T>;
+template <class T>
+ND_HD T wrap_add(T a, T b) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) return T(Unsigned<T>(a) + Unsigned<T>(b));
+  else return a + b;
+}
+template <class T>
+ND_HD T wrap_sub(T a, T b) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) return T(Unsigned<T>(a) - Unsigned<T>(b));
+  else return a - b;
+}
+template <class T>
+ND_HD T wrap_mul(T a, T b) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    using W = std::conditional_t<sizeof(T) < sizeof(unsigned), unsigned, Unsigned<T>>;  // u16*u16 would overflow int
+    return T(W(Unsigned<T>(a)) * W(Unsigned<T>(b)));
+  } else {
+    return a * b;
+  }
+}
+
 // Integer division and modulo with Python's floor semantics and no UB.
 template <class T>
 ND_HD T int_floor_div(T a, T b) {

@@ -36,17 +36,6 @@ ND_MATH2(pow) ND_MATH2(fmod) ND_MATH2(copysign)
 #undef ND_MATH2
 }  // namespace m
 
-template <class T> ND_HD bool is_nan(T x) { return x != x; }
-
-// Wrapping integer arithmetic (unsigned math, modular conversion back: C++20, no UB).
-template <class T> using Unsigned = std::make_unsigned_t<T>;
-template <class T> ND_HD T wrap_add(T a, T b) { return T(Unsigned<T>(a) + Unsigned<T>(b)); }
-template <class T> ND_HD T wrap_sub(T a, T b) { return T(Unsigned<T>(a) - Unsigned<T>(b)); }
-template <class T> ND_HD T wrap_mul(T a, T b) {  // promote first: u16*u16 would overflow int
-  using W = std::conditional_t<sizeof(T) < sizeof(unsigned), unsigned, Unsigned<T>>;
-  return T(W(Unsigned<T>(a)) * W(Unsigned<T>(b)));
-}
-
 // ---- unary ---------------------------------------------------------------------------------
 // RareSplit: a functor whose float32 operator() equals `rare(x) ? <costly path> : common(x)`
 // provides both: the CPU contiguous loops run the vectorised common() over blocks with no rare

@@ -47,11 +47,6 @@ using int_acc_t = std::conditional_t<std::is_floating_point_v<In>, In,
 template <class In> using float_acc_t = std::conditional_t<std::is_floating_point_v<In>, In, double>;
 
 template <class T>
-ND_HD bool is_nan(T x) {
-  if constexpr (std::is_floating_point_v<T>) return x != x;
-  else return false;
-}
-template <class T>
 ND_HD T abs_value(T x) {
   if constexpr (std::is_floating_point_v<T>) return std::fabs(x);
   else return x < 0 ? T(0) - x : x;
@@ -73,18 +68,6 @@ ND_HD T max_nan(T a, T b) { return (b > a || is_nan(b)) ? b : a; }
 template <class T>
 ND_HD T min_nan(T a, T b) { return (b < a || is_nan(b)) ? b : a; }
 
-// Integer sums/products wrap (two's complement) without UB.
-template <class A>
-ND_HD A add_wrap(A a, A b) {
-  if constexpr (std::is_integral_v<A>) return static_cast<A>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
-  else return a + b;
-}
-template <class A>
-ND_HD A mul_wrap(A a, A b) {
-  if constexpr (std::is_integral_v<A>) return static_cast<A>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
-  else return a * b;
-}
-
 // ---- functors: State identity(), State lift(In, j), State combine(State earlier, State later),
 //      Out finalize(State, n, ddof). Moments ops (var/std) use the tile two-pass instead.
 template <class In, class A, class Derived>
@@ -93,7 +76,7 @@ struct SumLike {
   using Out = A;
   static constexpr bool kMoments = false;
   ND_HD static State identity() { return order::sum_identity<A>(); }
-  ND_HD static State combine(State a, State b) { return add_wrap(a, b); }
+  ND_HD static State combine(State a, State b) { return wrap_add(a, b); }
   ND_HD static Out finalize(State s, int64_t, int64_t) { return s; }
 };
 template <class In> struct Sum : SumLike<In, int_acc_t<In>, Sum<In>> {
@@ -123,7 +106,7 @@ template <class In> struct Prod {
   static constexpr bool kMoments = false;
   ND_HD static State identity() { return State(1); }
   ND_HD static State lift(In x, int64_t) { return static_cast<State>(x); }
-  ND_HD static State combine(State a, State b) { return mul_wrap(a, b); }
+  ND_HD static State combine(State a, State b) { return wrap_mul(a, b); }
   ND_HD static Out finalize(State s, int64_t, int64_t) { return s; }
 };
 
