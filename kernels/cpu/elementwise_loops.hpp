@@ -255,8 +255,8 @@ struct WideIn {
   explicit WideIn(const Opmath<M>& conv) : c(conv) {}
   const Opmath<M>& c;
   bool splat = false;
-  M buf[kWideBlock];
-  unsigned char raw[kWideBlock * sizeof(M)];  // a strided block's stored elements, packed
+  alignas(64) M buf[kWideBlock];  // whole cache lines: a line-splitting zmm store costs two
+  alignas(64) unsigned char raw[kWideBlock * sizeof(M)];  // a strided block's stored elements, packed
   const M* get(const char* p, int64_t stride, int64_t n) {
     if (stride == dtype_size(c.dtype)) {
       c.widen(buf, p, n);
@@ -279,7 +279,7 @@ inline void store_block(char* p, int64_t stride, const O* v, int64_t m, const Op
   } else if (stride == dtype_size(c.dtype)) {
     c.narrow(p, v, m);
   } else {
-    unsigned char tmp[kWideBlock * sizeof(M)];
+    alignas(64) unsigned char tmp[kWideBlock * sizeof(M)];
     c.narrow(tmp, v, m);
     ND_DISPATCH_WORD(c.dtype, W, "scatter", scatter_words<W>(p, stride, tmp, m));
   }
@@ -290,7 +290,7 @@ void unary_loop_wide(const ElementwiseDesc& d) {
   const Opmath<M> c = opmath_of<M>(d.in[0].dtype);
   for_each_row<2>(d.iter, {&d.out, &d.in[0]}, [&c](auto p, int64_t n, auto s) {
     WideIn<M> in(c);
-    O out[kWideBlock];
+    alignas(64) O out[kWideBlock];
     for (int64_t i = 0; i < n; i += kWideBlock) {
       const int64_t m = std::min(kWideBlock, n - i);
       unary_contig<F, M, O>(out, in.get(p[1] + i * s[1], s[1], m), m);
@@ -313,7 +313,7 @@ void binary_loop_wide(const ElementwiseDesc& desc) {
   }
   for_each_row<3>(d.iter, {&d.out, &d.in[0], &d.in[1]}, [&c, scalar, value](auto p, int64_t n, auto s) {
     WideIn<M> ina(c), inb(c);
-    O out[kWideBlock];
+    alignas(64) O out[kWideBlock];
     for (int64_t i = 0; i < n; i += kWideBlock) {
       const int64_t m = std::min(kWideBlock, n - i);
       if (scalar == 0) binary_sv<F, M, O>(out, value, inb.get(p[2] + i * s[2], s[2], m), m);
@@ -352,7 +352,7 @@ void ternary_loop_wide(const ElementwiseDesc& desc) {
     using CondIn = std::conditional_t<std::is_same_v<C, bool>, BlockIn<bool, kWideBlock>, WideIn<M>>;
     CondIn inc = make_in<CondIn>(c);
     WideIn<M> ina(c), inb(c);
-    M out[kWideBlock];
+    alignas(64) M out[kWideBlock];
     for (int64_t i = 0; i < n; i += kWideBlock) {
       const int64_t m = std::min(kWideBlock, n - i);
       ternary_contig<F, C, M>(out, inc.get(p[1] + i * s[1], s[1], m), ina.get(p[2] + i * s[2], s[2], m),

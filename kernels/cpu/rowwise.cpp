@@ -5,12 +5,12 @@
 #include <cstring>
 #include <cmath>
 #include <limits>
-#include <vector>
 
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/opmath_convert.hpp"
 #include "cpu/parallel.hpp"
+#include "cpu/scratch.hpp"
 #include "cpu/simd.hpp"
 #include "fast_math.hpp"
 #include "nn_ops.hpp"
@@ -203,11 +203,12 @@ void run_rows(const RowDesc& d) {
   const int64_t rows = d.outer.numel(), n = d.len;
   const int nd = d.outer.ndim;
   parallel_for(rows, std::max<int64_t>(1, 16384 / n), [&](int64_t r0, int64_t r1) {
-    std::vector<T> in_buf, out_buf;
-    std::vector<S> raw;
-    if (d.in_axis_stride != 1 || convert) in_buf.resize(n);
-    if (d.out_axis_stride != 1 || convert) out_buf.resize(n);
-    if (convert && (d.in_axis_stride != 1 || d.out_axis_stride != 1)) raw.resize(n);
+    // Pool memory: whole cache lines for the row kernels' vector loads and stores.
+    Scratch<T> in_scratch, out_scratch;
+    Scratch<S> raw_scratch;
+    T* in_buf = d.in_axis_stride != 1 || convert ? in_scratch.get(n) : nullptr;
+    T* out_buf = d.out_axis_stride != 1 || convert ? out_scratch.get(n) : nullptr;
+    S* raw = convert && (d.in_axis_stride != 1 || d.out_axis_stride != 1) ? raw_scratch.get(n) : nullptr;
     for (int64_t r = r0; r < r1; ++r) {
       int64_t rem = r, in_off = 0, out_off = 0;
       for (int dim = nd - 1; dim >= 0; --dim) {
@@ -222,20 +223,20 @@ void run_rows(const RowDesc& d) {
       if constexpr (convert) {
         if (d.in_axis_stride != 1) {
           for (int64_t i = 0; i < n; ++i) raw[i] = row_in[i * d.in_axis_stride];
-          row_in = raw.data();
+          row_in = raw;
         }
-        widen(in_buf.data(), row_in, n);
-        src = in_buf.data();
+        widen(in_buf, row_in, n);
+        src = in_buf;
       } else {
         src = row_in;
         if (d.in_axis_stride != 1) {
           for (int64_t i = 0; i < n; ++i) in_buf[i] = row_in[i * d.in_axis_stride];
-          src = in_buf.data();
+          src = in_buf;
         }
       }
       T* row_out;
-      if constexpr (convert) row_out = out_buf.data();
-      else row_out = d.out_axis_stride != 1 ? out_buf.data() : dst;
+      if constexpr (convert) row_out = out_buf;
+      else row_out = d.out_axis_stride != 1 ? out_buf : dst;
       int64_t live = n;  // causal softmax: columns past row + offset are masked (weight 0)
       if (d.causal_offset >= 0) live = std::min(n, r % d.causal_rows + d.causal_offset + 1);
       if constexpr (std::is_same_v<T, float>) {
@@ -249,7 +250,7 @@ void run_rows(const RowDesc& d) {
         if (d.out_axis_stride == 1) {
           narrow(dst, row_out, n);
         } else {
-          narrow(raw.data(), row_out, n);
+          narrow(raw, row_out, n);
           for (int64_t i = 0; i < n; ++i) dst[i * d.out_axis_stride] = raw[i];
         }
       } else if (d.out_axis_stride != 1) {
