@@ -525,8 +525,9 @@ template <class Op, class H, int VC>
 ND_REDUCE_CLONES Block<typename Op::State, VC> half_col_range(const H* x, int64_t rs, int64_t cs, int w,
                                                              int64_t n, int64_t t0, int64_t t1) {
   using S = typename Op::State;
-  static thread_local std::vector<float> rows(static_cast<size_t>(kTile * VC));  // a tile, widened
-  float* buf = rows.data();
+  // A tile, widened, from a cache line on (the float32 column tiles load whole lines).
+  static thread_local std::vector<float> rows(static_cast<size_t>(kTile * VC + 16));
+  float* buf = rows.data() + ((64 - (reinterpret_cast<uintptr_t>(rows.data()) & 63)) & 63) / sizeof(float);
   alignas(64) S lane[kLanes][VC];
   BlockCombine<Op, VC> c{w};
   kern::order::TileStack<Block<S, VC>> st;
