@@ -1,8 +1,8 @@
 // CPU matrix products: float32/float64 through OpenBLAS's CBLAS (float16 / bfloat16 operands on
 // float32 tiles), integer and bool through our own cache-blocked loop with NumPy's wrapping
-// arithmetic. OpenBLAS runs on the calling thread only
-// (cpu_blas.hpp): the products are split over ndgpu's pool here -- batch entries first, then
-// rows of C (or columns, when C has fewer rows than columns).
+// arithmetic. OpenBLAS runs on the calling thread only (cpu_blas.hpp): the products are split
+// over ndgpu's pool here -- batch entries first, then rows of C (or columns, when C has fewer
+// rows than columns).
 #include "cpu_blas.hpp"
 
 #include <algorithm>
@@ -232,7 +232,7 @@ void half_gemm(const GemmDesc& d) {
 }  // namespace
 
 void gemm(const GemmDesc& d) {
-  if (d.ab_dtype != d.dtype) return half_gemm(d);
+  if (is_half(d.ab_dtype)) return half_gemm(d);
   switch (d.dtype) {
     case DType::float32:
       if (is_gram(d)) return gram_gemm<float>(d);

@@ -91,7 +91,7 @@ void float_gemm(const GemmDesc& d, cudaStream_t stream) {
   for (int dim = 0; dim < outer.nd; ++dim) outer_count *= outer.shape[dim];
   const T alpha = static_cast<T>(d.alpha), beta = T(0);
   const auto op_a = d.trans_a ? CUBLAS_OP_T : CUBLAS_OP_N, op_b = d.trans_b ? CUBLAS_OP_T : CUBLAS_OP_N;
-  const bool half = d.ab_dtype != d.dtype;  // 16-bit float A and B, float32 math and C
+  const bool half = is_half(d.ab_dtype);  // 16-bit float A and B, float32 math and C
   const size_t ab_size = dtype_size(d.ab_dtype);
   for (int64_t ob = 0; ob < outer_count; ++ob) {
     int64_t off[3];
