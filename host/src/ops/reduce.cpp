@@ -71,9 +71,11 @@ Array reduce(ReduceOp op, const Array& x_in, const Axes& axes, bool keepdims, in
   // A 16-bit float accumulates in float32 in the canonical order and a float result rounds
   // once; a narrow integer's max / min come back to its type, its sums are int64 (uint64 for the
   // unsigned ones: the int64 sum's bits, modulo 2^64 as NumPy's). A backend that
-  // takes_opmath(Opmath::reduce) widens a 16-bit float's tiles as it reads them; for others, x is widened here.
+  // takes_opmath(Opmath::reduce) widens a 16-bit float's tiles as it reads them; for others, x
+  // is widened here.
   const DType math = opmath_dtype(x_in.dtype());
-  const bool widened_here = math != x_in.dtype() && !(is_half(x_in.dtype()) && backend(x_in.device()).takes_opmath(Opmath::reduce));
+  const bool widened_here = math != x_in.dtype() &&
+                            !(is_half(x_in.dtype()) && backend(x_in.device()).takes_opmath(Opmath::reduce));
   if (widened_here)
     return detail::rounded(reduce(op, x_in.astype(math), axes, keepdims, ddof), public_dtype(op, x_in.dtype()));
   const int nd = x_in.ndim();
