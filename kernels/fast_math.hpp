@@ -116,11 +116,11 @@ ND_FM float log1p_core_q(float f) {
 // log(x) = k ln2 + log1p(f), 1 + f = m in [sqrt(1/2), sqrt(2)) (exact: m - 1 by Sterbenz).
 // log1p(f) = f - f^2/2 + f^3 P(f), P of degree 7, minimax for relative error (2^-27.3); no division.
 // The sum is ordered so that the large terms k*ln2_hi and f are added last, each rounding once.
-ND_FM float log_f32(float x) {
-  const uint32_t raw = bits_as<uint32_t>(x);
-  const bool subnormal = raw < 0x00800000u;  // includes +0 (handled below)
-  const float xs = subnormal ? x * 0x1p23f : x;
-  const int32_t bias = subnormal ? 0x7f + 23 : 0x7f;
+// log_core takes x already scaled into the normal floats, with the exponent bias that undoes the
+// scaling; log_f32_common is log_f32 for a positive normal finite x (!log_rare(x)): the same
+// operations without the subnormal scaling and the special-value selects, so the CPU loops run it
+// on blocks with no rare element (RareSplit, kernels/ops.hpp) at ~40 % fewer instructions.
+ND_FM float log_core(float xs, int32_t bias) {
   uint32_t ix = bits_as<uint32_t>(xs) + (0x3f800000u - 0x3f3504f3u);
   const int32_t k = static_cast<int32_t>(ix >> 23) - bias;
   ix = (ix & 0x007fffffu) + 0x3f3504f3u;
@@ -128,7 +128,16 @@ ND_FM float log_f32(float x) {
   const float q = log1p_core_q(f);  // log1p(f) = f + f^2 q
   const float kf = static_cast<float>(k);
   const float small = fma32(f * f, q, kf * -0x1.05c610p-29f);
-  float res = fma32(kf, 0x1.62e430p-1f, f + small);
+  return fma32(kf, 0x1.62e430p-1f, f + small);
+}
+// Not a positive normal finite float: zero, subnormal, negative, inf, NaN.
+ND_FM bool log_rare(float x) { return bits_as<uint32_t>(x) - 0x00800000u >= 0x7f000000u; }
+ND_FM float log_f32_common(float x) { return log_core(x, 0x7f); }
+ND_FM float log_f32(float x) {
+  const uint32_t raw = bits_as<uint32_t>(x);
+  const bool subnormal = raw < 0x00800000u;  // includes +0 (handled below)
+  const float xs = subnormal ? x * 0x1p23f : x;
+  const float res = log_core(xs, subnormal ? 0x7f + 23 : 0x7f);
   const float inf = bits_as<float>(0x7f800000u);
   // Outside (0, inf): log(+-0) = -inf, log(negative) = NaN, +inf and NaN map to themselves.
   float special = x < 0.0f ? bits_as<float>(0x7fc00000u) : x;
@@ -173,11 +182,29 @@ ND_FM float expm1_f32(float x) {
 // tanh(x) = sign(x) t / (t + 2), t = expm1(2|x|): no cancellation anywhere, so one formula holds
 // from the subnormals (t = 2|x| exactly, the quotient |x|) to the saturation (|x| clamped to 9.5,
 // where tanh rounds to 1). NaN and +-0 are returned as they are, +-inf give +-1.
+// expm1 is expm1_f32's on the known range 2|x| in [0, 19]: n in [0, 28], so 2^n and (for n <= 24)
+// 2^n - 1 are exact floats and t = fma(2^n, p, 2^n - 1) needs neither the halving nor the n = 0
+// select (n = 0 gives p itself); no clamp, no NaN test (NaN's bits clamp to 9.5 above).
 ND_FM float tanh_f32(float x) {
   const uint32_t xb = bits_as<uint32_t>(x);
   const uint32_t ab = xb & 0x7fffffffu;
   const float a = bits_as<float>(ab < 0x41180000u ? ab : 0x41180000u);  // min(|x|, 9.5)
-  const float t = expm1_f32(a + a);
+  const float x2 = a + a;
+  const float shifter = 0x1.8p23f;
+  const float tn = fma32(x2, 0x1.715476p+0f, shifter);
+  const float n = tn - shifter;
+  float r = fma32(-n, 0x1.62e430p-1f, x2);
+  r = fma32(-n, -0x1.05c610p-29f, r);
+  float q = 0x1.a01a02p-16f;             // the Taylor series of expm1_f32
+  q = fma32(q, r, 0x1.a01a02p-13f);
+  q = fma32(q, r, 0x1.6c16c2p-10f);
+  q = fma32(q, r, 0x1.111112p-7f);
+  q = fma32(q, r, 0x1.555556p-5f);
+  q = fma32(q, r, 0x1.555556p-3f);
+  q = fma32(q, r, 0.5f);
+  const float p = fma32(r * r, q, r);
+  const float s = bits_as<float>((bits_as<uint32_t>(tn) << 23) + 0x3f800000u);  // 2^n
+  const float t = fma32(s, p, s - 1.0f);
   const float y = t / (t + 2.0f);
   const float res = bits_as<float>(bits_as<uint32_t>(y) | (xb & 0x80000000u));
   return x != x ? x : res;
@@ -226,38 +253,46 @@ ND_FM float log_special(float x) {
 
 // x = 2^k (1 + f) for log2 and log10: kf = k as a float, s = log1p(f) - f. Meaningful for a
 // positive finite x (log_regular; else the result is log_special(x)). Floats only: with a bool
-// member GCC no longer vectorised the loops that call it.
+// member GCC no longer vectorised the loops that call it. log_parts_core takes x scaled as
+// log_core does; the *_common forms are for a positive normal finite x (!log_rare(x)).
 struct LogParts {
   float f, kf, s;
 };
 ND_FM bool log_regular(float x) { return bits_as<uint32_t>(x) - 1u < 0x7f7fffffu; }
-ND_FM LogParts log_parts(float x) {
-  const uint32_t raw = bits_as<uint32_t>(x);
-  const bool subnormal = raw < 0x00800000u;
-  const float xs = subnormal ? x * 0x1p23f : x;
-  const int32_t bias = subnormal ? 0x7f + 23 : 0x7f;  // as log_f32: a select GCC vectorises
+ND_FM LogParts log_parts_core(float xs, int32_t bias) {
   uint32_t ix = bits_as<uint32_t>(xs) + (0x3f800000u - 0x3f3504f3u);
   const int32_t k = static_cast<int32_t>(ix >> 23) - bias;
   ix = (ix & 0x007fffffu) + 0x3f3504f3u;
   const float f = bits_as<float>(ix) - 1.0f;
   return {f, static_cast<float>(k), f * f * log1p_core_q(f)};
 }
+ND_FM LogParts log_parts(float x) {
+  const bool subnormal = bits_as<uint32_t>(x) < 0x00800000u;
+  // as log_f32: selects GCC vectorises
+  return log_parts_core(subnormal ? x * 0x1p23f : x, subnormal ? 0x7f + 23 : 0x7f);
+}
 
 // log2(x) = k + log1p(f) log2(e): log2(e) in two parts, the small terms summed first and
 // k added last, so exact powers of two give k exactly.
-ND_FM float log2_f32(float x) {
-  const LogParts p = log_parts(x);
+ND_FM float log2_from(const LogParts& p) {
   const float t = fma32(p.s, 0x1.715476p+0f, p.f * 0x1.4ae0c0p-26f);  // s log2e + f log2e_lo
-  const float res = p.kf + fma32(p.f, 0x1.715476p+0f, t);
+  return p.kf + fma32(p.f, 0x1.715476p+0f, t);
+}
+ND_FM float log2_f32_common(float x) { return log2_from(log_parts_core(x, 0x7f)); }
+ND_FM float log2_f32(float x) {
+  const float res = log2_from(log_parts(x));
   return log_regular(x) ? res : log_special(x);
 }
 
 // log10(x) = k log10(2) + log1p(f) log10(e), each constant in two parts.
-ND_FM float log10_f32(float x) {
-  const LogParts p = log_parts(x);
+ND_FM float log10_from(const LogParts& p) {
   float t = fma32(p.s, 0x1.bcb7b2p-2f, p.f * -0x1.5b235ep-27f);  // log10e_hi, log10e_lo
   t = fma32(p.kf, -0x1.ec10c0p-27f, t);                            // log10(2)_lo
-  const float res = fma32(p.kf, 0x1.344136p-2f, fma32(p.f, 0x1.bcb7b2p-2f, t));
+  return fma32(p.kf, 0x1.344136p-2f, fma32(p.f, 0x1.bcb7b2p-2f, t));
+}
+ND_FM float log10_f32_common(float x) { return log10_from(log_parts_core(x, 0x7f)); }
+ND_FM float log10_f32(float x) {
+  const float res = log10_from(log_parts(x));
   return log_regular(x) ? res : log_special(x);
 }
 
@@ -396,35 +431,55 @@ ND_FM bool pow_f32_rare(float x, float y) {
   return !(x >= 0x1p-126f && x <= 0x1.fffffep127f) | !y_finite;
 }
 
-// x^y = 2^(y log2 x) in double for x a positive normal float and y finite. x = 2^k (1 + f) with
-// 1 + f in [sqrt(1/2), sqrt(2)) (log_parts); log(1 + f) = 2 atanh(s), s = f / (2 + f),
-// |s| <= 0.1716, by its odd series to s^11; t = y (k + log2(1 + f)), clamped to [-200, 200] (past
-// float's range either way); 2^t = 2^n e^g with n = rint(t), g = (t - n) ln2, |g| <= 0.35, e^g by
-// Taylor to degree 8. Both truncations are below 2^-32 relative, so the double is within 2^-28 of
-// x^y and its rounding to float is the correctly rounded result or its neighbour: at most 1 ULP
-// (tests/ops/test_fast_math.cpp); overflow to inf and underflow into the subnormals round once.
-// Polynomials in Estrin's form (a Horner chain's latency left the loop at a quarter of its
-// throughput) with explicit fma64 (rounds once everywhere), no contraction: the same bits on CPU
-// and CUDA.
+// x^y = 2^(y log2 x) in double for x a positive normal float and y finite. x = 2^k 2^h (1 + u)
+// with h in {0, 1/2} and u in [2^-1/4 - 1, 2^1/4 - 1]; log2(1 + u) = u P(u), P of degree 9 (no
+// division: a double division per element was a third of the time). t = y (k + h + u P(u)),
+// clamped to [-200, 200] (past float's range either way); 2^t = 2^n E(g) with n = rint(t),
+// g = t - n in [-1/2, 1/2], E of degree 7. P and E are near-minimax for relative error (2^-37.8
+// and 2^-34.5; scripts/fit_pow_poly.py fits them). |log2(1 + u)| <= 1/4 <= |k + h + log2(1 + u)|
+// unless k + h = 0, so |y u P(u)| <= |t| and t's error stays below 2^-30: the double is within
+// 2^-29.5 of x^y and its rounding to float is the correctly rounded result or its neighbour: at
+// most 1 ULP (tests/ops/test_fast_math.cpp); overflow to inf and underflow into the subnormals
+// round once. Polynomials in Estrin's form (a Horner chain's latency left the loop at a quarter of
+// its throughput) with explicit fma64 (rounds once everywhere), no contraction: the same bits on
+// CPU and CUDA. The clamp works on t's bits (as exp_f32's): with ?: GCC specialised the
+// polynomials for the clamped lanes and ran out of registers.
 ND_FM float pow_f32_common(float x, float y) {
-  const LogParts p = log_parts(x);  // x = 2^k (1 + f), the logarithms' reduction (p.s unused)
-  const double f = p.f;
-  const double sv = f / (2.0 + f), s2 = sv * sv, s4 = s2 * s2;
-  const double q =
-      fma64(fma64(1.0 / 9, s2, 1.0 / 7), s4, fma64(1.0 / 5, s2, 1.0 / 3)) + 1.0 / 11 * (s4 * s4);
-  const double log2m = fma64(sv, s2 * q, sv) * 0x1.71547652b82fep+1;  // 2 atanh(s) / ln2
-  double t = static_cast<double>(y) * (static_cast<double>(p.kf) + log2m);
-  t = t < -200.0 ? -200.0 : t;
-  t = t > 200.0 ? 200.0 : t;
+  // x = 2^k (1 + f), 1 + f in [2^-1/4, 2^3/4) (the bit split of log_parts_core with another
+  // boundary; f exact by Sterbenz), then 1 + f = 2^h (1 + u): h = 0 and u = f exactly up to
+  // 2^1/4, so log2 keeps its relative accuracy near x = 1 and is exact for powers of two (x = 1,
+  // y = 1e20 gives 1), h = 1/2 above. One select each (two boundaries made GCC spill).
+  uint32_t ix = bits_as<uint32_t>(x) + (0x3f800000u - 0x3f5744fdu);  // 2^-1/4
+  const float kf = static_cast<float>(static_cast<int32_t>(ix >> 23) - 0x7f);
+  ix = (ix & 0x007fffffu) + 0x3f5744fdu;
+  const float f = bits_as<float>(ix) - 1.0f;
+  const bool up = f > 0x1.837f04p-3f;  // 2^1/4 - 1 rounded down
+  const double c = up ? 0x1.6a09e667f3bcdp-1 : 1.0;  // 2^-1/2
+  const double h = up ? 0.5 : 0.0;
+  const double u = fma64(1.0 + static_cast<double>(f), c, -1.0);
+  const double u2 = u * u, u4 = u2 * u2;
+  const double a01 = fma64(-0x1.7154765093e46p-1, u, 0x1.71547652bce94p+0);
+  const double a23 = fma64(-0x1.71547f106205bp-2, u, 0x1.ec709d45c632dp-2);
+  const double a45 = fma64(-0x1.ec6759eae157ap-3, u, 0x1.27774fe6548dep-2);
+  const double a67 = fma64(-0x1.7307487566da0p-3, u, 0x1.a5a9114439584p-3);
+  const double a89 = fma64(-0x1.13fe703d61b2ap-3, u, 0x1.5a86bb04297ccp-3);
+  const double a07 = fma64(fma64(a67, u2, a45), u4, fma64(a23, u2, a01));
+  const double log2u = u * fma64(a89, u4 * u4, a07);  // log2(1 + u)
+  const double t0 = static_cast<double>(y) * (static_cast<double>(kf) + h + log2u);
+  uint64_t tb = bits_as<uint64_t>(t0);
+  tb = tb < 0xc069000000000000ull ? tb : 0xc069000000000000ull;  // max(t, -200)
+  const int64_t ti = static_cast<int64_t>(tb);
+  const double t = bits_as<double>(ti < 0x4069000000000000ll ? ti : 0x4069000000000000ll);  // min(t, 200)
   // n = rint(t) by the shifter (t + 1.5 2^52 rounds to an integer held in the low mantissa bits),
   // and 2^n from those bits: integer vector ops only (double -> int64 has no AVX2 instruction).
   const double shifted = t + 0x1.8p52;
   const double n = shifted - 0x1.8p52;
-  const double g = (t - n) * 0x1.62e42fefa39efp-1;
-  const double g2 = g * g, g4 = g2 * g2;
-  const double e03 = fma64(fma64(1.0 / 6, g, 0.5), g2, 1.0 + g);
-  const double e47 = fma64(fma64(1.0 / 5040, g, 1.0 / 720), g2, fma64(1.0 / 120, g, 1.0 / 24));
-  const double e = fma64(1.0 / 40320, g4 * g4, fma64(e47, g4, e03));
+  const double g = t - n, g2 = g * g, g4 = g2 * g2;
+  const double e01 = fma64(0x1.62e42ff1162fap-1, g, 0x1.ffffffffabbbdp-1);
+  const double e23 = fma64(0x1.c6b08aaf2223ep-5, g, 0x1.ebfbe0a4bf0fap-3);
+  const double e45 = fma64(0x1.5d8a7093ea54cp-10, g, 0x1.3b29dc4050b2cp-7);
+  const double e67 = fma64(0x1.fe1777dc7544bp-17, g, 0x1.446a20483ef22p-13);
+  const double e = fma64(fma64(e67, g2, e45), g4, fma64(e23, g2, e01));
   const double scale = bits_as<double>((bits_as<uint64_t>(shifted) + 1023) << 52);
   return static_cast<float>(e * scale);
 }

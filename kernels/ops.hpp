@@ -115,6 +115,8 @@ struct Log {
     if constexpr (std::is_same_v<T, float>) return log_f32(x);
     else return m::log(x);
   }
+  ND_HD static bool rare(float x) { return log_rare(x); }  // see RareSplit
+  ND_HD static float common(float x) { return log_f32_common(x); }
 };
 struct Log2 {
   static constexpr int kCost = 8;
@@ -122,6 +124,8 @@ struct Log2 {
     if constexpr (std::is_same_v<T, float>) return log2_f32(x);
     else return m::log2(x);
   }
+  ND_HD static bool rare(float x) { return log_rare(x); }  // see RareSplit
+  ND_HD static float common(float x) { return log2_f32_common(x); }
 };
 struct Log10 {
   static constexpr int kCost = 8;
@@ -129,6 +133,8 @@ struct Log10 {
     if constexpr (std::is_same_v<T, float>) return log10_f32(x);
     else return m::log10(x);
   }
+  ND_HD static bool rare(float x) { return log_rare(x); }  // see RareSplit
+  ND_HD static float common(float x) { return log10_f32_common(x); }
 };
 struct Log1p {
   static constexpr int kCost = 8;

@@ -55,8 +55,8 @@ inline __attribute__((always_inline)) T ld(const T* p, int64_t i) {
 template <class F, class T, class O>
 ND_SIMD_CLONES void unary_contig(O* o, const T* a, int64_t n) {
   F f;
-  if constexpr (kern::has_rare_split<F, T>) {  // sin/cos/tan: vectorised unless a block has a
-    for (int64_t i0 = 0; i0 < n; i0 += kBlock) {  // huge argument (or inf / NaN)
+  if constexpr (kern::has_rare_split<F, T>) {  // sin/cos/tan, the logarithms: the lean form
+    for (int64_t i0 = 0; i0 < n; i0 += kBlock) {  // unless a block has a rare argument
       const int64_t m = n - i0 < kBlock ? n - i0 : kBlock;
       const T* ab = a + i0;
       O* ob = o + i0;

@@ -136,6 +136,7 @@ TEST_P(FastMath, SameBitsOnEveryCodePath) {
 // against exponents of every kind (small and large, integral and not, both signs, +-0, +-inf,
 // NaN) and the classic edge pairs: within 1 ULP of float64 pow rounded to float32, NaN where it
 // is NaN, and the same bits from the contiguous loop, a strided loop and the scalar functor.
+// Also bases just off 1 with exponents large enough to overflow or underflow.
 TEST_P(FastMath, PowWithinOneUlpAndTheSameBitsOnEveryPath) {
   const std::vector<float> bases = sweep();
   const float ys[] = {2.5f, -1.5f, 0.5f, 3.0f, 1.0f / 3, 10.0f, -7.25f, 100.0f, 1e-3f, -0.01f, 0.0f, -0.0f,
@@ -151,6 +152,16 @@ TEST_P(FastMath, PowWithinOneUlpAndTheSameBitsOnEveryPath) {
   const float edge[] = {0.0f, -0.0f, 1.0f, -1.0f, -2.0f, 2.0f, 0.5f, 1e-40f, -1e-40f, INFINITY, -INFINITY, NAN, 0x1.fffffep127f};
   for (float a : edge)
     for (float b : ys) x.push_back(a), y.push_back(b);
+  // Bases within 2000 ULP of 1 (and those scaled by powers of two) with exponents that carry x^y
+  // across float's range: there log2(x) must keep its relative accuracy, not only an absolute one.
+  for (int d = -2000; d <= 2000; d += 7) {
+    s = s * 1664525u + 1013904223u;
+    const float b = 1.0f + static_cast<float>(d) * 0x1p-24f;
+    const float a = d % 3 == 0 ? std::ldexp(b, d % 61) : b;
+    const double l = std::log2(static_cast<double>(a)), t = (static_cast<double>(s >> 8) / 16777216.0 - 0.6) * 240.0;
+    x.push_back(a);
+    y.push_back(l != 0.0 ? static_cast<float>(t / l) : 1e20f);
+  }
   const int64_t n = static_cast<int64_t>(x.size());
   const nd::Array A = nd::array(x, {n}, nd::float32, device()), B = nd::array(y, {n}, nd::float32, device());
   const std::vector<float> got = nd::power(A, B).to_vector<float>();
