@@ -136,13 +136,15 @@ class Reducer {
     const int64_t width = d_.outer.shape[nd_ - 1];
     const int64_t cs = d_.in.strides[nd_ - 1], cs_out = d_.out.strides[nd_ - 1];
     const int64_t rows = nout_ / width;
-    // Columns per task: kVC, or fewer (a multiple of 32) when that leaves too few tasks to share
-    // out: 768 columns as 3 blocks of 256 kept one of two threads idle a third of the time.
+    // Column blocks of at most kVC columns; more of them (down to 32 columns) when that leaves
+    // too few tasks to share out, with edges that split the width evenly on cache lines: 768
+    // columns as 3 blocks of 256 kept one of two threads idle a third of the time, and 1300 as 7
+    // blocks of 192 one thread a block behind the other.
     const int64_t want = 4 * static_cast<int64_t>(num_threads());
-    int64_t bw = kVC;
-    if (rows * ((width + kVC - 1) / kVC) < want)
-      bw = std::clamp<int64_t>(((width * rows + want - 1) / want + 31) & ~int64_t{31}, 32, kVC);
-    const int64_t blocks = (width + bw - 1) / bw;
+    constexpr int64_t kLine = std::max<int64_t>(1, 64 / static_cast<int64_t>(sizeof(M)));
+    int64_t blocks = (width + kVC - 1) / kVC;
+    if (rows * blocks < want) blocks = std::clamp<int64_t>((want + rows - 1) / rows, blocks, std::max<int64_t>(blocks, width / 32));
+    auto edge = [&](int64_t b) { return std::min(width, (b * width / blocks + kLine - 1) / kLine * kLine); };
     const int64_t g = group_tiles(tiles_, rows * blocks);
     const int64_t groups = (tiles_ + g - 1) / g;
     const int64_t tasks = rows * blocks * groups;
@@ -150,8 +152,9 @@ class Reducer {
     auto task = [&](int64_t w) {
       const int64_t gi = w % groups, rb = w / groups, r = rb / blocks, b = rb % blocks;
       Odometer od(d_.outer, nd_ - 1, d_.in.strides, d_.out.strides, r);
-      const int cols = static_cast<int>(std::min<int64_t>(bw, width - b * bw));
-      const In* x = in_ + od.off_in + b * bw * cs;
+      const int64_t c0 = edge(b);
+      const int cols = static_cast<int>(edge(b + 1) - c0);
+      const In* x = in_ + od.off_in + c0 * cs;
       const int64_t t0 = gi * g, t1 = std::min(tiles_, (gi + 1) * g);
       Block<S, kVC> blk;
       if constexpr (is_half_v<In>) blk = red::half_col_range<Op, In, kVC>(x, d_.in_stride, cs, cols, d_.n, t0, t1);
@@ -160,7 +163,7 @@ class Reducer {
         part[w] = blk;
         return;
       }
-      for (int q = 0; q < cols; ++q) write(od.off_out + (b * bw + q) * cs_out, blk.v[q]);
+      for (int q = 0; q < cols; ++q) write(od.off_out + (c0 + q) * cs_out, blk.v[q]);
     };
     parallel_for(tasks, task_grain(tasks), [&](int64_t b, int64_t e) {
       for (int64_t w = b; w < e; ++w) task(w);
@@ -170,10 +173,11 @@ class Reducer {
     for (int64_t rb = 0; rb < rows * blocks; ++rb) {
       const int64_t r = rb / blocks, b = rb % blocks;
       Odometer od(d_.outer, nd_ - 1, d_.in.strides, d_.out.strides, r);
-      const int cols = static_cast<int>(std::min<int64_t>(bw, width - b * bw));
+      const int64_t c0 = edge(b);
+      const int cols = static_cast<int>(edge(b + 1) - c0);
       c.w = cols;
       auto blk = kern::order::tree_in_place(&part[rb * groups], groups, c);
-      for (int q = 0; q < cols; ++q) write(od.off_out + (b * bw + q) * cs_out, blk.v[q]);
+      for (int q = 0; q < cols; ++q) write(od.off_out + (c0 + q) * cs_out, blk.v[q]);
     }
   }
 
