@@ -346,8 +346,13 @@ void rows_words(const RowsDesc& d) {
           const W* from[kStridedBlock];
           for (int64_t r = 0; r < m; ++r) from[r] = src_row(i0 + r);
           W* out = dense + i0 * row;
-          for (int64_t q = 0; q < row; ++q)
-            for (int64_t r = 0; r < m; ++r) out[r * row + q] = from[r][q * es];
+          if (m == kStridedBlock) {  // a fixed trip count: unrolled, the row pointers in registers
+            for (int64_t q = 0; q < row; ++q)
+              for (int64_t r = 0; r < kStridedBlock; ++r) out[r * row + q] = from[r][q * es];
+          } else {
+            for (int64_t q = 0; q < row; ++q)
+              for (int64_t r = 0; r < m; ++r) out[r * row + q] = from[r][q * es];
+          }
         }
       };
       const int64_t blocks = (n + kStridedBlock - 1) / kStridedBlock;
