@@ -101,7 +101,8 @@ ND_HD T int_mod(T a, T b) {
 // multiply by a precomputed reciprocal instead of a hardware divide, exact for every n
 // (Granlund and Montgomery's round-up method: l = ceil(log2 D), magic = 2^N (2^l - D) / D + 1,
 // q = (t + (n - t) / 2) >> (l - 1) with t = mulhi(magic, n)). Built on the host (the magic takes
-// a 2N-bit divide); used by the CPU loops, CUDA keeps the hardware divide (same results).
+// a 2N-bit divide); used by the CPU loops and by CUDA's strided addressing (cuda/strided.cuh),
+// where a 64-bit divide is a long software routine.
 template <class U>
 struct UnsignedDivisor {
   static_assert(std::is_unsigned_v<U> && (sizeof(U) == 4 || sizeof(U) == 8));
@@ -120,11 +121,16 @@ struct UnsignedDivisor {
     shift = l - 1;
     unit = false;
   }
-  U divide(U n) const {
+  ND_HD U divide(U n) const {
     if (unit) return n;
     U t;
+#if defined(__CUDA_ARCH__)
+    if constexpr (sizeof(U) == 8) t = __umul64hi(magic, n);
+    else t = __umulhi(magic, n);
+#else
     if constexpr (sizeof(U) == 8) t = static_cast<U>((static_cast<unsigned __int128>(magic) * n) >> 64);
     else t = static_cast<U>((static_cast<uint64_t>(magic) * n) >> 32);
+#endif
     return (t + ((n - t) >> 1)) >> shift;
   }
 };

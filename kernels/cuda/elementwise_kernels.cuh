@@ -1,10 +1,14 @@
 // CUDA elementwise kernels and their launchers, shared by the elementwise_*.cu files:
 //  - contiguous operands: 16-byte vector loads/stores (float4-sized) per thread, grid-stride;
 //  - a C++ number operand arrives by value (uniform `mode`), never from device memory;
+//  - a binary op over 2-D rows (contiguous output rows, each input contiguous along them or one
+//    value per row: X + row, X * col): rows in the grid's y, vector accesses where aligned (a
+//    branch of the strided kernel);
 //  - anything else (broadcast stride 0, negative or gapped strides): a strided grid-stride kernel
-//    with 64-bit indices over the coalesced Iter.
+//    over the coalesced Iter (cuda/strided.cuh: no hardware divide).
 // Kernels see one compute dtype T; host/ has already cast mismatched operands.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -65,6 +69,54 @@ __global__ void binary_vec_kernel(O* out, const T* a, const T* b, T s, int mode,
     out[i] = f((mode & 1) ? s : a[i], (mode & 2) ? s : b[i]);
 }
 
+// A 2-D iteration whose output rows are contiguous and whose array inputs are contiguous rows or
+// one value per row (X + row, X * col, (X - mean) / std written by hand): rows in the grid's y,
+// each thread a 16-byte vector of a row when every row start allows it (else one element), and
+// no division anywhere. rs: row strides in elements; inner[k]: 1 contiguous, 0 one value per row.
+struct Rows2 {
+  int64_t rows = 0, cols = 0, out_rs = 0, rs[2] = {};
+  int inner[2] = {};
+  bool vec = false;
+};
+
+template <class T, int V>
+__device__ __forceinline__ Vec<T, V> row_vec(const T* row, int64_t j, bool scalar, T s, int inner) {
+  Vec<T, V> x;
+  if (scalar || !inner) {
+    const T v = scalar ? s : row[0];
+    for (int k = 0; k < V; ++k) x.v[k] = v;
+  } else {
+    x = vec_load(reinterpret_cast<const Vec<T, V>*>(row) + j);
+  }
+  return x;
+}
+
+template <class F, class T, class O>
+__device__ __forceinline__ void binary_rows(O* out, const T* a, const T* b, T s, int mode, const Rows2& g) {
+  constexpr int V = kVec<T>;
+  const F f;
+  const int64_t vcols = g.vec ? g.cols / V : 0;
+  const int64_t first = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  for (int64_t r = blockIdx.y; r < g.rows; r += gridDim.y) {
+    const T* ar = (mode & 1) ? a : a + r * g.rs[0];
+    const T* br = (mode & 2) ? b : b + r * g.rs[1];
+    O* orow = out + r * g.out_rs;
+    for (int64_t j = first; j < vcols; j += step) {
+      const Vec<T, V> x = row_vec<T, V>(ar, j, mode & 1, s, g.inner[0]);
+      const Vec<T, V> y = row_vec<T, V>(br, j, mode & 2, s, g.inner[1]);
+      Vec<O, V> z;
+      for (int k = 0; k < V; ++k) z.v[k] = f(x.v[k], y.v[k]);
+      vec_store(reinterpret_cast<Vec<O, V>*>(orow) + j, z);
+    }
+    for (int64_t j = vcols * V + first; j < g.cols; j += step) {
+      const T x = (mode & 1) ? s : ar[g.inner[0] ? j : 0];
+      const T y = (mode & 2) ? s : br[g.inner[1] ? j : 0];
+      orow[j] = f(x, y);
+    }
+  }
+}
+
 template <class T>
 __device__ __forceinline__ T load_at(const char* p, int64_t off) {
   return *reinterpret_cast<const T*>(p + off);
@@ -81,9 +133,16 @@ __global__ void unary_strided_kernel(StridedIndexer<2> ix, char* out, const char
   }
 }
 
+// Any other binary iteration; also the 2-D rows form when g.rows > 0 (one kernel for both: an
+// instantiation per op and dtype is what the CUDA build's time is made of).
 template <class F, class T, class O>
-__global__ void binary_strided_kernel(StridedIndexer<3> ix, char* out, const char* a, const char* b,
+__global__ void binary_strided_kernel(StridedIndexer<3> ix, Rows2 g, char* out, const char* a, const char* b,
                                       T s, int mode, int64_t n) {
+  if (g.rows > 0) {
+    binary_rows<F, T, O>(reinterpret_cast<O*>(out), reinterpret_cast<const T*>(a), reinterpret_cast<const T*>(b), s,
+                         mode, g);
+    return;
+  }
   const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
   const F f;
   for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step) {
@@ -134,6 +193,27 @@ bool vectorisable(const ElementwiseDesc& d) {
   return true;
 }
 
+// The Rows2 form of a binary op's iteration, or false (not 2-D, output rows not contiguous, an
+// input strided along its rows, or rows too short to fill a warp).
+template <class T, class O>
+bool rows_2d(const ElementwiseDesc& d, Rows2& g) {
+  if (d.iter.ndim != 2 || d.out.strides[1] != 1 || d.iter.shape[1] < 64) return false;
+  constexpr int V = kVec<T>;
+  g.rows = d.iter.shape[0];
+  g.cols = d.iter.shape[1];
+  g.out_rs = d.out.strides[0];
+  g.vec = aligned(d.out.data, sizeof(O) * V) && g.out_rs % V == 0;
+  for (int k = 0; k < 2; ++k) {
+    if (d.scalar_mask & (1 << k)) continue;
+    const int64_t inner = d.in[k].strides[1];
+    if (inner != 0 && inner != 1) return false;
+    g.inner[k] = static_cast<int>(inner);
+    g.rs[k] = d.in[k].strides[0];
+    if (inner == 1) g.vec = g.vec && aligned(d.in[k].data, 16) && g.rs[k] % V == 0;
+  }
+  return true;
+}
+
 [[noreturn]] inline void bad_dtype(const ElementwiseDesc& d) {
   throw TypeError(std::string("ufunc '") + kern::op_info(static_cast<kern::OpCode>(d.op)).name +
                   "' has no CUDA kernel for dtype " + std::string(dtype_name(d.in[d.nin - 1].dtype)));
@@ -163,8 +243,19 @@ void launch_binary(const ElementwiseDesc& d, cudaStream_t stream) {
            static_cast<const T*>(d.in[1].data), s, mode, n);
     return;
   }
+  Rows2 g;
+  if (rows_2d<T, O>(d, g)) {
+    const int64_t per_row = g.vec ? (g.cols + kVec<T> - 1) / kVec<T> : g.cols;
+    const unsigned gx = grid_for(per_row, kBlock);
+    // rows in y, the grid capped as grid_for caps a 1-D one (and by y's limit)
+    const unsigned gy = static_cast<unsigned>(std::min<int64_t>(65535, std::max<unsigned>(1, grid_for(g.rows * gx * kBlock, kBlock) / gx)));
+    launch(binary_strided_kernel<F, T, O>, dim3(gx, gy, 1), kBlock, 0, stream, StridedIndexer<3>(), g,
+           static_cast<char*>(d.out.data), static_cast<const char*>(d.in[0].data),
+           static_cast<const char*>(d.in[1].data), s, mode, n);
+    return;
+  }
   const Operand* ops[3] = {&d.out, &d.in[0], &d.in[1]};
-  launch(binary_strided_kernel<F, T, O>, grid_for(n, kBlock), kBlock, 0, stream, StridedIndexer<3>(d.iter, ops),
+  launch(binary_strided_kernel<F, T, O>, grid_for(n, kBlock), kBlock, 0, stream, StridedIndexer<3>(d.iter, ops), Rows2{},
          static_cast<char*>(d.out.data), static_cast<const char*>(d.in[0].data),
          static_cast<const char*>(d.in[1].data), s, mode, n);
 }

@@ -116,6 +116,49 @@ TEST_P(BroadcastLayouts, LargeArraysTakeTheParallelPaths) {
   EXPECT_TRUE(array_equals<float>(x(nd::all, nd::slice(nd::_, nd::_, 2)) + 1.0f, w3, {1000, 150}));
 }
 
+// 2-D broadcasts (X + row, X * col, col - row, X > row) at row lengths around the vector and
+// warp edges, aligned and not (a column offset of 1), with reversed rows and in three dtypes:
+// on CUDA these take the rows kernel, vector accesses where every row start allows them.
+TEST_P(BroadcastLayouts, TwoDimensionalBroadcastsAtRowEdges) {
+  for (const int64_t cols : {64, 65, 67, 127, 128, 129, 768, 1025}) {
+    for (const int64_t rows : {1, 3, 70}) {
+      for (const nd::DType dt : {nd::float32, nd::int64, nd::int8}) {
+        const int64_t w = cols + 1;
+        const nd::Array base = (nd::arange(0, rows * w, 1, nd::int64, device()) % 31).astype(dt).reshape({rows, w});
+        const nd::Array rowv = (nd::arange(0, w, 1, nd::int64, device()) % 7).astype(dt);
+        const nd::Array colv = (nd::arange(0, rows, 1, nd::int64, device()) % 4).astype(dt).reshape({rows, 1});
+        const std::string what = std::to_string(rows) + "x" + std::to_string(cols) + " " + std::string(nd::dtype_name(dt));
+        for (const int64_t off : {0, 1}) {
+          for (const bool flip : {false, true}) {
+            nd::Array x = base(nd::all, nd::slice(off, off + cols));
+            if (flip) x = x(nd::slice(nd::_, nd::_, -1), nd::all);
+            const nd::Array r = rowv(nd::slice(off, off + cols));
+            const std::vector<int64_t> xv = x.astype(nd::int64).to_vector<int64_t>();
+            const std::vector<int64_t> rv = r.astype(nd::int64).to_vector<int64_t>();
+            const std::vector<int64_t> cv = colv.astype(nd::int64).to_vector<int64_t>();
+            std::vector<int64_t> add(rows * cols), mul(rows * cols), sub(rows * cols);
+            std::vector<bool> gt(rows * cols);
+            for (int64_t i = 0; i < rows; ++i)
+              for (int64_t j = 0; j < cols; ++j) {
+                const int64_t k = i * cols + j;
+                add[k] = xv[k] + rv[j];
+                mul[k] = xv[k] * cv[i];
+                sub[k] = cv[i] - rv[j];
+                gt[k] = xv[k] > rv[j];
+              }
+            const std::string at = what + (off ? " offset" : "") + (flip ? " flipped" : "");
+            EXPECT_EQ((x + r).astype(nd::int64).to_vector<int64_t>(), add) << at;
+            EXPECT_EQ((x * colv).astype(nd::int64).to_vector<int64_t>(), mul) << at;
+            EXPECT_EQ((colv - r).astype(nd::int64).to_vector<int64_t>(), sub) << at;
+            const std::vector<bool> got_gt = (x > r).to_vector<bool>();
+            EXPECT_EQ(got_gt, gt) << at;
+          }
+        }
+      }
+    }
+  }
+}
+
 // Transposed and permuted operands take the tiled walk (loops.hpp for_each_tile) and the buffered
 // blocks (elementwise_loops.hpp): every loop kind must give what the same op gives on the
 // contiguous copy, bit for bit, at shapes that cross the tile and block edges (and 3-D planes).
