@@ -1,9 +1,9 @@
 // CUDA elementwise kernels and their launchers, shared by the elementwise_*.cu files:
 //  - contiguous operands: 16-byte vector loads/stores (float4-sized) per thread, grid-stride;
 //  - a C++ number operand arrives by value (uniform `mode`), never from device memory;
-//  - a binary op over 2-D rows (contiguous output rows, each input contiguous along them or one
-//    value per row: X + row, X * col): rows in the grid's y, vector accesses where aligned (a
-//    branch of the strided kernel);
+//  - a unary or binary op over 2-D rows (contiguous output rows, each input contiguous along them
+//    or one value per row: X + row, X * col, exp(X[:, :384])): rows in the grid's y, vector
+//    accesses where aligned (a branch of the strided kernels);
 //  - anything else (broadcast stride 0, negative or gapped strides): a strided grid-stride kernel
 //    over the coalesced Iter (cuda/strided.cuh: no hardware divide).
 // Kernels see one compute dtype T; host/ has already cast mismatched operands.
@@ -91,8 +91,9 @@ __device__ __forceinline__ Vec<T, V> row_vec(const T* row, int64_t j, bool scala
   return x;
 }
 
+// f(a, b) over the rows of g; mode bit k set: input k is the by-value scalar s.
 template <class F, class T, class O>
-__device__ __forceinline__ void binary_rows(O* out, const T* a, const T* b, T s, int mode, const Rows2& g) {
+__device__ __forceinline__ void rows_apply(O* out, const T* a, const T* b, T s, int mode, const Rows2& g) {
   constexpr int V = kVec<T>;
   const F f;
   const int64_t vcols = g.vec ? g.cols / V : 0;
@@ -117,13 +118,25 @@ __device__ __forceinline__ void binary_rows(O* out, const T* a, const T* b, T s,
   }
 }
 
+// A unary op as rows_apply's binary one (the second input a scalar it ignores).
+template <class F>
+struct FirstOf {
+  template <class T>
+  __device__ __forceinline__ auto operator()(T x, T) const { return F{}(x); }
+};
+
 template <class T>
 __device__ __forceinline__ T load_at(const char* p, int64_t off) {
   return *reinterpret_cast<const T*>(p + off);
 }
 
+// Any unary iteration the vector kernel does not take; the 2-D rows form when g.rows > 0.
 template <class F, class T, class O>
-__global__ void unary_strided_kernel(StridedIndexer<2> ix, char* out, const char* a, int64_t n) {
+__global__ void unary_strided_kernel(StridedIndexer<2> ix, Rows2 g, char* out, const char* a, int64_t n) {
+  if (g.rows > 0) {
+    rows_apply<FirstOf<F>, T, O>(reinterpret_cast<O*>(out), reinterpret_cast<const T*>(a), nullptr, T{}, 2, g);
+    return;
+  }
   const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
   const F f;
   for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += step) {
@@ -139,8 +152,8 @@ template <class F, class T, class O>
 __global__ void binary_strided_kernel(StridedIndexer<3> ix, Rows2 g, char* out, const char* a, const char* b,
                                       T s, int mode, int64_t n) {
   if (g.rows > 0) {
-    binary_rows<F, T, O>(reinterpret_cast<O*>(out), reinterpret_cast<const T*>(a), reinterpret_cast<const T*>(b), s,
-                         mode, g);
+    rows_apply<F, T, O>(reinterpret_cast<O*>(out), reinterpret_cast<const T*>(a), reinterpret_cast<const T*>(b), s,
+                        mode, g);
     return;
   }
   const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
@@ -193,8 +206,8 @@ bool vectorisable(const ElementwiseDesc& d) {
   return true;
 }
 
-// The Rows2 form of a binary op's iteration, or false (not 2-D, output rows not contiguous, an
-// input strided along its rows, or rows too short to fill a warp).
+// The Rows2 form of a unary or binary op's iteration, or false (not 2-D, output rows not
+// contiguous, an input strided along its rows, or rows too short to fill a warp).
 template <class T, class O>
 bool rows_2d(const ElementwiseDesc& d, Rows2& g) {
   if (d.iter.ndim != 2 || d.out.strides[1] != 1 || d.iter.shape[1] < 64) return false;
@@ -203,7 +216,7 @@ bool rows_2d(const ElementwiseDesc& d, Rows2& g) {
   g.cols = d.iter.shape[1];
   g.out_rs = d.out.strides[0];
   g.vec = aligned(d.out.data, sizeof(O) * V) && g.out_rs % V == 0;
-  for (int k = 0; k < 2; ++k) {
+  for (int k = 0; k < d.nin; ++k) {
     if (d.scalar_mask & (1 << k)) continue;
     const int64_t inner = d.in[k].strides[1];
     if (inner != 0 && inner != 1) return false;
@@ -212,6 +225,16 @@ bool rows_2d(const ElementwiseDesc& d, Rows2& g) {
     if (inner == 1) g.vec = g.vec && aligned(d.in[k].data, 16) && g.rs[k] % V == 0;
   }
   return true;
+}
+
+// The grid of a Rows2 launch: a row's vectors (or elements) in x, rows in y, capped as grid_for
+// caps a 1-D grid (and by y's limit).
+template <class T>
+dim3 rows_grid(const Rows2& g, int block) {
+  const int64_t per_row = g.vec ? (g.cols + kVec<T> - 1) / kVec<T> : g.cols;
+  const unsigned gx = grid_for(per_row, block);
+  const int64_t gy = std::max<int64_t>(1, grid_for(g.rows * gx * block, block) / gx);
+  return dim3(gx, static_cast<unsigned>(std::min<int64_t>(65535, gy)), 1);
 }
 
 [[noreturn]] inline void bad_dtype(const ElementwiseDesc& d) {
@@ -227,8 +250,14 @@ void launch_unary(const ElementwiseDesc& d, cudaStream_t stream) {
            static_cast<O*>(d.out.data), static_cast<const T*>(d.in[0].data), n);
     return;
   }
+  Rows2 g;
+  if (rows_2d<T, O>(d, g)) {
+    launch(unary_strided_kernel<F, T, O>, rows_grid<T>(g, kBlock), kBlock, 0, stream, StridedIndexer<2>(), g,
+           static_cast<char*>(d.out.data), static_cast<const char*>(d.in[0].data), n);
+    return;
+  }
   const Operand* ops[2] = {&d.out, &d.in[0]};
-  launch(unary_strided_kernel<F, T, O>, grid_for(n, kBlock), kBlock, 0, stream, StridedIndexer<2>(d.iter, ops),
+  launch(unary_strided_kernel<F, T, O>, grid_for(n, kBlock), kBlock, 0, stream, StridedIndexer<2>(d.iter, ops), Rows2{},
          static_cast<char*>(d.out.data), static_cast<const char*>(d.in[0].data), n);
 }
 
@@ -245,11 +274,7 @@ void launch_binary(const ElementwiseDesc& d, cudaStream_t stream) {
   }
   Rows2 g;
   if (rows_2d<T, O>(d, g)) {
-    const int64_t per_row = g.vec ? (g.cols + kVec<T> - 1) / kVec<T> : g.cols;
-    const unsigned gx = grid_for(per_row, kBlock);
-    // rows in y, the grid capped as grid_for caps a 1-D one (and by y's limit)
-    const unsigned gy = static_cast<unsigned>(std::min<int64_t>(65535, std::max<unsigned>(1, grid_for(g.rows * gx * kBlock, kBlock) / gx)));
-    launch(binary_strided_kernel<F, T, O>, dim3(gx, gy, 1), kBlock, 0, stream, StridedIndexer<3>(), g,
+    launch(binary_strided_kernel<F, T, O>, rows_grid<T>(g, kBlock), kBlock, 0, stream, StridedIndexer<3>(), g,
            static_cast<char*>(d.out.data), static_cast<const char*>(d.in[0].data),
            static_cast<const char*>(d.in[1].data), s, mode, n);
     return;

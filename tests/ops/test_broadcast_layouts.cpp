@@ -116,9 +116,10 @@ TEST_P(BroadcastLayouts, LargeArraysTakeTheParallelPaths) {
   EXPECT_TRUE(array_equals<float>(x(nd::all, nd::slice(nd::_, nd::_, 2)) + 1.0f, w3, {1000, 150}));
 }
 
-// 2-D broadcasts (X + row, X * col, col - row, X > row) at row lengths around the vector and
-// warp edges, aligned and not (a column offset of 1), with reversed rows and in three dtypes:
-// on CUDA these take the rows kernel, vector accesses where every row start allows them.
+// 2-D broadcasts (X + row, X * col, col - row, X > row) and a unary op over sliced rows (-X) at
+// row lengths around the vector and warp edges, aligned and not (a column offset of 1), with
+// reversed rows and in three dtypes: on CUDA these take the rows path, vector accesses where every
+// row start allows them.
 TEST_P(BroadcastLayouts, TwoDimensionalBroadcastsAtRowEdges) {
   for (const int64_t cols : {64, 65, 67, 127, 128, 129, 768, 1025}) {
     for (const int64_t rows : {1, 3, 70}) {
@@ -152,6 +153,9 @@ TEST_P(BroadcastLayouts, TwoDimensionalBroadcastsAtRowEdges) {
             EXPECT_EQ((colv - r).astype(nd::int64).to_vector<int64_t>(), sub) << at;
             const std::vector<bool> got_gt = (x > r).to_vector<bool>();
             EXPECT_EQ(got_gt, gt) << at;
+            std::vector<int64_t> neg(xv.size());  // a unary op over the same rows
+            for (size_t k = 0; k < xv.size(); ++k) neg[k] = -xv[k];
+            EXPECT_EQ((-x).astype(nd::int64).to_vector<int64_t>(), neg) << at;
           }
         }
       }
