@@ -91,6 +91,26 @@ ND_FM float exp_f32(float x) {
   return x != x ? x : res;
 }
 
+// exp_f32 for |x| < 86.5 (!exp_rare(x)): no clamps, no NaN test, and 2^n (n in [-125, 125]) added
+// into y's exponent field in one integer add, since y 2^n is then a normal float; the same bits
+// as exp_f32, whose two-step scaling is exact there. The CPU loops run it on blocks of such x
+// (RareSplit, kernels/ops.hpp).
+ND_FM bool exp_rare(float x) { return !((bits_as<uint32_t>(x) & 0x7fffffffu) < 0x42ad0000u); }  // 86.5
+ND_FM float exp_f32_common(float x) {
+  const float shifter = 0x1.8p23f;
+  const float t = fma32(x, 0x1.715476p+0f, shifter);
+  const float n = t - shifter;
+  float r = fma32(-n, 0x1.62e430p-1f, x);
+  r = fma32(-n, -0x1.05c610p-29f, r);
+  float p = 0x1.6a2404p-10f;
+  p = fma32(p, r, 0x1.123a00p-7f);
+  p = fma32(p, r, 0x1.5558f2p-5f);
+  p = fma32(p, r, 0x1.555492p-3f);
+  p = fma32(p, r, 0x1.fffffcp-2f);
+  const float y = 1.0f + fma32(p, r * r, r);
+  return bits_as<float>(bits_as<uint32_t>(y) + (bits_as<uint32_t>(t) << 23));
+}
+
 // 1 / (1 + e^-x), evaluated as 1 / (1 + e^-|x|) for x >= 0 and e^x / (1 + e^x) for x < 0: the
 // exponential never overflows, the tails saturate to exactly 1 and reach the subnormals towards 0.
 ND_FM float sigmoid_f32(float x) {

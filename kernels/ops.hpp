@@ -108,6 +108,8 @@ struct Exp {
     if constexpr (std::is_same_v<T, float>) return exp_f32(x);
     else return m::exp(x);
   }
+  ND_HD static bool rare(float x) { return exp_rare(x); }  // see RareSplit
+  ND_HD static float common(float x) { return exp_f32_common(x); }
 };
 struct Log {
   static constexpr int kCost = 8;
