@@ -57,10 +57,42 @@ ND_FM float select_bits(bool c, float a, float b) {
   return bits_as<float>((bits_as<uint32_t>(a) & m) | (bits_as<uint32_t>(b) & ~m));
 }
 
-// e^x. x is clamped to [-104, 89] (e^-104 rounds to 0, e^89 overflows), then x = n ln2 + r with
-// |r| <= ln2/2: r - n*ln2_hi is exact under fma, so r carries one rounding. e^r = 1 + r + r^2 P(r),
-// P of degree 4, minimax for relative error (2^-28.3). 2^n is applied in two halves so that every
-// factor is a normal float: overflow gives +inf and underflow rounds once into the subnormals.
+// The reduction of exp, expm1 and tanh: x = n ln2 + r with |r| <= ln2/2 (for |x| < 2^22 ln2):
+// r - n*ln2_hi is exact under fma, so r carries one rounding. Returns r; t = x / ln2 + 1.5 2^23
+// holds n in its low mantissa bits (t's bits << 23 is n << 23, the shifter's bits shift out).
+ND_FM float exp_reduce(float x, float& t) {
+  const float shifter = 0x1.8p23f;  // adding it rounds to an integer held in the low mantissa bits
+  t = fma32(x, 0x1.715476p+0f, shifter);
+  const float n = t - shifter;
+  const float r = fma32(-n, 0x1.62e430p-1f, x);  // ln2_hi = ln2 rounded to float
+  return fma32(-n, -0x1.05c610p-29f, r);         // ln2_lo = ln2 - ln2_hi
+}
+// e^r = 1 + r + r^2 P(r) for |r| <= ln2/2, P of degree 4, minimax for relative error (2^-28.3);
+// in [0.70, 1.42].
+ND_FM float exp_poly(float r) {
+  float p = 0x1.6a2404p-10f;
+  p = fma32(p, r, 0x1.123a00p-7f);
+  p = fma32(p, r, 0x1.5558f2p-5f);
+  p = fma32(p, r, 0x1.555492p-3f);
+  p = fma32(p, r, 0x1.fffffcp-2f);
+  return 1.0f + fma32(p, r * r, r);
+}
+// expm1(r) = r + r^2 q(r) for |r| <= ln2/2, q the Taylor series to r^6/8! (relative truncation
+// error 2^-30).
+ND_FM float expm1_poly(float r) {
+  float q = 0x1.a01a02p-16f;             // 1/8!
+  q = fma32(q, r, 0x1.a01a02p-13f);      // 1/7!
+  q = fma32(q, r, 0x1.6c16c2p-10f);      // 1/6!
+  q = fma32(q, r, 0x1.111112p-7f);       // 1/5!
+  q = fma32(q, r, 0x1.555556p-5f);       // 1/4!
+  q = fma32(q, r, 0x1.555556p-3f);       // 1/3!
+  q = fma32(q, r, 0.5f);
+  return fma32(r * r, q, r);
+}
+
+// e^x. x is clamped to [-104, 89] (e^-104 rounds to 0, e^89 overflows), then reduced and its
+// polynomial taken as above. 2^n is applied in two halves so that every factor is a normal
+// float: overflow gives +inf and underflow rounds once into the subnormals.
 ND_FM float exp_f32(float x) {
   // The clamps on x's bits (one integer min each; a float select costs a compare and a blend):
   // unsigned, -inf and x < -104 become -104; signed, +inf and x > 89 become 89. NaN becomes one
@@ -68,19 +100,9 @@ ND_FM float exp_f32(float x) {
   uint32_t xb = bits_as<uint32_t>(x);
   xb = xb < 0xc2d00000u ? xb : 0xc2d00000u;  // -104
   const int32_t xi = static_cast<int32_t>(xb) < 0x42b20000 ? static_cast<int32_t>(xb) : 0x42b20000;  // 89
-  const float xc = bits_as<float>(xi);
-  const float shifter = 0x1.8p23f;  // adding it rounds to an integer held in the low mantissa bits
-  const float t = fma32(xc, 0x1.715476p+0f, shifter);  // x / ln2 + shifter
-  const float n = t - shifter;
-  float r = fma32(-n, 0x1.62e430p-1f, xc);  // ln2_hi = ln2 rounded to float
-  r = fma32(-n, -0x1.05c610p-29f, r);       // ln2_lo = ln2 - ln2_hi
-  float p = 0x1.6a2404p-10f;
-  p = fma32(p, r, 0x1.123a00p-7f);
-  p = fma32(p, r, 0x1.5558f2p-5f);
-  p = fma32(p, r, 0x1.555492p-3f);
-  p = fma32(p, r, 0x1.fffffcp-2f);
-  const float y = 1.0f + fma32(p, r * r, r);  // in [0.70, 1.42]
-  // n in [-150, 128] from t's low bits: t's bits << 23 is n << 23 (the shifter's bits shift out).
+  float t;
+  const float y = exp_poly(exp_reduce(bits_as<float>(xi), t));
+  // n in [-150, 128] from t's low bits.
   // n1 = floor(n / 2) goes into y's exponent field (y * 2^n1 is a normal float), n2 = n - n1 in
   // [-75, 64] is a normal factor: the one multiply rounds once, overflowing or into subnormals.
   const uint32_t n_hi = bits_as<uint32_t>(t) << 23;
@@ -97,17 +119,8 @@ ND_FM float exp_f32(float x) {
 // (RareSplit, kernels/ops.hpp).
 ND_FM bool exp_rare(float x) { return !((bits_as<uint32_t>(x) & 0x7fffffffu) < 0x42ad0000u); }  // 86.5
 ND_FM float exp_f32_common(float x) {
-  const float shifter = 0x1.8p23f;
-  const float t = fma32(x, 0x1.715476p+0f, shifter);
-  const float n = t - shifter;
-  float r = fma32(-n, 0x1.62e430p-1f, x);
-  r = fma32(-n, -0x1.05c610p-29f, r);
-  float p = 0x1.6a2404p-10f;
-  p = fma32(p, r, 0x1.123a00p-7f);
-  p = fma32(p, r, 0x1.5558f2p-5f);
-  p = fma32(p, r, 0x1.555492p-3f);
-  p = fma32(p, r, 0x1.fffffcp-2f);
-  const float y = 1.0f + fma32(p, r * r, r);
+  float t;
+  const float y = exp_poly(exp_reduce(x, t));
   return bits_as<float>(bits_as<uint32_t>(y) + (bits_as<uint32_t>(t) << 23));
 }
 
@@ -133,6 +146,16 @@ ND_FM float log1p_core_q(float f) {
   return fma32(p, f, -0.5f);
 }
 
+// Splits a positive normal x into 2^(k + bias - 0x7f) m with m in [lo, 2 lo) (lo's bits; sqrt(1/2)
+// unless said): returns f = m - 1, exact by Sterbenz for lo in [1/2, 1]. A bias above 0x7f undoes
+// a scaling of x by 2^(bias - 0x7f) (the subnormals, scaled by 2^23).
+ND_FM float log_split(float x, int32_t& k, int32_t bias = 0x7f, uint32_t lo = 0x3f3504f3u) {
+  uint32_t ix = bits_as<uint32_t>(x) + (0x3f800000u - lo);
+  k = static_cast<int32_t>(ix >> 23) - bias;
+  ix = (ix & 0x007fffffu) + lo;
+  return bits_as<float>(ix) - 1.0f;
+}
+
 // log(x) = k ln2 + log1p(f), 1 + f = m in [sqrt(1/2), sqrt(2)) (exact: m - 1 by Sterbenz).
 // log1p(f) = f - f^2/2 + f^3 P(f), P of degree 7, minimax for relative error (2^-27.3); no division.
 // The sum is ordered so that the large terms k*ln2_hi and f are added last, each rounding once.
@@ -141,10 +164,8 @@ ND_FM float log1p_core_q(float f) {
 // operations without the subnormal scaling and the special-value selects, so the CPU loops run it
 // on blocks with no rare element (RareSplit, kernels/ops.hpp) at ~40 % fewer instructions.
 ND_FM float log_core(float xs, int32_t bias) {
-  uint32_t ix = bits_as<uint32_t>(xs) + (0x3f800000u - 0x3f3504f3u);
-  const int32_t k = static_cast<int32_t>(ix >> 23) - bias;
-  ix = (ix & 0x007fffffu) + 0x3f3504f3u;
-  const float f = bits_as<float>(ix) - 1.0f;
+  int32_t k;
+  const float f = log_split(xs, k, bias);
   const float q = log1p_core_q(f);  // log1p(f) = f + f^2 q
   const float kf = static_cast<float>(k);
   const float small = fma32(f * f, q, kf * -0x1.05c610p-29f);
@@ -168,30 +189,18 @@ ND_FM float log_f32(float x) {
 
 // ---- expm1, tanh, log1p, log2, log10 -------------------------------------------------------
 
-// e^x - 1. x = n ln2 + r as in exp_f32 (|r| <= ln2/2, r exact but for one rounding), then
+// e^x - 1. x = n ln2 + r (exp_reduce), then
 // e^x - 1 = 2^n expm1(r) + (2^n - 1), computed as 2 * fma(2^(n-1), p, 2^(n-1) - 1/2) (p itself for n = 0) so that
 // 2^(n-1) is a normal float for every n in [-87, 128] (x clamped to [-60, 89]: expm1(-60) rounds
 // to -1, 89 overflows); the *2 is exact or overflows to +inf. n = 0 gives p itself, so small x
-// keep full relative accuracy. expm1(r) = r + r^2 q(r), q the Taylor series to r^6/8! (relative
-// truncation error 2^-30 on |r| <= ln2/2). +-0 and NaN are returned as they are.
+// keep full relative accuracy (expm1_poly). +-0 and NaN are returned as they are.
 ND_FM float expm1_f32(float x) {
   uint32_t xb = bits_as<uint32_t>(x);
   xb = xb < 0xc2700000u ? xb : 0xc2700000u;  // -60 (and -inf, and the negative NaNs)
   const int32_t xi = static_cast<int32_t>(xb) < 0x42b20000 ? static_cast<int32_t>(xb) : 0x42b20000;  // 89
-  const float xc = bits_as<float>(xi);
-  const float shifter = 0x1.8p23f;
-  const float t = fma32(xc, 0x1.715476p+0f, shifter);
-  const float n = t - shifter;
-  float r = fma32(-n, 0x1.62e430p-1f, xc);
-  r = fma32(-n, -0x1.05c610p-29f, r);
-  float q = 0x1.a01a02p-16f;             // 1/8!
-  q = fma32(q, r, 0x1.a01a02p-13f);      // 1/7!
-  q = fma32(q, r, 0x1.6c16c2p-10f);      // 1/6!
-  q = fma32(q, r, 0x1.111112p-7f);       // 1/5!
-  q = fma32(q, r, 0x1.555556p-5f);       // 1/4!
-  q = fma32(q, r, 0x1.555556p-3f);       // 1/3!
-  q = fma32(q, r, 0.5f);
-  const float p = fma32(r * r, q, r);
+  float t;
+  const float p = expm1_poly(exp_reduce(bits_as<float>(xi), t));
+  const float n = t - 0x1.8p23f;
   // 2^(n-1) from t's low bits (n - 1 in [-88, 127]: a normal float).
   const uint32_t n_hi = bits_as<uint32_t>(t) << 23;
   const float s = bits_as<float>(n_hi + (0x3f800000u - 0x00800000u));
@@ -209,20 +218,8 @@ ND_FM float tanh_f32(float x) {
   const uint32_t xb = bits_as<uint32_t>(x);
   const uint32_t ab = xb & 0x7fffffffu;
   const float a = bits_as<float>(ab < 0x41180000u ? ab : 0x41180000u);  // min(|x|, 9.5)
-  const float x2 = a + a;
-  const float shifter = 0x1.8p23f;
-  const float tn = fma32(x2, 0x1.715476p+0f, shifter);
-  const float n = tn - shifter;
-  float r = fma32(-n, 0x1.62e430p-1f, x2);
-  r = fma32(-n, -0x1.05c610p-29f, r);
-  float q = 0x1.a01a02p-16f;             // the Taylor series of expm1_f32
-  q = fma32(q, r, 0x1.a01a02p-13f);
-  q = fma32(q, r, 0x1.6c16c2p-10f);
-  q = fma32(q, r, 0x1.111112p-7f);
-  q = fma32(q, r, 0x1.555556p-5f);
-  q = fma32(q, r, 0x1.555556p-3f);
-  q = fma32(q, r, 0.5f);
-  const float p = fma32(r * r, q, r);
+  float tn;
+  const float p = expm1_poly(exp_reduce(a + a, tn));
   const float s = bits_as<float>((bits_as<uint32_t>(tn) << 23) + 0x3f800000u);  // 2^n
   const float t = fma32(s, p, s - 1.0f);
   const float y = t / (t + 2.0f);
@@ -231,13 +228,6 @@ ND_FM float tanh_f32(float x) {
 }
 
 
-// Splits a positive normal x into 2^k m, m in [sqrt(1/2), sqrt(2)): returns f = m - 1 (exact).
-ND_FM float log_split(float x, int32_t& k) {
-  uint32_t ix = bits_as<uint32_t>(x) + (0x3f800000u - 0x3f3504f3u);
-  k = static_cast<int32_t>(ix >> 23) - 0x7f;
-  ix = (ix & 0x007fffffu) + 0x3f3504f3u;
-  return bits_as<float>(ix) - 1.0f;
-}
 
 // log(1 + x). u = 1 + x rounds; its error c = (1 + x) - u is exact (TwoSum). u = 2^k (1 + f),
 // so 1 + x = 2^k (1 + f + d), d = c 2^-k, and log(1 + x) = k ln2 + log1p(f) + d / (1 + f) up to
@@ -280,10 +270,8 @@ struct LogParts {
 };
 ND_FM bool log_regular(float x) { return bits_as<uint32_t>(x) - 1u < 0x7f7fffffu; }
 ND_FM LogParts log_parts_core(float xs, int32_t bias) {
-  uint32_t ix = bits_as<uint32_t>(xs) + (0x3f800000u - 0x3f3504f3u);
-  const int32_t k = static_cast<int32_t>(ix >> 23) - bias;
-  ix = (ix & 0x007fffffu) + 0x3f3504f3u;
-  const float f = bits_as<float>(ix) - 1.0f;
+  int32_t k;
+  const float f = log_split(xs, k, bias);
   return {f, static_cast<float>(k), f * f * log1p_core_q(f)};
 }
 ND_FM LogParts log_parts(float x) {
@@ -465,14 +453,12 @@ ND_FM bool pow_f32_rare(float x, float y) {
 // CPU and CUDA. The clamp works on t's bits (as exp_f32's): with ?: GCC specialised the
 // polynomials for the clamped lanes and ran out of registers.
 ND_FM float pow_f32_common(float x, float y) {
-  // x = 2^k (1 + f), 1 + f in [2^-1/4, 2^3/4) (the bit split of log_parts_core with another
-  // boundary; f exact by Sterbenz), then 1 + f = 2^h (1 + u): h = 0 and u = f exactly up to
+  // x = 2^k (1 + f), 1 + f in [2^-1/4, 2^3/4) (log_split with another boundary), then 1 + f = 2^h (1 + u): h = 0 and u = f exactly up to
   // 2^1/4, so log2 keeps its relative accuracy near x = 1 and is exact for powers of two (x = 1,
   // y = 1e20 gives 1), h = 1/2 above. One select each (two boundaries made GCC spill).
-  uint32_t ix = bits_as<uint32_t>(x) + (0x3f800000u - 0x3f5744fdu);  // 2^-1/4
-  const float kf = static_cast<float>(static_cast<int32_t>(ix >> 23) - 0x7f);
-  ix = (ix & 0x007fffffu) + 0x3f5744fdu;
-  const float f = bits_as<float>(ix) - 1.0f;
+  int32_t k;
+  const float f = log_split(x, k, 0x7f, 0x3f5744fdu);  // lo = 2^-1/4
+  const float kf = static_cast<float>(k);
   const bool up = f > 0x1.837f04p-3f;  // 2^1/4 - 1 rounded down
   const double c = up ? 0x1.6a09e667f3bcdp-1 : 1.0;  // 2^-1/2
   const double h = up ? 0.5 : 0.0;
