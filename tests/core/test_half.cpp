@@ -171,6 +171,29 @@ TEST_P(HalfOps, CastsAgreeWithTheScalarConversions) {
             (std::vector<bool>{true, false}));
 }
 
+// float32 -> bfloat16 on the device over a spread of bit patterns: every exponent, subnormals
+// and NaNs alone and among normal values in one vector block (the CPU's AVX512_BF16 loop flushes
+// subnormals and falls back for such blocks), each the bits of the scalar conversion.
+TEST_P(HalfOps, BFloat16CastKeepsTheScalarBitsOnEveryPattern) {
+  std::vector<uint32_t> bits;
+  for (uint64_t k = 0; k < (uint64_t{1} << 20); ++k) bits.push_back(static_cast<uint32_t>(k * 4099u + (k >> 7)));
+  for (uint32_t k = 0; k < 4096; ++k) bits.push_back(k * 0x801u & 0x807fffffu);  // a run of subnormals
+  for (uint32_t k = 0; k < 4096; ++k) bits.push_back(0x7f800001u + k * 0x7fu);   // a run of NaNs
+  for (uint32_t k = 0; k < 4096; ++k) bits.push_back(k % 31 ? 0x3f800000u + k : k);  // one per block
+  std::vector<float> v(bits.size());
+  std::memcpy(v.data(), bits.data(), bits.size() * sizeof(float));
+  const Array x = array(v, {static_cast<int64_t>(v.size())}, float32, device());
+  const std::vector<BFloat16> b = x.astype(bfloat16).to_vector<BFloat16>();
+  int64_t wrong = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const uint16_t want = BFloat16(v[i]).bits;
+    const bool same = std::isnan(v[i]) ? std::isnan(static_cast<float>(b[i])) && (b[i].bits >> 15) == (want >> 15)
+                                       : b[i].bits == want;
+    if (!same && wrong++ < 5) ADD_FAILURE() << std::hex << "pattern 0x" << bits[i] << ": 0x" << b[i].bits << " not 0x" << want;
+  }
+  EXPECT_EQ(wrong, 0);
+}
+
 // nd::array of Float16 / BFloat16 values takes their dtype; item and to_vector give them back.
 TEST_P(HalfOps, ArraysOfHalfValuesKeepTheirDtype) {
   const Array a = array({Float16(1.5f), Float16(-2.0f), Float16(0.1f)}, {}, device());
