@@ -202,7 +202,7 @@ void run_rows(const RowDesc& d) {
   const RowOp op = static_cast<RowOp>(d.op);
   const int64_t rows = d.outer.numel(), n = d.len;
   const int nd = d.outer.ndim;
-  parallel_for(rows, std::max<int64_t>(1, 16384 / n), [&](int64_t r0, int64_t r1) {
+  parallel_for(rows, std::max<int64_t>(1, 4096 / n), [&](int64_t r0, int64_t r1) {
     // Pool memory: whole cache lines for the row kernels' vector loads and stores.
     Scratch<T> in_scratch, out_scratch;
     Scratch<S> raw_scratch;
