@@ -5,8 +5,12 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "backend.hpp"
+#include "cpu/isa.hpp"
 #include "cpu/parallel.hpp"
 
 namespace nd::cpu {
@@ -26,10 +30,80 @@ void point_offsets(const Iter& it, const int64_t (&strides)[N][kMaxDims], int64_
 constexpr int64_t kParallelGrain = 1 << 15;  // elements per chunk before splitting across cores
 
 // A transposed operand (inner stride larger than the next-outer one) read row by row touches a
-// new cache line for every element of a row. Tiles of kTileRows rows x kTileCols columns reuse
-// each of those lines kTileRows times while they are still in L1: the rows of a tile are given to
-// the body one after the other, kTileCols elements each.
+// new cache line for every element of a row, and the body would gather it element by element.
+// So the iteration goes by tiles of kTileRows rows x kTileCols columns (each line then serves
+// kTileRows rows while in L1), and a transposed input of a size staged_size names is staged
+// through an L1 buffer, read into it along its own contiguous direction (down the tile's
+// columns), so that the body sees it contiguous. f32 x.T + y: 662 -> 362 us (1300 x 768, two
+// threads). The output (operand 0) is not staged: the host orders the iteration's axes by its
+// strides (coalesce_any_order), so it is never the transposed one.
 constexpr int64_t kTileRows = 16, kTileCols = 64;
+
+// dst[r * kTileCols + c] = src[r * so + c * si] (bytes) for r < rows, c < n; E is a type of the
+// element's size.
+template <class E>
+void stage_in(E* dst, const char* src, int64_t rows, int64_t n, int64_t so, int64_t si) {
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t r = 0; r < rows; ++r) dst[r * kTileCols + c] = *reinterpret_cast<const E*>(src + r * so + c * si);
+}
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push  // GCC 12: _mm512_undefined_epi32 inside the intrinsics
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// A 16 x 16 block of 4-byte elements transposed: sixteen 64-byte loads src + i * src_stride,
+// three rounds of unpacks and lane shuffles in registers, sixteen stores dst + j * dst_stride.
+__attribute__((target("avx512f"))) inline void transpose16x16(const char* src, int64_t src_stride, char* dst, int64_t dst_stride) {
+  __m512i v[16], t[16];
+  for (int i = 0; i < 16; ++i) v[i] = _mm512_loadu_si512(src + i * src_stride);
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_epi32(v[i], v[i + 1]);
+    t[i + 1] = _mm512_unpackhi_epi32(v[i], v[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {
+    v[i] = _mm512_unpacklo_epi64(t[i], t[i + 2]);
+    v[i + 1] = _mm512_unpackhi_epi64(t[i], t[i + 2]);
+    v[i + 2] = _mm512_unpacklo_epi64(t[i + 1], t[i + 3]);
+    v[i + 3] = _mm512_unpackhi_epi64(t[i + 1], t[i + 3]);
+  }
+  for (int i = 0; i < 4; ++i) {
+    t[i] = _mm512_shuffle_i32x4(v[i], v[i + 4], 0x88);
+    t[i + 4] = _mm512_shuffle_i32x4(v[i], v[i + 4], 0xdd);
+    t[i + 8] = _mm512_shuffle_i32x4(v[i + 8], v[i + 12], 0x88);
+    t[i + 12] = _mm512_shuffle_i32x4(v[i + 8], v[i + 12], 0xdd);
+  }
+  for (int i = 0; i < 4; ++i) {
+    v[i] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0x88);
+    v[i + 8] = _mm512_shuffle_i32x4(t[i], t[i + 8], 0xdd);
+    v[i + 4] = _mm512_shuffle_i32x4(t[i + 4], t[i + 12], 0x88);
+    v[i + 12] = _mm512_shuffle_i32x4(t[i + 4], t[i + 12], 0xdd);
+  }
+  for (int j = 0; j < 16; ++j) _mm512_storeu_si512(dst + j * dst_stride, v[j]);
+}
+// stage_in for 4-byte elements by such blocks: whole 16-row tiles of an operand contiguous down
+// its columns (so = 4 bytes); the other tiles by the scalar copy.
+__attribute__((target("avx512f"))) inline void stage_in32(uint32_t* buf, const char* p, int64_t rows, int64_t n, int64_t so, int64_t si) {
+  if (rows != 16 || so != 4 || n % 16) return stage_in(buf, p, rows, n, so, si);
+  for (int64_t c = 0; c < n; c += 16) transpose16x16(p + c * si, si, reinterpret_cast<char*>(buf + c), kTileCols * 4);
+}
+#pragma GCC diagnostic pop
+#endif
+
+// Whether an operand of this element size is staged: where it measured faster than the body's
+// own strided loop (8-byte elements even by the scalar copy; 4-byte ones by the AVX-512
+// transpose, the scalar copy lost on copies; 1- and 2-byte ones lost by scalar copies: they stay
+// strided until they get a vector transpose). NDGPU_CPU_ISA=avx2 turns the 4-byte staging off.
+inline bool staged_size(int64_t esize) {
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  if (esize == 4) return cpu_isa() == Isa::avx512;
+#endif
+  return esize == 8;
+}
+inline void stage(void* buf, const char* p, int64_t esize, int64_t rows, int64_t n, int64_t so, int64_t si) {
+  if (esize == 8) return stage_in(static_cast<uint64_t*>(buf), p, rows, n, so, si);
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  stage_in32(static_cast<uint32_t*>(buf), p, rows, n, so, si);
+#endif
+}
 
 template <int K, class Body>
 void for_each_tile(const Iter& it, const std::array<const Operand*, K>& ops,
@@ -38,7 +112,16 @@ void for_each_tile(const Iter& it, const std::array<const Operand*, K>& ops,
   const int64_t inner = it.shape[nd - 1], outer = it.shape[nd - 2];
   const int64_t blocks = (outer + kTileRows - 1) / kTileRows;
   const int64_t planes = it.numel() / (inner * outer);
+  std::array<bool, K> staged{};
+  std::array<int64_t, K> esize{}, tile_stride{};
+  for (int k = 0; k < K; ++k) {
+    const int64_t si = ops[k]->strides[nd - 1], so = ops[k]->strides[nd - 2];
+    esize[k] = dtype_size(ops[k]->dtype);
+    staged[k] = k > 0 && so != 0 && (si < 0 ? -si : si) > (so < 0 ? -so : so) && staged_size(esize[k]);
+    tile_stride[k] = staged[k] ? esize[k] : inner_stride[k];
+  }
   auto run = [&](int64_t w0, int64_t w1) {
+    alignas(64) uint64_t buf[K][kTileRows * kTileCols];
     for (int64_t w = w0; w < w1; ++w) {
       const int64_t plane = w / blocks, r0 = (w % blocks) * kTileRows;
       const int64_t r1 = std::min(outer, r0 + kTileRows);
@@ -50,15 +133,19 @@ void for_each_tile(const Iter& it, const std::array<const Operand*, K>& ops,
           off += (rem % it.shape[d]) * ops[k]->strides[d];
           rem /= it.shape[d];
         }
-        row_stride[k] = ops[k]->strides[nd - 2] * dtype_size(ops[k]->dtype);
-        base[k] = static_cast<char*>(ops[k]->data) + off * dtype_size(ops[k]->dtype);
+        row_stride[k] = ops[k]->strides[nd - 2] * esize[k];
+        base[k] = static_cast<char*>(ops[k]->data) + (off + r0 * ops[k]->strides[nd - 2]) * esize[k];
       }
       for (int64_t c0 = 0; c0 < inner; c0 += kTileCols) {
         const int64_t n = std::min(kTileCols, inner - c0);
-        for (int64_t r = r0; r < r1; ++r) {
+        for (int k = 1; k < K; ++k)
+          if (staged[k]) stage(buf[k], base[k] + c0 * inner_stride[k], esize[k], r1 - r0, n, row_stride[k], inner_stride[k]);
+        for (int64_t r = 0; r < r1 - r0; ++r) {
           std::array<char*, K> p{};
-          for (int k = 0; k < K; ++k) p[k] = base[k] + r * row_stride[k] + c0 * inner_stride[k];
-          body(p, n, inner_stride);
+          for (int k = 0; k < K; ++k)
+            p[k] = staged[k] ? reinterpret_cast<char*>(buf[k]) + r * kTileCols * esize[k]
+                             : base[k] + r * row_stride[k] + c0 * inner_stride[k];
+          body(p, n, tile_stride);
         }
       }
     }

@@ -193,6 +193,33 @@ TEST_P(BroadcastLayouts, TransposedOperandsEqualTheirContiguousCopies) {
     out += c;
     out_t += t;
     EXPECT_TRUE(same(out_t, out));
+    // Every element size (4- and 8-byte inputs are staged through transposing copies): a
+    // transposed input beside a contiguous one, a transposed output with a contiguous input (the
+    // walk follows the output's order), and a transposed input whose columns are not contiguous
+    // either (a stepped slice of it).
+    const nd::Array scaled = c * 100.0f;
+    auto equal = [](const nd::Array& got, const nd::Array& want) {  // float64 holds every value
+      return got.shape() == want.shape() && got.dtype() == want.dtype() &&
+             got.astype(nd::float64).to_vector<double>() == want.astype(nd::float64).to_vector<double>();
+    };
+    for (nd::DType dt : {nd::float64, nd::int64, nd::int32, nd::int8, nd::float16}) {
+      SCOPED_TRACE(nd::dtype_name(dt));
+      const nd::Array cd = scaled.astype(dt), td = (t * 100.0f).astype(dt);
+      ASSERT_FALSE(td.is_contiguous());
+      EXPECT_TRUE(equal(td + cd, td.copy() + cd));
+      EXPECT_TRUE(equal(cd - td, cd - td.copy()));
+      nd::Array ot = nd::zeros(base.shape(), dt, device()).transpose(perm);
+      ot += cd;
+      EXPECT_TRUE(equal(ot, cd));
+      nd::Array oc = nd::zeros(cd.shape(), dt, device());
+      oc += td;
+      EXPECT_TRUE(equal(oc, cd));
+    }
+    if (shape.size() == 2) {
+      const nd::Array ts = t(nd::slice(0, t.shape()[0], 2), nd::all), cs = ts.copy();
+      EXPECT_TRUE(same(ts + cs * 2.0f, cs + cs * 2.0f));
+      EXPECT_TRUE(same(ts.astype(nd::float64).astype(nd::float32), cs));
+    }
   }
 }
 
