@@ -39,7 +39,9 @@ ND_MATH2(pow) ND_MATH2(fmod) ND_MATH2(copysign)
 // ---- unary ---------------------------------------------------------------------------------
 // RareSplit: a functor whose float32 operator() equals `rare(x) ? <costly path> : common(x)`
 // provides both: the CPU contiguous loops run the vectorised common() over blocks with no rare
-// element, and operator() element by element over the others (same bits either way).
+// element, and operator() element by element over the others (same bits either way). rare()
+// and common() are forced inline (ND_FM): GCC once left pow's common() out of line, where the
+// baseline target made each fma a libm call and the loop 30x slower.
 template <class F, class T>
 inline constexpr bool has_rare_split = std::is_same_v<T, float> && requires(float v) {
   F::rare(v);
@@ -108,8 +110,8 @@ struct Exp {
     if constexpr (std::is_same_v<T, float>) return exp_f32(x);
     else return m::exp(x);
   }
-  ND_HD static bool rare(float x) { return exp_rare(x); }  // see RareSplit
-  ND_HD static float common(float x) { return exp_f32_common(x); }
+  ND_FM static bool rare(float x) { return exp_rare(x); }  // see RareSplit
+  ND_FM static float common(float x) { return exp_f32_common(x); }
 };
 struct Log {
   static constexpr int kCost = 8;
@@ -117,8 +119,8 @@ struct Log {
     if constexpr (std::is_same_v<T, float>) return log_f32(x);
     else return m::log(x);
   }
-  ND_HD static bool rare(float x) { return log_rare(x); }  // see RareSplit
-  ND_HD static float common(float x) { return log_f32_common(x); }
+  ND_FM static bool rare(float x) { return log_rare(x); }  // see RareSplit
+  ND_FM static float common(float x) { return log_f32_common(x); }
 };
 struct Log2 {
   static constexpr int kCost = 8;
@@ -126,8 +128,8 @@ struct Log2 {
     if constexpr (std::is_same_v<T, float>) return log2_f32(x);
     else return m::log2(x);
   }
-  ND_HD static bool rare(float x) { return log_rare(x); }  // see RareSplit
-  ND_HD static float common(float x) { return log2_f32_common(x); }
+  ND_FM static bool rare(float x) { return log_rare(x); }  // see RareSplit
+  ND_FM static float common(float x) { return log2_f32_common(x); }
 };
 struct Log10 {
   static constexpr int kCost = 8;
@@ -135,8 +137,8 @@ struct Log10 {
     if constexpr (std::is_same_v<T, float>) return log10_f32(x);
     else return m::log10(x);
   }
-  ND_HD static bool rare(float x) { return log_rare(x); }  // see RareSplit
-  ND_HD static float common(float x) { return log10_f32_common(x); }
+  ND_FM static bool rare(float x) { return log_rare(x); }  // see RareSplit
+  ND_FM static float common(float x) { return log10_f32_common(x); }
 };
 struct Log1p {
   static constexpr int kCost = 8;
@@ -158,8 +160,8 @@ struct Sin {
     if constexpr (std::is_same_v<T, float>) return sin_f32(x);
     else return m::sin(x);
   }
-  ND_HD static bool rare(float x) { return trig_big(x); }  // see RareSplit
-  ND_HD static float common(float x) { return sin_f32_small(x); }
+  ND_FM static bool rare(float x) { return trig_big(x); }  // see RareSplit
+  ND_FM static float common(float x) { return sin_f32_small(x); }
 };
 struct Cos {
   static constexpr int kCost = 8;
@@ -167,8 +169,8 @@ struct Cos {
     if constexpr (std::is_same_v<T, float>) return cos_f32(x);
     else return m::cos(x);
   }
-  ND_HD static bool rare(float x) { return trig_big(x); }  // see RareSplit
-  ND_HD static float common(float x) { return cos_f32_small(x); }
+  ND_FM static bool rare(float x) { return trig_big(x); }  // see RareSplit
+  ND_FM static float common(float x) { return cos_f32_small(x); }
 };
 struct Tan {
   static constexpr int kCost = 8;
@@ -176,8 +178,8 @@ struct Tan {
     if constexpr (std::is_same_v<T, float>) return tan_f32(x);
     else return m::tan(x);
   }
-  ND_HD static bool rare(float x) { return trig_big(x); }  // see RareSplit
-  ND_HD static float common(float x) { return tan_f32_small(x); }
+  ND_FM static bool rare(float x) { return trig_big(x); }  // see RareSplit
+  ND_FM static float common(float x) { return tan_f32_small(x); }
 };
 struct Tanh {
   static constexpr int kCost = 8;
@@ -301,8 +303,8 @@ struct FloorDivide {
     else { T r; return float_divmod(a, b, &r); }
   }
   template <class T> static T by(const FixedDivisor<T>& d, T a) { return d.floor_div(a); }
-  ND_HD static bool rare(float a, float b) { return fmod_f32_rare(a, b); }  // see RareSplit
-  ND_HD static float common(float a, float b) { float r; return float_divmod<float, true>(a, b, &r); }
+  ND_FM static bool rare(float a, float b) { return fmod_f32_rare(a, b); }  // see RareSplit
+  ND_FM static float common(float a, float b) { float r; return float_divmod<float, true>(a, b, &r); }
 };
 struct Mod {  // np.remainder / np.mod: the result has the divisor's sign
   static constexpr int kCost = 16;
@@ -311,8 +313,8 @@ struct Mod {  // np.remainder / np.mod: the result has the divisor's sign
     else { T r; float_divmod(a, b, &r); return r; }
   }
   template <class T> static T by(const FixedDivisor<T>& d, T a) { return d.mod(a); }
-  ND_HD static bool rare(float a, float b) { return fmod_f32_rare(a, b); }  // see RareSplit
-  ND_HD static float common(float a, float b) { float r; float_divmod<float, true>(a, b, &r); return r; }
+  ND_FM static bool rare(float a, float b) { return fmod_f32_rare(a, b); }  // see RareSplit
+  ND_FM static float common(float a, float b) { float r; float_divmod<float, true>(a, b, &r); return r; }
 };
 // Integer power by squaring, wrapping on overflow. Negative exponents (which NumPy rejects for
 // array exponents at run time) give the truncated result: 1 for a == 1, +-1 for a == -1, else 0.
@@ -337,8 +339,8 @@ struct Power {
     else if constexpr (std::is_same_v<T, float>) return pow_f32_rare(a, b) ? m::pow(a, b) : pow_f32_common(a, b);
     else return m::pow(a, b);
   }
-  ND_HD static bool rare(float a, float b) { return pow_f32_rare(a, b); }  // see RareSplit
-  ND_HD static float common(float a, float b) { return pow_f32_common(a, b); }
+  ND_FM static bool rare(float a, float b) { return pow_f32_rare(a, b); }  // see RareSplit
+  ND_FM static float common(float a, float b) { return pow_f32_common(a, b); }
 };
 // maximum/minimum propagate NaN (either side); fmax/fmin ignore a NaN when the other is a number.
 // Ties (+0 vs -0) give the second operand, as NumPy's SIMD loops do.
