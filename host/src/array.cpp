@@ -103,6 +103,13 @@ template <class T>
 T Array::item() const {
   detail::check_defined(*this, "item");
   if (size() != 1) throw ValueError("can only convert an array of size 1 to a Python scalar");
+  if constexpr (!std::is_same_v<T, bool>) {
+    if (dtype_ == dtype_v<T>) {  // the element straight to the host: no vector, no cast
+      T v;
+      detail::backend(device()).copy_to_host(&v, data_ptr(), sizeof(T));
+      return v;
+    }
+  }
   return to_vector<T>()[0];
 }
 

@@ -302,3 +302,17 @@ TEST_P(ViewProperties, AlgebraicIdentities) {
     EXPECT_EQ(x.transpose(p).transpose(inv).strides(), x.strides());
   }
 }
+
+// item() reads the one element of a view at its offset, in the array's own dtype (straight to
+// the host) or converted to another, and refuses any other size.
+TEST_P(ViewProperties, ItemReadsTheViewsOwnElement) {
+  const Array x = arange(0, 12, 1, float32, device()).reshape({3, 4});
+  EXPECT_EQ(x(2, 3).item<float>(), 11.f);
+  EXPECT_EQ(x.T()(1, 2).item<float>(), 9.f);
+  EXPECT_EQ(x(1, slice(3, 4)).item<float>(), 7.f);
+  EXPECT_EQ(x(2, 1).item<double>(), 9.0);
+  EXPECT_EQ(x(0, 2).item<int64_t>(), 2);
+  EXPECT_TRUE(x(1, 1).item<bool>());
+  EXPECT_FALSE(x(0, 0).item<bool>());
+  EXPECT_THROW(x(1).item<float>(), ValueError);
+}
