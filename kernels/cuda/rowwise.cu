@@ -145,7 +145,7 @@ __global__ void row_kernel(RowParams p) {
           for (int64_t i = threadIdx.x; i < live; i += blockDim.x) ss += (X(i) / mx) * (X(i) / mx);
         ss = block_reduce(ss, SumOp{}, red_d);
         const double norm = mx > 0 && mx <= 1.7976931348623157e308 ? mx * sqrt(ss) : mx;
-        const double den = norm > p.eps ? norm : p.eps;
+        const double den = norm > p.eps || norm != norm ? norm : p.eps;  // a NaN row stays NaN
         for (int64_t i = threadIdx.x; i < live; i += blockDim.x) dst[i * p.out_stride] = static_cast<T>(X(i) / den);
         break;
       }
