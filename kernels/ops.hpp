@@ -39,9 +39,10 @@ ND_MATH2(pow) ND_MATH2(fmod) ND_MATH2(copysign)
 // ---- unary ---------------------------------------------------------------------------------
 // RareSplit: a functor whose float32 operator() equals `rare(x) ? <costly path> : common(x)`
 // provides both: the CPU contiguous loops run the vectorised common() over blocks with no rare
-// element, and operator() element by element over the others (same bits either way). rare()
-// and common() are forced inline (ND_FM): GCC once left pow's common() out of line, where the
-// baseline target made each fma a libm call and the loop 30x slower.
+// element, and operator() element by element over the others (same bits either way). Every
+// functor's operator(), rare() and common() is forced inline (ND_FM): GCC left pow's common(),
+// then expm1's operator(), out of line, where the baseline target made each fma a libm call and
+// the loop 30-90x slower (scripts/check_inlined.sh now fails on that).
 template <class F, class T>
 inline constexpr bool has_rare_split = std::is_same_v<T, float> && requires(float v) {
   F::rare(v);
@@ -79,34 +80,34 @@ inline constexpr bool exact_in_narrow_ints =
               Greater, GreaterEqual, Where, Clip, Negative, Abs, Sign, Square>;
 
 struct Negative {
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_integral_v<T>) return wrap_sub(T(0), x);
     else return -x;
   }
 };
 struct Abs {
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) return m::fabs(x);
     else if constexpr (std::is_signed_v<T>) return x < 0 ? Negative{}(x) : x;  // abs(MIN) == MIN, as NumPy
     else return x;
   }
 };
 struct Sign {
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_unsigned_v<T>) return x > T(0) ? T(1) : T(0);
     else return x > T(0) ? T(1) : x < T(0) ? T(-1) : x == T(0) ? T(0) : x;  // NaN stays NaN
   }
 };
 struct Square {
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_integral_v<T>) return wrap_mul(x, x);
     else return x * x;
   }
 };
-struct Sqrt { template <class T> ND_HD T operator()(T x) const { return m::sqrt(x); } };
+struct Sqrt { template <class T> ND_FM T operator()(T x) const { return m::sqrt(x); } };
 struct Exp {
   static constexpr int kCost = 8;
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return exp_f32(x);
     else return m::exp(x);
   }
@@ -115,7 +116,7 @@ struct Exp {
 };
 struct Log {
   static constexpr int kCost = 8;
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return log_f32(x);
     else return m::log(x);
   }
@@ -124,7 +125,7 @@ struct Log {
 };
 struct Log2 {
   static constexpr int kCost = 8;
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return log2_f32(x);
     else return m::log2(x);
   }
@@ -133,7 +134,7 @@ struct Log2 {
 };
 struct Log10 {
   static constexpr int kCost = 8;
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return log10_f32(x);
     else return m::log10(x);
   }
@@ -142,21 +143,21 @@ struct Log10 {
 };
 struct Log1p {
   static constexpr int kCost = 8;
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return log1p_f32(x);
     else return m::log1p(x);
   }
 };
 struct Expm1 {
   static constexpr int kCost = 8;
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return expm1_f32(x);
     else return m::expm1(x);
   }
 };
 struct Sin {
   static constexpr int kCost = 8;
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return sin_f32(x);
     else return m::sin(x);
   }
@@ -165,7 +166,7 @@ struct Sin {
 };
 struct Cos {
   static constexpr int kCost = 8;
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return cos_f32(x);
     else return m::cos(x);
   }
@@ -174,7 +175,7 @@ struct Cos {
 };
 struct Tan {
   static constexpr int kCost = 8;
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return tan_f32(x);
     else return m::tan(x);
   }
@@ -183,45 +184,45 @@ struct Tan {
 };
 struct Tanh {
   static constexpr int kCost = 8;
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return tanh_f32(x);
     else return m::tanh(x);
   }
 };
 struct Sigmoid {  // 1 / (1 + e^-x): saturates to exactly 0 and 1, never NaN for finite x
   static constexpr int kCost = 8;
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_same_v<T, float>) return sigmoid_f32(x);
     else return T(1) / (T(1) + m::exp(-x));
   }
 };
 // Rounding is the identity on integers (NumPy 2 keeps integer dtypes for floor/ceil/round).
 struct Floor {
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) return m::floor(x); else return x;
   }
 };
 struct Ceil {
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) return m::ceil(x); else return x;
   }
 };
 struct Round {  // half to even, like np.round
-  template <class T> ND_HD T operator()(T x) const {
+  template <class T> ND_FM T operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) return m::rint(x); else return x;
   }
 };
-struct LogicalNot { template <class T> ND_HD bool operator()(T x) const { return !x; } };
-struct IsNan { template <class T> ND_HD bool operator()(T x) const { return is_nan(x); } };
+struct LogicalNot { template <class T> ND_FM bool operator()(T x) const { return !x; } };
+struct IsNan { template <class T> ND_FM bool operator()(T x) const { return is_nan(x); } };
 struct IsInf {
-  template <class T> ND_HD bool operator()(T x) const {
+  template <class T> ND_FM bool operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) return x == std::numeric_limits<T>::infinity() ||
                                                       x == -std::numeric_limits<T>::infinity();
     else return false;
   }
 };
 struct IsFinite {
-  template <class T> ND_HD bool operator()(T x) const {
+  template <class T> ND_FM bool operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) return x - x == T(0);  // false for inf and NaN
     else return true;
   }
@@ -229,26 +230,26 @@ struct IsFinite {
 
 // ---- binary --------------------------------------------------------------------------------
 struct Add {
-  template <class T> ND_HD T operator()(T a, T b) const {
+  template <class T> ND_FM T operator()(T a, T b) const {
     if constexpr (std::is_same_v<T, bool>) return a | b;
     else if constexpr (std::is_integral_v<T>) return wrap_add(a, b);
     else return a + b;
   }
 };
 struct Subtract {
-  template <class T> ND_HD T operator()(T a, T b) const {
+  template <class T> ND_FM T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>) return wrap_sub(a, b);
     else return a - b;
   }
 };
 struct Multiply {
-  template <class T> ND_HD T operator()(T a, T b) const {
+  template <class T> ND_FM T operator()(T a, T b) const {
     if constexpr (std::is_same_v<T, bool>) return a & b;
     else if constexpr (std::is_integral_v<T>) return wrap_mul(a, b);
     else return a * b;
   }
 };
-struct Divide { template <class T> ND_HD T operator()(T a, T b) const { return a / b; } };
+struct Divide { template <class T> ND_FM T operator()(T a, T b) const { return a / b; } };
 
 // fmod of float32 operands through float64, exact (as fmod always is) while |a| < 2^29 |b|.
 // The float64 quotient truncates to the true one: when a/b is not an integer n it is at least
@@ -298,7 +299,7 @@ ND_HD T float_divmod(T a, T b, T* mod_out) {
 }
 struct FloorDivide {
   static constexpr int kCost = 16;
-  template <class T> ND_HD T operator()(T a, T b) const {
+  template <class T> ND_FM T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>) return int_floor_div(a, b);
     else { T r; return float_divmod(a, b, &r); }
   }
@@ -308,7 +309,7 @@ struct FloorDivide {
 };
 struct Mod {  // np.remainder / np.mod: the result has the divisor's sign
   static constexpr int kCost = 16;
-  template <class T> ND_HD T operator()(T a, T b) const {
+  template <class T> ND_FM T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>) return int_mod(a, b);
     else { T r; float_divmod(a, b, &r); return r; }
   }
@@ -334,7 +335,7 @@ ND_HD T int_pow(T a, T e) {
 // special cases (a RareSplit, so the CPU loops vectorise the common pairs); float64: libm.
 struct Power {
   static constexpr int kCost = 32;
-  template <class T> ND_HD T operator()(T a, T b) const {
+  template <class T> ND_FM T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>) return int_pow(a, b);
     else if constexpr (std::is_same_v<T, float>) return pow_f32_rare(a, b) ? m::pow(a, b) : pow_f32_common(a, b);
     else return m::pow(a, b);
@@ -346,37 +347,37 @@ struct Power {
 // Ties (+0 vs -0) give the second operand, as NumPy's SIMD loops do.
 // `|` rather than `||`: no short-circuit branch, so the loops vectorise (a select per lane).
 struct Maximum {
-  template <class T> ND_HD T operator()(T a, T b) const { return ((a > b) | is_nan(a)) ? a : b; }
+  template <class T> ND_FM T operator()(T a, T b) const { return ((a > b) | is_nan(a)) ? a : b; }
 };
 struct Minimum {
-  template <class T> ND_HD T operator()(T a, T b) const { return ((a < b) | is_nan(a)) ? a : b; }
+  template <class T> ND_FM T operator()(T a, T b) const { return ((a < b) | is_nan(a)) ? a : b; }
 };
 struct Fmax {
-  template <class T> ND_HD T operator()(T a, T b) const { return ((a > b) | is_nan(b)) ? a : b; }
+  template <class T> ND_FM T operator()(T a, T b) const { return ((a > b) | is_nan(b)) ? a : b; }
 };
 struct Fmin {
-  template <class T> ND_HD T operator()(T a, T b) const { return ((a < b) | is_nan(b)) ? a : b; }
+  template <class T> ND_FM T operator()(T a, T b) const { return ((a < b) | is_nan(b)) ? a : b; }
 };
-struct Equal { template <class T> ND_HD bool operator()(T a, T b) const { return a == b; } };
-struct NotEqual { template <class T> ND_HD bool operator()(T a, T b) const { return a != b; } };
-struct Less { template <class T> ND_HD bool operator()(T a, T b) const { return a < b; } };
-struct LessEqual { template <class T> ND_HD bool operator()(T a, T b) const { return a <= b; } };
-struct Greater { template <class T> ND_HD bool operator()(T a, T b) const { return a > b; } };
-struct GreaterEqual { template <class T> ND_HD bool operator()(T a, T b) const { return a >= b; } };
+struct Equal { template <class T> ND_FM bool operator()(T a, T b) const { return a == b; } };
+struct NotEqual { template <class T> ND_FM bool operator()(T a, T b) const { return a != b; } };
+struct Less { template <class T> ND_FM bool operator()(T a, T b) const { return a < b; } };
+struct LessEqual { template <class T> ND_FM bool operator()(T a, T b) const { return a <= b; } };
+struct Greater { template <class T> ND_FM bool operator()(T a, T b) const { return a > b; } };
+struct GreaterEqual { template <class T> ND_FM bool operator()(T a, T b) const { return a >= b; } };
 // `&` and `|` of bools, not `&&` / `||`: no branch, so the loops vectorise.
-struct LogicalAnd { template <class T> ND_HD bool operator()(T a, T b) const { return bool(a) & bool(b); } };
-struct LogicalOr { template <class T> ND_HD bool operator()(T a, T b) const { return bool(a) | bool(b); } };
-struct LogicalXor { template <class T> ND_HD bool operator()(T a, T b) const { return !a != !b; } };
+struct LogicalAnd { template <class T> ND_FM bool operator()(T a, T b) const { return bool(a) & bool(b); } };
+struct LogicalOr { template <class T> ND_FM bool operator()(T a, T b) const { return bool(a) | bool(b); } };
+struct LogicalXor { template <class T> ND_FM bool operator()(T a, T b) const { return !a != !b; } };
 
 // ---- ternary -------------------------------------------------------------------------------
 struct Where {  // where(cond, a, b): cond is read as bool (op class `select` in op_list.hpp)
-  template <class T> ND_HD T operator()(bool c, T a, T b) const { return c ? a : b; }
+  template <class T> ND_FM T operator()(bool c, T a, T b) const { return c ? a : b; }
 };
 // np.clip(x, lo, hi) == minimum(maximum(x, lo), hi), bit for bit (ties give the bound, a NaN x
 // wins over a NaN lo over a NaN hi), spelt as plain selects: GCC vectorises this form and not the
 // composition.
 struct Clip {
-  template <class T> ND_HD T operator()(T x, T lo, T hi) const {
+  template <class T> ND_FM T operator()(T x, T lo, T hi) const {
     T r = x > lo ? x : lo;
     r = r < hi ? r : hi;
     r = is_nan(lo) ? lo : r;
