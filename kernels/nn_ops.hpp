@@ -1,19 +1,12 @@
-// The AI ops' shared math, written once for both backends: row-op and metric codes, the top-k
-// total order, and the cosine finalisation. Backends own only loops and launches.
+// The search ops' shared math, written once for both backends: metric codes, the top-k total
+// order, and the cosine finalisation (the row ops are in row_ops.hpp). Backends own only loops
+// and launches.
 #pragma once
 #include <cstdint>
 
 #include "common.hpp"
 
 namespace nd::kern {
-
-// RowDesc::op codes.
-enum class RowOp : uint16_t {
-  softmax,      // exp(x - max) / sum; an all -inf row gives NaN (PyTorch)
-  log_softmax,  // (x - max) - log(sum exp(x - max))
-  normalize,    // x / max(||x||_2, eps), the norm accumulated without overflow
-  standardize,  // (x - mean) / sqrt(var + eps), population variance (NumPy's std, ddof 0)
-};
 
 // PairwiseDesc::metric codes.
 enum class PairMetric : uint16_t {

@@ -47,6 +47,13 @@
 #else
 #define ND_ORDER_HD inline __attribute__((always_inline))
 #endif
+// On the GPU the stack's loops are unrolled, so every level has a fixed index and the stack
+// lives in registers, never in local memory.
+#if defined(__CUDA_ARCH__)
+#define ND_ORDER_UNROLL _Pragma("unroll")
+#else
+#define ND_ORDER_UNROLL
+#endif
 
 namespace nd::kern::order {
 
@@ -84,12 +91,15 @@ struct TileStack {
 
   template <class Combine>
   ND_ORDER_HD void push(S v, Combine combine) {
+    bool placed = false;  // no early exit: unrolled, each level keeps a fixed register
+    ND_ORDER_UNROLL
     for (int l = 0; l < Levels; ++l) {
+      if (placed) continue;
       if (count & (uint64_t{1} << l)) {
         v = combine(level[l], v);  // level[l] holds earlier tiles
       } else {
         level[l] = v;
-        break;
+        placed = true;
       }
     }
     ++count;
@@ -99,7 +109,8 @@ struct TileStack {
   ND_ORDER_HD S fold(Combine combine) const {
     S acc{};
     bool have = false;
-    for (int l = 0; l < Levels && (count >> l) != 0; ++l) {  // levels above count's top bit are empty
+    ND_ORDER_UNROLL
+    for (int l = 0; l < Levels; ++l) {  // levels above count's top bit are empty
       if (count & (uint64_t{1} << l)) {
         acc = have ? combine(level[l], acc) : level[l];
         have = true;

@@ -9,6 +9,7 @@
 #include "linalg_detail.hpp"
 #include "ndgpu/linalg.hpp"
 #include "nn_ops.hpp"
+#include "row_ops.hpp"
 
 namespace nd {
 namespace {

@@ -204,7 +204,6 @@ double row_norm(const B* x, int64_t d, Isa isa) {
   double s = 0;
   if (isa == Isa::avx512) s = avx512::sumsq_lanes(x, d, k);
   else if (isa == Isa::avx2) s = avx2::sumsq_lanes(x, d, k);
-  else if constexpr (std::is_same_v<B, float>) return std::sqrt(simd::sumsq_f32(x, d));
   for (; k < d; ++k) s += static_cast<double>(static_cast<float>(x[k])) * static_cast<float>(x[k]);
   if (!(s < 1e30 && (s > 1e-30 || s == 0))) {
     s = 0;

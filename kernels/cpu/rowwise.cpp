@@ -1,213 +1,73 @@
-// CPU row ops (softmax, log_softmax, L2 normalise, standardise): one fused kernel per row, the
-// row read from memory once and revisited in L1/L2. float32 rows use 32 lanes of SIMD
-// accumulators; float64 rows a plain loop. Strided rows are gathered into a per-thread buffer first.
+// CPU row ops: the loops around the row-op table (kernels/row_ops.hpp). Per row: the prepass (a
+// vector max), the statistic by the reductions' own tile routines (reduce_tiles.hpp, so in the
+// canonical order, as on CUDA), then the apply loop; the row is read from memory once and
+// revisited in L1/L2. Strided rows are gathered into a per-thread buffer first; 16-bit float rows
+// are widened to float32 and narrowed as they are stored.
 #include <algorithm>
 #include <cstring>
-#include <cmath>
 #include <limits>
+#include <string>
 
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/opmath_convert.hpp"
 #include "cpu/parallel.hpp"
+#include "cpu/reduce_tiles.hpp"
 #include "cpu/scratch.hpp"
 #include "cpu/simd.hpp"
-#include "fast_math.hpp"
-#include "nn_ops.hpp"
+#include "row_ops.hpp"
 
 namespace nd::cpu {
 namespace {
 
-using kern::RowOp;
-using namespace simd;
+namespace row = kern::row;
 
-// ---- float32 contiguous rows -----------------------------------------------------------------
-
-// The row's max in four 8-lane vectors (v8f, simd.hpp: the 16-lane select spilled and took most
-// of softmax's time). The lanes, the selects and the final order are those of the former two
-// 16-lane vectors: the same result.
-ND_VINLINE float row_max(const float* x, int64_t n) {
-  v8f m[4];
-  for (auto& v : m) v = v8f{} - INFINITY;
+// Step 1: the max of pre_lift(x) in 32 lanes (any order gives the same value: row_ops.hpp).
+template <class Op, class T>
+ND_VINLINE T prepass(const T* x, int64_t n) {
+  constexpr int kW = 32;
+  T m[kW];
+  for (auto& v : m) v = -std::numeric_limits<T>::infinity();
   int64_t i = 0;
-  for (; i + 32 <= n; i += 32)
-    for (int c = 0; c < 4; ++c) {
-      const v8f v = load8(x + i + 8 * c);
-      m[c] = m[c] > v ? m[c] : v;
-    }
-  const v8f lo = m[0] > m[2] ? m[0] : m[2], hi = m[1] > m[3] ? m[1] : m[3];
-  float lane[16];
-  std::memcpy(lane, &lo, sizeof lo);
-  std::memcpy(lane + 8, &hi, sizeof hi);
-  float r = lane[0];
-  for (int l = 1; l < 16; ++l) r = lane[l] > r ? lane[l] : r;
-  for (; i < n; ++i) r = x[i] > r ? x[i] : r;
+  for (; i + kW <= n; i += kW)
+    for (int k = 0; k < kW; ++k) m[k] = row::pre_max(m[k], row::pre_lift<Op>(x[i + k]));
+  T r = m[0];
+  for (int k = 1; k < kW; ++k) r = row::pre_max(r, m[k]);
+  for (; i < n; ++i) r = row::pre_max(r, row::pre_lift<Op>(x[i]));
   return r;
 }
 
-// sum(exp(x - mx)); also stores the exponentials when out != nullptr. The exponentials come
-// from kern::exp_f32, the elementwise exp, in runs of up to 256 written to out (or a buffer) by a
-// plain loop, which vectorises as nd::exp's does (a fixed 32-wide inner loop stayed scalar); the
-// sums then take them 32 at a time, in the same order as before.
-ND_VINLINE double exp_sum(const float* x, float* out, int64_t n, float mx) {
-  v16f s0{}, s1{};
-  float buf[256];
-  int64_t i = 0;
-  while (n - i >= 32) {
-    const int64_t m = std::min<int64_t>(256, (n - i) / 32 * 32);
-    float* e = out ? out + i : buf;
-#pragma GCC ivdep  // e may be x itself (in-place softmax), element for element: no carried dependence
-    for (int64_t l = 0; l < m; ++l) e[l] = kern::exp_f32(x[i + l] - mx);
-    for (int64_t l = 0; l < m; l += 32) {
-      s0 += load(e + l);
-      s1 += load(e + l + 16);
-    }
-    i += m;
-  }
-  double s = hsum(s0 + s1);
-  for (; i < n; ++i) {
-    const float e = kern::exp_f32(x[i] - mx);
-    if (out) out[i] = e;
-    s += e;
-  }
-  return s;
-}
-
-ND_VINLINE void scale_row(const float* x, float* out, int64_t n, float mul, float add) {
-  const v16f vm = splat(mul), va = splat(add);
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) store(out + i, load(x + i) * vm + va);
-  for (; i < n; ++i) out[i] = x[i] * mul + add;
-}
-
-ND_SIMD_CLONES void softmax_f32(const float* x, float* out, int64_t n) {
-  const float mx = row_max(x, n);
-  const float inv = static_cast<float>(1.0 / exp_sum(x, out, n, mx));
-  scale_row(out, out, n, inv, 0.0f);
-}
-
-ND_SIMD_CLONES void log_softmax_f32(const float* x, float* out, int64_t n) {
-  const float mx = row_max(x, n);
-  const double lse = std::log(exp_sum(x, nullptr, n, mx));
-  const v16f vm = splat(mx), vl = splat(static_cast<float>(lse));
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) store(out + i, (load(x + i) - vm) - vl);
-  for (; i < n; ++i) out[i] = (x[i] - mx) - static_cast<float>(lse);
-}
-
-// Row sums in four 8-lane accumulators (see row_max: 64-byte vectors spilled in the AVX2 clone);
-// lanes as the former two 16-lane ones, so the same bits. f(v) is the term of an 8-lane chunk.
-template <class F>
-ND_VINLINE float lane_sum(const float* x, int64_t n, int64_t& i, F f) {
-  v8f a[4] = {};
-  for (i = 0; i + 32 <= n; i += 32)
-    for (int c = 0; c < 4; ++c) a[c] += f(load8(x + i + 8 * c));
-  return hsum(a[0] + a[2], a[1] + a[3]);
-}
-
-// Sum of squares in float32 lanes; rows whose result could have overflowed or lost digits to
-// underflow are redone in float64 (huge or tiny vectors must not break the norm).
-ND_SIMD_CLONES double sumsq_impl(const float* x, int64_t n) {
-  int64_t i;
-  double s = lane_sum(x, n, i, [](v8f v) __attribute__((always_inline)) { return v * v; });
-  for (; i < n; ++i) s += static_cast<double>(x[i]) * x[i];
-  if (s < 1e30 && (s > 1e-30 || s == 0)) return s;
-  double t = 0;
-  for (int64_t j = 0; j < n; ++j) t += static_cast<double>(x[j]) * x[j];
-  return t;
-}
-
-ND_SIMD_CLONES void normalize_f32(const float* x, float* out, int64_t n, double eps) {
-  const double norm = std::sqrt(sumsq_impl(x, n));
-  const double inv = 1.0 / std::max(norm, eps);
-  if (std::isfinite(inv) && inv <= 3e38 && inv >= 1e-37) {
-    scale_row(x, out, n, static_cast<float>(inv), 0.0f);
-  } else {  // the scale itself is outside float32's range: scale in float64
-    for (int64_t i = 0; i < n; ++i) out[i] = static_cast<float>(x[i] * inv);
-  }
-}
-
-ND_SIMD_CLONES void standardize_f32(const float* x, float* out, int64_t n, double eps) {
-  int64_t i;
-  double s = lane_sum(x, n, i, [](v8f v) __attribute__((always_inline)) { return v; });
-  for (; i < n; ++i) s += x[i];
-  const float mean = static_cast<float>(s / n);
-  // Second pass over the cached row: sum of squared deviations (never E[x^2] - E[x]^2).
-  const v8f vm = v8f{} + mean;
-  double q = lane_sum(x, n, i, [vm](v8f v) __attribute__((always_inline)) { return (v - vm) * (v - vm); });
-  for (; i < n; ++i) q += static_cast<double>(x[i] - mean) * (x[i] - mean);
-  const double inv = 1.0 / std::sqrt(q / n + eps);
-  const float fi = static_cast<float>(inv);
-  scale_row(x, out, n, fi, -mean * fi);
-}
-
-// ---- float64 rows (plain loops) --------------------------------------------------------------
-
-void row_f64(RowOp op, const double* x, double* out, int64_t n, double eps) {
-  switch (op) {
-    case RowOp::softmax:
-    case RowOp::log_softmax: {
-      double mx = -INFINITY;
-      for (int64_t i = 0; i < n; ++i) mx = x[i] > mx ? x[i] : mx;
-      double s = 0;
-      for (int64_t i = 0; i < n; ++i) s += std::exp(x[i] - mx);
-      if (op == RowOp::softmax) {
-        for (int64_t i = 0; i < n; ++i) out[i] = std::exp(x[i] - mx) / s;
-      } else {
-        const double lse = std::log(s);
-        for (int64_t i = 0; i < n; ++i) out[i] = (x[i] - mx) - lse;
-      }
-      break;
-    }
-    case RowOp::normalize: {
-      double scale = 0;  // the largest magnitude: scaling keeps the sum of squares in range
-      for (int64_t i = 0; i < n; ++i) scale = std::max(scale, std::fabs(x[i]));
-      double ss = 0;
-      if (scale > 0 && std::isfinite(scale))
-        for (int64_t i = 0; i < n; ++i) ss += (x[i] / scale) * (x[i] / scale);
-      const double norm = scale > 0 && std::isfinite(scale) ? scale * std::sqrt(ss) : scale;
-      const double den = std::max(norm, eps);
-      for (int64_t i = 0; i < n; ++i) out[i] = x[i] / den;
-      break;
-    }
-    case RowOp::standardize: {
-      double s = 0;
-      for (int64_t i = 0; i < n; ++i) s += x[i];
-      const double mean = s / n;
-      double q = 0;
-      for (int64_t i = 0; i < n; ++i) q += (x[i] - mean) * (x[i] - mean);
-      const double den = std::sqrt(q / n + eps);
-      for (int64_t i = 0; i < n; ++i) out[i] = (x[i] - mean) / den;
-      break;
-    }
-  }
-}
-
-void row_f32(RowOp op, const float* x, float* out, int64_t n, double eps) {
-  switch (op) {
-    case RowOp::softmax: softmax_f32(x, out, n); break;
-    case RowOp::log_softmax: log_softmax_f32(x, out, n); break;
-    case RowOp::normalize: normalize_f32(x, out, n, eps); break;
-    case RowOp::standardize: standardize_f32(x, out, n, eps); break;
-  }
+// One contiguous row: out may be x itself. buf holds n terms when apply reads x.
+template <class Op, class T>
+ND_SIMD_CLONES void one_row(const T* x, T* out, T* buf, int64_t n, double eps) {
+  using StatOp = row::StatOp<Op, T>;
+  const T p = Op::prepare(Op::kPre == row::Pre::none ? T(0) : prepass<Op>(x, n));
+  T* t = Op::kApplyToTerm ? out : buf;
+#pragma GCC ivdep  // t may be x itself, element for element: no carried dependence
+  for (int64_t i = 0; i < n; ++i) t[i] = Op::term(x[i], p);
+  const row::Stat<Op, T> st = red::row_range<StatOp, T, true>(t, 1, n, 0, kern::order::num_tiles(n));
+  const row::Consts<T> c = Op::finish(p, st, n, eps);
+  const T* src = Op::kApplyToTerm ? out : x;
+#pragma GCC ivdep
+  for (int64_t i = 0; i < n; ++i) out[i] = Op::apply(src[i], c);
 }
 
 // Rows of storage type S computed in T: S itself, or float32 for the 16-bit floats, whose rows
 // are widened into a buffer (F16C) and narrowed back as they are stored (float32 math rounded
 // once, as every op on them: docs/design.md 4).
-template <class S>
+template <class Op, class S>
 void run_rows(const RowDesc& d) {
   using T = std::conditional_t<is_half_v<S>, float, S>;
   constexpr bool convert = !std::is_same_v<S, T>;
-  const RowOp op = static_cast<RowOp>(d.op);
   const int64_t rows = d.outer.numel(), n = d.len;
   const int nd = d.outer.ndim;
   parallel_for(rows, std::max<int64_t>(1, 4096 / n), [&](int64_t r0, int64_t r1) {
     // Pool memory: whole cache lines for the row kernels' vector loads and stores.
-    Scratch<T> in_scratch, out_scratch;
+    Scratch<T> in_scratch, out_scratch, term_scratch;
     Scratch<S> raw_scratch;
     T* in_buf = d.in_axis_stride != 1 || convert ? in_scratch.get(n) : nullptr;
     T* out_buf = d.out_axis_stride != 1 || convert ? out_scratch.get(n) : nullptr;
+    T* terms = Op::kApplyToTerm ? nullptr : term_scratch.get(n);
     S* raw = convert && (d.in_axis_stride != 1 || d.out_axis_stride != 1) ? raw_scratch.get(n) : nullptr;
     for (int64_t r = r0; r < r1; ++r) {
       int64_t rem = r, in_off = 0, out_off = 0;
@@ -239,13 +99,8 @@ void run_rows(const RowDesc& d) {
       else row_out = d.out_axis_stride != 1 ? out_buf : dst;
       int64_t live = n;  // causal softmax: columns past row + offset are masked (weight 0)
       if (d.causal_offset >= 0) live = std::min(n, r % d.causal_rows + d.causal_offset + 1);
-      if constexpr (std::is_same_v<T, float>) {
-        row_f32(op, src, row_out, live, d.eps);
-      } else {
-        row_f64(op, src, row_out, live, d.eps);
-      }
-      for (int64_t i = live; i < n; ++i)
-        row_out[i] = op == RowOp::log_softmax ? -std::numeric_limits<T>::infinity() : T(0);
+      one_row<Op, T>(src, row_out, terms, live, d.eps);
+      for (int64_t i = live; i < n; ++i) row_out[i] = Op::template masked<T>();
       if constexpr (convert) {
         if (d.out_axis_stride == 1) {
           narrow(dst, row_out, n);
@@ -262,15 +117,17 @@ void run_rows(const RowDesc& d) {
 
 }  // namespace
 
-double simd::sumsq_f32(const float* x, int64_t n) { return sumsq_impl(x, n); }
-
 void rowwise(const RowDesc& d) {
   if (d.len == 0 || d.outer.numel() == 0) return;
-  if (is_half(d.in.dtype)) {
-    ND_DISPATCH_HALF(d.in.dtype, S, run_rows<S>(d));
-    return;
-  }
-  ND_DISPATCH_FLOAT(d.in.dtype, T, "row op", run_rows<T>(d));
+  const bool known = kern::with_row_op(static_cast<kern::RowOp>(d.op), [&](auto op) {
+    using Op = decltype(op);
+    if (is_half(d.in.dtype)) {
+      ND_DISPATCH_HALF(d.in.dtype, S, run_rows<Op, S>(d));
+      return;
+    }
+    ND_DISPATCH_FLOAT(d.in.dtype, T, "row op", run_rows<Op, T>(d));
+  });
+  if (!known) throw ValueError("unknown row op " + std::to_string(d.op));
 }
 
 }  // namespace nd::cpu

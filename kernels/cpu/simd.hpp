@@ -59,8 +59,4 @@ ND_VINLINE float hsum(v8f lo, v8f hi) {
   return t[0];
 }
 
-// Sum of squares of a float32 row, float32 SIMD lanes with a float64 redo for rows whose result
-// could have overflowed or lost digits to underflow (rowwise.cpp).
-double sumsq_f32(const float* x, int64_t n);
-
 }  // namespace nd::cpu::simd

@@ -11,6 +11,7 @@
 #include "common.hpp"
 #include "cuda/cuda_backend.cuh"
 #include "cuda/launch.cuh"
+#include "cuda/warp_order.cuh"
 #include "reduce_ops.hpp"
 
 namespace nd::cuda {
@@ -23,40 +24,13 @@ using kern::order::kTile;
 using kern::order::Moments;
 using kern::order::TileStack;
 
-constexpr unsigned kFull = 0xffffffffu;
 constexpr int kWarpsPerBlock = 8;
 constexpr int kColBlock = 128;
 constexpr int kGroupLevels = 16;  // a group holds < 2^16 tiles (TileStack depth)
+// The column kernel keeps 32 lane states in registers besides its stack: a shallower stack (groups
+// of <= 2^9 tiles) keeps every level in registers without spills.
+constexpr int kColLevels = 10;
 
-// ---- warp shuffles for every State type ------------------------------------------------------
-template <class T>
-__device__ __forceinline__ T shfl(T v, int src) {
-  if constexpr (std::is_same_v<T, bool>) return __shfl_sync(kFull, static_cast<int>(v), src) != 0;
-  else return __shfl_sync(kFull, v, src);
-}
-template <class T>
-__device__ __forceinline__ kern::ValIdx<T> shfl(kern::ValIdx<T> v, int src) {
-  return {shfl(v.v, src), shfl(v.i, src)};
-}
-template <class A>
-__device__ __forceinline__ Moments<A> shfl(Moments<A> v, int src) {
-  return {shfl(v.n, src), shfl(v.mean, src), shfl(v.m2, src)};
-}
-
-// Canonical lane tree (step 3) across the warp: lane 0 ends with the tile value. Lane i reads
-// lane i + s (a shuffle down; the sources past lane 31 wrap, and what those lanes compute is
-// never read), so one shfl overload set serves every exchange here.
-template <class S, class C>
-__device__ __forceinline__ S warp_lane_tree(S v, C combine) {
-  const int lane = threadIdx.x % kLanes;
-#pragma unroll
-  for (int s = kLanes / 2; s >= 1; s /= 2) v = combine(v, shfl(v, lane + s));
-  return v;
-}
-struct Plus {
-  template <class A>
-  ND_HD A operator()(A a, A b) const { return a + b; }
-};
 ND_HD int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
 
 // Element offsets of output o over the kept axes [0, nd).
@@ -212,7 +186,7 @@ __global__ void reduce_columns_kernel(ReduceDesc d, int64_t nout, int64_t width,
   out_off += q * d.out.strides[nd - 1];
   const In* col = static_cast<const In*>(d.in.data) + in_off;
   CombineOf<Op> c;
-  TileStack<S, kGroupLevels> st;
+  TileStack<S, kColLevels> st;
   const int64_t t1 = imin(tiles, (g + 1) * group);
   for (int64_t t = g * group; t < t1; ++t) {
     const int64_t j0 = t * kTile;
@@ -242,13 +216,14 @@ __global__ void finish_columns_kernel(ReduceDesc d, int64_t nout, int64_t width,
 
 // ---- planning and launch ----------------------------------------------------------------------
 
-// Tiles per group: enough (outputs x groups) work items to fill the GPU, < 2^kGroupLevels tiles.
-int64_t plan_group(int64_t tiles, int64_t items, int64_t want) {
+// Tiles per group: enough (outputs x groups) work items to fill the GPU, groups of < 2^levels
+// tiles, and at most 2^15 groups (finish_* push every group through a kGroupLevels stack) where
+// the length allows.
+int64_t plan_group(int64_t tiles, int64_t items, int64_t want, int levels) {
   const int64_t target_groups = items >= want ? 1 : div_up(want, items);
   int64_t g = kern::order::pow2_ceil(div_up(tiles, target_groups));
-  // At most 2^15 groups too: finish_columns pushes every group through a kGroupLevels stack.
   g = std::max(g, kern::order::pow2_ceil(div_up(tiles, int64_t{1} << (kGroupLevels - 1))));
-  return std::min<int64_t>(g, int64_t{1} << (kGroupLevels - 1));
+  return std::min<int64_t>(g, int64_t{1} << (levels - 1));
 }
 
 template <class Op, class In>
@@ -260,9 +235,10 @@ void run(const ReduceDesc& d, cudaStream_t stream, Backend& mem) {
   const int nd = d.outer.ndim;
   const int64_t last = nd ? (d.in.strides[nd - 1] < 0 ? -d.in.strides[nd - 1] : d.in.strides[nd - 1]) : 0;
   const int64_t red = d.in_stride < 0 ? -d.in_stride : d.in_stride;
-  if (nd > 0 && d.in_stride != 1 && last < red) {
+  // Columns longer than 2^9 x 2^15 tiles (4.3e9 elements) take the row path.
+  if (nd > 0 && d.in_stride != 1 && last < red && tiles <= (int64_t{1} << (kColLevels - 1 + kGroupLevels - 1))) {
     const int64_t width = d.outer.shape[nd - 1];
-    const int64_t group = plan_group(tiles, nout, 1 << 18);
+    const int64_t group = plan_group(tiles, nout, 1 << 18, kColLevels);
     const int64_t groups = div_up(tiles, group);
     Workspace ws(mem, groups > 1 ? groups * nout * static_cast<int64_t>(sizeof(S)) : 0);
     S* part = static_cast<S*>(ws.p);
@@ -273,7 +249,7 @@ void run(const ReduceDesc& d, cudaStream_t stream, Backend& mem) {
              dim3(kColBlock), 0, stream, d, nout, width, part, groups);
     return;
   }
-  const int64_t group = plan_group(tiles, nout, 8192);
+  const int64_t group = plan_group(tiles, nout, 8192, kGroupLevels);
   const int64_t groups = div_up(tiles, group);
   Workspace ws(mem, groups > 1 ? groups * nout * static_cast<int64_t>(sizeof(S)) : 0);
   S* part = static_cast<S*>(ws.p);

@@ -1,24 +1,39 @@
-// CUDA row ops (softmax, log_softmax, L2 normalise, standardise): one block per row (grid-stride
-// over rows). The row is read from global memory once: it is staged in shared memory when it
-// fits, and statistics come from one pass (online max + sum for softmax, Chan's mean/M2 for
-// standardise). Accumulation in float64, reductions in a fixed order (deterministic). float32
-// softmax rows take the CPU kernel's path instead (max, then sum of exps: float_softmax_row).
+// CUDA row ops: the loops and launches around the row-op table (kernels/row_ops.hpp).
+//   Rows of up to kWarpTiles tiles (1024 float32 elements): a warp per row, the row held in registers
+//   (read once; 4-byte loads, coalesced across the warp because lane k reads canonical lane k),
+//   no block barriers, kWarpsPerBlock rows per block, a grid-stride loop over rows.
+//   Longer rows: a block per row, the row staged in shared memory when it fits (else re-read
+//   from global memory / L2), its tiles taken eight at a time (a warp each), each aligned group of
+//   eight combined by the tile tree and pushed on a TileStack in shared memory.
+// Both evaluate each statistic in the canonical order of reduce_order.hpp, in T (float32 rows in
+// float32), with the functions the CPU uses: a float32 row gives the CPU's bits.
 #include <cmath>
+#include <string>
 #include <type_traits>
 
 #include "common.hpp"
-#include "fast_math.hpp"
 #include "cuda/block_reduce.cuh"
 #include "cuda/cuda_backend.cuh"
 #include "cuda/launch.cuh"
 #include "cuda/strided.cuh"
-#include "nn_ops.hpp"
+#include "cuda/warp_order.cuh"
+#include "row_ops.hpp"
 
 namespace nd::cuda {
 namespace {
 
-using kern::RowOp;
+namespace row = kern::row;
+using kern::order::kLanes;
+using kern::order::kSteps;
+using kern::order::kTile;
+using kern::order::TileStack;
+
+// The warp path's longest row, in tiles: 1024 float32 / 512 float64 elements, 32 / 16 values held
+// per lane (64 float64 registers spilled in the softmax kernel).
+template <class T>
+constexpr int kWarpTiles = sizeof(T) == 4 ? 4 : 2;
 constexpr int kRowBlock = 256;
+constexpr int kWarpsPerBlock = kRowBlock / kLanes;
 constexpr int64_t kMaxCachedBytes = 32 * 1024;
 
 struct RowParams {
@@ -26,140 +41,173 @@ struct RowParams {
   const char* in = nullptr;
   char* out = nullptr;
   int64_t rows = 0, len = 0, in_stride = 1, out_stride = 1;  // axis strides in elements
-  RowOp op = RowOp::softmax;
   double eps = 0;
   int64_t causal_offset = -1, causal_rows = 1;
   bool cached = false;
 };
 
-// Online softmax state: running max m and sum of exp(x - m).
-struct MaxSum {
-  double m, s;
-};
-__device__ __forceinline__ MaxSum shfl_xor(MaxSum v, int o) {
-  return {__shfl_xor_sync(kFullMask, v.m, o), __shfl_xor_sync(kFullMask, v.s, o)};
-}
-__device__ __forceinline__ MaxSum combine(MaxSum a, MaxSum b) {
-  if (a.m != a.m || b.m != b.m) return {a.m + b.m, a.s + b.s};  // NaN propagates
-  const double m = a.m > b.m ? a.m : b.m;
-  if (m == -INFINITY) return {m, 0.0};
-  return {m, a.s * exp(a.m - m) + b.s * exp(b.m - m)};
-}
-
-// Chan's parallel mean / M2.
-struct Moments {
-  double n, mean, m2;
-};
-__device__ __forceinline__ Moments shfl_xor(Moments v, int o) {
-  return {__shfl_xor_sync(kFullMask, v.n, o), __shfl_xor_sync(kFullMask, v.mean, o),
-          __shfl_xor_sync(kFullMask, v.m2, o)};
-}
-__device__ __forceinline__ Moments combine(Moments a, Moments b) {
-  if (a.n == 0) return b;
-  if (b.n == 0) return a;
-  const double n = a.n + b.n, delta = b.mean - a.mean;
-  return {n, a.mean + delta * (b.n / n), a.m2 + b.m2 + delta * delta * (a.n * b.n / n)};
-}
-
-struct MaxSumOp {
-  __device__ MaxSum operator()(MaxSum a, MaxSum b) const { return combine(a, b); }
-};
-struct MomentsOp {
-  __device__ Moments operator()(Moments a, Moments b) const { return combine(a, b); }
-};
-struct SumOp {
-  __device__ double operator()(double a, double b) const { return a + b; }
-};
-struct MaxOp {
-  __device__ double operator()(double a, double b) const { return a > b ? a : b; }
+struct PreMax {
+  template <class T>
+  __device__ T operator()(T a, T b) const { return row::pre_max(a, b); }
 };
 
-// float32 softmax / log_softmax: the row max, the sum of kern::exp_f32(x - max) in float64, then
-// exp_f32(x - max) * float(1 / sum) or (x - max) - float(log(sum)) in float32: the same operations
-// as the CPU kernel (only the summation order differs), with the elementwise exp.
-template <class Load>
-__device__ __forceinline__ void float_softmax_row(const RowParams& p, Load X, float* dst, int64_t live,
-                                                  double* red) {
-  double mx = -INFINITY;
-  for (int64_t i = threadIdx.x; i < live; i += blockDim.x) mx = MaxOp{}(mx, X(i));
-  const float mf = static_cast<float>(block_reduce(mx, MaxOp{}, red));
-  double s = 0;
-  for (int64_t i = threadIdx.x; i < live; i += blockDim.x) s += kern::exp_f32(static_cast<float>(X(i)) - mf);
-  s = block_reduce(s, SumOp{}, red);
-  const float inv = static_cast<float>(1.0 / s), lse = static_cast<float>(log(s));
-  for (int64_t i = threadIdx.x; i < p.len; i += blockDim.x) {
-    const float x = i < live ? static_cast<float>(X(i)) : 0.0f;
-    float y;
-    if (p.op == RowOp::softmax) y = i < live ? kern::exp_f32(x - mf) * inv : 0.0f;
-    else y = i < live ? (x - mf) - lse : -INFINITY;
-    dst[i * p.out_stride] = y;
+// The row's pointers and live length (causal softmax masks the columns past row + offset).
+template <class T>
+__device__ __forceinline__ int64_t row_at(const RowParams& p, int64_t r, const T*& src, T*& dst) {
+  int64_t off[2];
+  p.ix.offsets(r, off);
+  src = reinterpret_cast<const T*>(p.in + off[0]);
+  dst = reinterpret_cast<T*>(p.out + off[1]);
+  if (p.causal_offset < 0) return p.len;
+  const int64_t lim = r % p.causal_rows + p.causal_offset + 1;
+  return lim < p.len ? lim : p.len;
+}
+
+// The canonical value of one tile: the statistic of term(x, p) over this lane's (up to) 8
+// elements xs[m] = x[j0 + m*32 + lane] of the cnt in the tile; every lane returns it.
+template <class Op, class T>
+__device__ __forceinline__ row::Stat<Op, T> tile_stat(const T* xs, int64_t cnt, T p, int lane) {
+  const T zero = kern::order::sum_identity<T>();
+  T t[kSteps];
+#pragma unroll
+  for (int m = 0; m < kSteps; ++m) t[m] = Op::term(xs[m], p);
+  T acc = zero;
+#pragma unroll
+  for (int m = 0; m < kSteps; ++m)
+    if (m * kLanes + lane < cnt) acc = acc + t[m];
+  if constexpr (Op::kMoments) {  // var's tile two-pass (reduce_order.hpp)
+    const T mean = shfl(warp_lane_tree(acc, Plus{}), 0) / static_cast<T>(cnt);
+    T acc2 = zero;
+#pragma unroll
+    for (int m = 0; m < kSteps; ++m)
+      if (m * kLanes + lane < cnt) {
+        const T d = t[m] - mean;
+        acc2 = acc2 + d * d;
+      }
+    return {cnt, mean, shfl(warp_lane_tree(acc2, Plus{}), 0)};
+  } else {
+    return shfl(warp_lane_tree(acc, Plus{}), 0);
   }
 }
 
-template <class T>
-__global__ void row_kernel(RowParams p) {
-  ND_EXTERN_SHARED(T, cache);
-  __shared__ MaxSum red_ms[32];
-  __shared__ Moments red_mo[32];
-  __shared__ double red_d[32];
-  for (int64_t row = blockIdx.x; row < p.rows; row += gridDim.x) {
-    int64_t off[2];
-    p.ix.offsets(row, off);
-    const T* src = reinterpret_cast<const T*>(p.in + off[0]);
-    T* dst = reinterpret_cast<T*>(p.out + off[1]);
-    int64_t live = p.len;
-    if (p.causal_offset >= 0) {
-      const int64_t lim = row % p.causal_rows + p.causal_offset + 1;
-      live = lim < live ? lim : live;
+// ---- rows of up to kWarpTiles tiles: a warp per row, in registers -----------------------------
+template <class Op, class T>
+__global__ void __launch_bounds__(kRowBlock) warp_rows(RowParams p) {
+  using S = row::Stat<Op, T>;
+  constexpr int kHeld = kWarpTiles<T> * kSteps;  // elements per lane
+  const int lane = threadIdx.x % kLanes;
+  const int64_t first = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kLanes;
+  const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x / kLanes;
+  for (int64_t r = first; r < p.rows; r += stride) {  // warp-uniform
+    const T* src;
+    T* dst;
+    const int64_t live = row_at(p, r, src, dst);
+    T x[kHeld];  // x[i] = element i*32 + lane: tile i / 8, step i % 8
+#pragma unroll
+    for (int i = 0; i < kHeld; ++i) {
+      const int64_t j = static_cast<int64_t>(i) * kLanes + lane;
+      x[i] = j < live ? src[j * p.in_stride] : T(0);
     }
+    T pre = T(0);
+    if constexpr (Op::kPre != row::Pre::none) {
+      pre = -INFINITY;
+#pragma unroll
+      for (int i = 0; i < kHeld; ++i)
+        if (static_cast<int64_t>(i) * kLanes + lane < live) pre = row::pre_max(pre, row::pre_lift<Op>(x[i]));
+#pragma unroll
+      for (int o = kLanes / 2; o > 0; o >>= 1) pre = row::pre_max(pre, __shfl_xor_sync(kFullMask, pre, o));
+    }
+    const T pv = Op::prepare(pre);
+    TileStack<S, 3> st;  // at most 4 tiles: < 2^3
+    kern::CombineOf<row::StatOp<Op, T>> c;
+#pragma unroll
+    for (int t = 0; t < kWarpTiles<T>; ++t)
+      if (t * kTile < live) {
+        const int64_t cnt = live - t * kTile < kTile ? live - t * kTile : kTile;
+        st.push(tile_stat<Op, T>(x + t * kSteps, cnt, pv, lane), c);
+      }
+    const row::Consts<T> k = Op::finish(pv, st.fold(c), live, p.eps);
+#pragma unroll
+    for (int i = 0; i < kHeld; ++i) {
+      const int64_t j = static_cast<int64_t>(i) * kLanes + lane;
+      if (j >= p.len) continue;
+      T y = Op::template masked<T>();
+      if (j < live) y = Op::apply(Op::kApplyToTerm ? Op::term(x[i], pv) : x[i], k);
+      dst[j * p.out_stride] = y;
+    }
+  }
+}
+
+// ---- longer rows: a block per row -------------------------------------------------------------
+template <class Op, class T>
+__global__ void block_rows(RowParams p) {
+  using S = row::Stat<Op, T>;
+  using Stack = TileStack<S>;
+  ND_EXTERN_SHARED(T, cache);
+  __shared__ T red[32];
+  alignas(16) __shared__ unsigned char group_raw[kWarpsPerBlock * sizeof(S)];
+  alignas(16) __shared__ unsigned char stack_raw[sizeof(Stack)];
+  S* group = reinterpret_cast<S*>(group_raw);
+  Stack& stack = *reinterpret_cast<Stack*>(stack_raw);
+  const int lane = threadIdx.x % kLanes, warp = threadIdx.x / kLanes;
+  kern::CombineOf<row::StatOp<Op, T>> c;
+  for (int64_t r = blockIdx.x; r < p.rows; r += gridDim.x) {
+    const T* src;
+    T* dst;
+    const int64_t live = row_at(p, r, src, dst);
     if (p.cached) {
       for (int64_t i = threadIdx.x; i < live; i += blockDim.x) cache[i] = src[i * p.in_stride];
       __syncthreads();
     }
-    auto X = [&](int64_t i) -> double { return p.cached ? cache[i] : src[i * p.in_stride]; };
-    switch (p.op) {
-      case RowOp::softmax:
-      case RowOp::log_softmax: {
-        if constexpr (std::is_same_v<T, float>) {  // the CPU kernel's arithmetic (rowwise.cpp)
-          float_softmax_row(p, X, dst, live, red_d);
-        } else {
-          MaxSum st{-INFINITY, 0.0};
-          for (int64_t i = threadIdx.x; i < live; i += blockDim.x) st = combine(st, MaxSum{X(i), 1.0});
-          st = block_reduce(st, MaxSumOp{}, red_ms);
-          const double lse = log(st.s);
-          for (int64_t i = threadIdx.x; i < p.len; i += blockDim.x) {
-            double y;
-            if (p.op == RowOp::softmax) y = i < live ? exp(X(i) - st.m) / st.s : 0.0;
-            else y = i < live ? (X(i) - st.m) - lse : -INFINITY;
-            dst[i * p.out_stride] = static_cast<T>(y);
-          }
-        }
-        break;
-      }
-      case RowOp::normalize: {
-        double mx = 0;  // scale by the largest magnitude: no overflow or underflow in the squares
-        for (int64_t i = threadIdx.x; i < live; i += blockDim.x) mx = MaxOp{}(mx, fabs(X(i)));
-        mx = block_reduce(mx, MaxOp{}, red_d);
-        double ss = 0;
-        if (mx > 0 && mx <= 1.7976931348623157e308)
-          for (int64_t i = threadIdx.x; i < live; i += blockDim.x) ss += (X(i) / mx) * (X(i) / mx);
-        ss = block_reduce(ss, SumOp{}, red_d);
-        const double norm = mx > 0 && mx <= 1.7976931348623157e308 ? mx * sqrt(ss) : mx;
-        const double den = norm > p.eps || norm != norm ? norm : p.eps;  // a NaN row stays NaN
-        for (int64_t i = threadIdx.x; i < live; i += blockDim.x) dst[i * p.out_stride] = static_cast<T>(X(i) / den);
-        break;
-      }
-      case RowOp::standardize: {
-        Moments mo{0, 0, 0};
-        for (int64_t i = threadIdx.x; i < live; i += blockDim.x) mo = combine(mo, Moments{1.0, X(i), 0.0});
-        mo = block_reduce(mo, MomentsOp{}, red_mo);
-        const double den = sqrt(mo.m2 / mo.n + p.eps);
-        for (int64_t i = threadIdx.x; i < live; i += blockDim.x)
-          dst[i * p.out_stride] = static_cast<T>((X(i) - mo.mean) / den);
-        break;
-      }
+    auto X = [&](int64_t i) -> T { return p.cached ? cache[i] : src[i * p.in_stride]; };
+    T pre = T(0);
+    if constexpr (Op::kPre != row::Pre::none) {
+      pre = -INFINITY;
+      for (int64_t i = threadIdx.x; i < live; i += blockDim.x) pre = row::pre_max(pre, row::pre_lift<Op>(X(i)));
+      pre = block_reduce(pre, PreMax{}, red);
     }
-    __syncthreads();  // the cache is rewritten by the next row
+    const T pv = Op::prepare(pre);
+    if (threadIdx.x == 0) stack.count = 0;
+    const int64_t tiles = kern::order::num_tiles(live);
+    for (int64_t g = 0; g < tiles; g += kWarpsPerBlock) {  // an aligned group of 8 tiles
+      const int64_t t = g + warp;
+      if (t < tiles) {
+        T xs[kSteps];
+        const int64_t j0 = t * kTile, cnt = live - j0 < kTile ? live - j0 : kTile;
+#pragma unroll
+        for (int m = 0; m < kSteps; ++m) xs[m] = m * kLanes + lane < cnt ? X(j0 + m * kLanes + lane) : T(0);
+        const S v = tile_stat<Op, T>(xs, cnt, pv, lane);
+        if (lane == 0) group[warp] = v;
+      }
+      __syncthreads();
+      if (threadIdx.x == 0) {
+        const int64_t n = tiles - g < kWarpsPerBlock ? tiles - g : kWarpsPerBlock;
+        stack.push(kern::order::tree_in_place(group, n, c), c);
+      }
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) group[0] = stack.fold(c);
+    __syncthreads();
+    const row::Consts<T> k = Op::finish(pv, group[0], live, p.eps);
+    for (int64_t j = threadIdx.x; j < p.len; j += blockDim.x) {
+      T y = Op::template masked<T>();
+      if (j < live) {
+        const T x = X(j);
+        y = Op::apply(Op::kApplyToTerm ? Op::term(x, pv) : x, k);
+      }
+      dst[j * p.out_stride] = y;
+    }
+    __syncthreads();  // group[0] and the cache are rewritten by the next row
+  }
+}
+
+template <class Op, class T>
+void run(const RowParams& p, cudaStream_t stream) {
+  if (p.len <= kWarpTiles<T> * kTile) {
+    launch(warp_rows<Op, T>, grid_for(p.rows, kWarpsPerBlock), kRowBlock, 0, stream, p);
+  } else {
+    const size_t smem = p.cached ? static_cast<size_t>(p.len) * sizeof(T) : 0;
+    launch(block_rows<Op, T>, grid_for(p.rows, 1), kRowBlock, smem, stream, p);
   }
 }
 
@@ -175,16 +223,15 @@ void rowwise(const RowDesc& d, cudaStream_t stream) {
   p.len = d.len;
   p.in_stride = d.in_axis_stride;
   p.out_stride = d.out_axis_stride;
-  p.op = static_cast<RowOp>(d.op);
   p.eps = d.eps;
   p.causal_offset = d.causal_offset;
   p.causal_rows = d.causal_rows > 0 ? d.causal_rows : 1;
   if (p.rows == 0 || p.len == 0) return;
-  const int64_t bytes = d.len * dtype_size(d.in.dtype);
-  p.cached = bytes <= kMaxCachedBytes;
-  const size_t smem = p.cached ? static_cast<size_t>(bytes) : 0;
-  const unsigned grid = grid_for(p.rows, 1);
-  ND_DISPATCH_FLOAT(d.in.dtype, T, "row op", launch(row_kernel<T>, grid, kRowBlock, smem, stream, p));
+  p.cached = d.len * dtype_size(d.in.dtype) <= kMaxCachedBytes;
+  const bool known = kern::with_row_op(static_cast<kern::RowOp>(d.op), [&](auto op) {
+    ND_DISPATCH_FLOAT(d.in.dtype, T, "row op", (run<decltype(op), T>(p, stream)));
+  });
+  if (!known) throw ValueError("unknown row op " + std::to_string(d.op));
 }
 
 }  // namespace nd::cuda

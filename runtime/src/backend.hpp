@@ -112,7 +112,7 @@ struct GemmDesc {
   bool allow_tf32 = false;                 // CUDA float32 only (nd::set_matmul_precision)
 };
 
-// One row op applied along an axis: out_row = f(in_row). `op` is a kernels/nn_ops.hpp RowOp.
+// One row op applied along an axis: out_row = f(in_row). `op` is a kernels/row_ops.hpp RowOp.
 // The rows are the points of `outer`; operand strides cover outer's dims, axis strides the row.
 // in and out may alias exactly (in-place). float32 / float64 only.
 struct RowDesc {
