@@ -47,12 +47,15 @@
 #else
 #define ND_ORDER_HD inline __attribute__((always_inline))
 #endif
-// On the GPU the stack's loops are unrolled, so every level has a fixed index and the stack
-// lives in registers, never in local memory.
+// On the GPU the stack's loops are unrolled without early exits, so every level has a fixed
+// index and the stack lives in registers, never in local memory; on the host they stop as soon
+// as the remaining levels have nothing to do (a 40-level walk per tile cost CPU rows 10 %).
 #if defined(__CUDA_ARCH__)
 #define ND_ORDER_UNROLL _Pragma("unroll")
+#define ND_ORDER_GOING(cond) true
 #else
 #define ND_ORDER_UNROLL
+#define ND_ORDER_GOING(cond) (cond)
 #endif
 
 namespace nd::kern::order {
@@ -91,9 +94,9 @@ struct TileStack {
 
   template <class Combine>
   ND_ORDER_HD void push(S v, Combine combine) {
-    bool placed = false;  // no early exit: unrolled, each level keeps a fixed register
+    bool placed = false;
     ND_ORDER_UNROLL
-    for (int l = 0; l < Levels; ++l) {
+    for (int l = 0; l < Levels && ND_ORDER_GOING(!placed); ++l) {
       if (placed) continue;
       if (count & (uint64_t{1} << l)) {
         v = combine(level[l], v);  // level[l] holds earlier tiles
@@ -110,7 +113,7 @@ struct TileStack {
     S acc{};
     bool have = false;
     ND_ORDER_UNROLL
-    for (int l = 0; l < Levels; ++l) {  // levels above count's top bit are empty
+    for (int l = 0; l < Levels && ND_ORDER_GOING((count >> l) != 0); ++l) {  // higher levels are empty
       if (count & (uint64_t{1} << l)) {
         acc = have ? combine(level[l], acc) : level[l];
         have = true;
