@@ -92,7 +92,7 @@ __device__ __forceinline__ row::Stat<Op, T> tile_stat(const T* xs, int64_t cnt, 
 
 // ---- rows of up to kWarpTiles tiles: a warp per row, in registers -----------------------------
 template <class Op, class T>
-__global__ void __launch_bounds__(kRowBlock) warp_rows(RowParams p) {
+__global__ void warp_rows(RowParams p) {
   using S = row::Stat<Op, T>;
   constexpr int kHeld = kWarpTiles<T> * kSteps;  // elements per lane
   const int lane = threadIdx.x % kLanes;
