@@ -37,19 +37,28 @@ ND_VINLINE T prepass(const T* x, int64_t n) {
   return r;
 }
 
-// One contiguous row: out may be x itself. buf holds n terms when apply reads x.
+// One contiguous row: out may be x itself. The statistic goes tile by tile, each tile's terms
+// computed into out (when apply reads them) or a one-tile buffer and reduced at once by the
+// reductions' tile routine, the tile values pushed on the tile stack: row_range's order.
 template <class Op, class T>
-ND_SIMD_CLONES void one_row(const T* x, T* out, T* buf, int64_t n, double eps) {
+ND_SIMD_CLONES void one_row(const T* x, T* out, int64_t n, double eps) {
   using StatOp = row::StatOp<Op, T>;
+  using kern::order::kTile;
   const T p = Op::prepare(Op::kPre == row::Pre::none ? T(0) : prepass<Op>(x, n));
-  T* t = Op::kApplyToTerm ? out : buf;
+  kern::order::TileStack<row::Stat<Op, T>> st;
+  kern::CombineOf<StatOp> c;
+  alignas(64) T tile[kTile];
+  for (int64_t j0 = 0; j0 < n; j0 += kTile) {
+    const int64_t cnt = std::min<int64_t>(kTile, n - j0);
+    T* t = Op::kApplyToTerm ? out + j0 : tile;
 #pragma GCC ivdep  // t may be x itself, element for element: no carried dependence
-  for (int64_t i = 0; i < n; ++i) t[i] = Op::term(x[i], p);
-  const row::Stat<Op, T> st = red::row_range<StatOp, T, true>(t, 1, n, 0, kern::order::num_tiles(n));
-  const row::Consts<T> c = Op::finish(p, st, n, eps);
+    for (int64_t i = 0; i < cnt; ++i) t[i] = Op::term(x[j0 + i], p);
+    st.push(red::row_tile<StatOp, T, true>(t, 1, j0, cnt), c);
+  }
+  const row::Consts<T> k = Op::finish(p, st.fold(c), n, eps);
   const T* src = Op::kApplyToTerm ? out : x;
 #pragma GCC ivdep
-  for (int64_t i = 0; i < n; ++i) out[i] = Op::apply(src[i], c);
+  for (int64_t i = 0; i < n; ++i) out[i] = Op::apply(src[i], k);
 }
 
 // Rows of storage type S computed in T: S itself, or float32 for the 16-bit floats, whose rows
@@ -63,11 +72,10 @@ void run_rows(const RowDesc& d) {
   const int nd = d.outer.ndim;
   parallel_for(rows, std::max<int64_t>(1, 4096 / n), [&](int64_t r0, int64_t r1) {
     // Pool memory: whole cache lines for the row kernels' vector loads and stores.
-    Scratch<T> in_scratch, out_scratch, term_scratch;
+    Scratch<T> in_scratch, out_scratch;
     Scratch<S> raw_scratch;
     T* in_buf = d.in_axis_stride != 1 || convert ? in_scratch.get(n) : nullptr;
     T* out_buf = d.out_axis_stride != 1 || convert ? out_scratch.get(n) : nullptr;
-    T* terms = Op::kApplyToTerm ? nullptr : term_scratch.get(n);
     S* raw = convert && (d.in_axis_stride != 1 || d.out_axis_stride != 1) ? raw_scratch.get(n) : nullptr;
     for (int64_t r = r0; r < r1; ++r) {
       int64_t rem = r, in_off = 0, out_off = 0;
@@ -99,7 +107,7 @@ void run_rows(const RowDesc& d) {
       else row_out = d.out_axis_stride != 1 ? out_buf : dst;
       int64_t live = n;  // causal softmax: columns past row + offset are masked (weight 0)
       if (d.causal_offset >= 0) live = std::min(n, r % d.causal_rows + d.causal_offset + 1);
-      one_row<Op, T>(src, row_out, terms, live, d.eps);
+      one_row<Op, T>(src, row_out, live, d.eps);
       for (int64_t i = live; i < n; ++i) row_out[i] = Op::template masked<T>();
       if constexpr (convert) {
         if (d.out_axis_stride == 1) {
