@@ -91,13 +91,25 @@ __global__ void reduce_rows_kernel(ReduceDesc d, int64_t nout, int64_t tiles, in
   offsets(d, d.outer.ndim, o, in_off, out_off);
   const In* row = static_cast<const In*>(d.in.data) + in_off;
   CombineOf<Op> c;
-  TileStack<S, kGroupLevels> st;
   const int64_t t1 = imin(tiles, (g + 1) * group);
-  for (int64_t t = g * group; t < t1; ++t) {
-    const int64_t j0 = t * kTile;
-    st.push(warp_tile<Op, In>(row + j0 * d.in_stride, d.in_stride, j0, imin(kTile, d.n - j0), lane), c);
+  S r;
+  if constexpr (requires { Op::kArg; }) {
+    // argmax/argmin: a total order (ties to the lower index), so no order changes the result
+    // (reduce_order.hpp, shortcuts): each lane keeps its best, eight loads in flight, then the
+    // lane tree.
+    S acc = Op::identity();
+    const int64_t j1 = imin(d.n, t1 * kTile);
+#pragma unroll 8
+    for (int64_t j = g * group * kTile + lane; j < j1; j += kLanes) acc = Op::combine(acc, Op::lift(row[j * d.in_stride], j));
+    r = warp_lane_tree(acc, c);
+  } else {
+    TileStack<S, kGroupLevels> st;
+    for (int64_t t = g * group; t < t1; ++t) {
+      const int64_t j0 = t * kTile;
+      st.push(warp_tile<Op, In>(row + j0 * d.in_stride, d.in_stride, j0, imin(kTile, d.n - j0), lane), c);
+    }
+    r = st.fold(c);
   }
-  const S r = st.fold(c);
   if (lane != 0) return;
   if (partials) partials[o * groups + g] = r;
   else static_cast<typename Op::Out*>(d.out.data)[out_off] = Op::finalize(r, d.n, d.ddof);

@@ -190,4 +190,44 @@ TEST_P(ReduceRules, ColumnArgExtremaTakeTheFirstExtremumAcrossTiles) {
   }
 }
 
+// The same rule along rows, which CUDA reduces order-free (each lane its best, then the lane
+// tree): the transposed array's rows, and long 1-D rows that split into tile groups, with ties
+// everywhere and the first NaN at a chosen place.
+TEST_P(ReduceRules, RowArgExtremaTakeTheFirstExtremumAcrossGroups) {
+  auto first_best = [](const std::vector<float>& v, bool is_max) {
+    int64_t best = 0;
+    for (int64_t i = 1; i < static_cast<int64_t>(v.size()); ++i) {
+      const float a = v[i], b = v[best];
+      if (!std::isnan(b) && (std::isnan(a) || (is_max ? a > b : a < b))) best = i;
+    }
+    return best;
+  };
+  for (int64_t n : {int64_t{300}, int64_t{70001}, int64_t{1} << 20}) {
+    for (int64_t nan_at : {int64_t{-1}, n / 3, n - 1}) {
+      SCOPED_TRACE(std::to_string(n) + " nan at " + std::to_string(nan_at));
+      std::vector<float> v(n);
+      for (int64_t i = 0; i < n; ++i) v[i] = static_cast<float>((i * 7919) % 13);
+      if (nan_at >= 0) {
+        v[nan_at] = std::numeric_limits<float>::quiet_NaN();
+        v[n - 1 - (n - 1 - nan_at) / 2] = std::numeric_limits<float>::quiet_NaN();  // a later NaN too
+      }
+      const nd::Array x = nd::array(v, {n}, nd::float32, device());
+      EXPECT_EQ(nd::argmax(x).item<int64_t>(), first_best(v, true));
+      EXPECT_EQ(nd::argmin(x).item<int64_t>(), first_best(v, false));
+      EXPECT_EQ(nd::argmax(x.astype(nd::float64)).item<int64_t>(), first_best(v, true));
+    }
+  }
+  const int64_t rows = 7, cols = 3000;
+  std::vector<float> v(rows * cols);
+  for (int64_t i = 0; i < rows * cols; ++i) v[i] = static_cast<float>((i * 104729) % 17);
+  const nd::Array x = nd::array(v, {rows, cols}, nd::float32, device());
+  const auto amax = nd::argmax(x, 1).to_vector<int64_t>(), amin = nd::argmin(x(nd::all, nd::slice(nd::_, nd::_, -1)), 1).to_vector<int64_t>();
+  for (int64_t r = 0; r < rows; ++r) {
+    const std::vector<float> row(v.begin() + r * cols, v.begin() + (r + 1) * cols);
+    const std::vector<float> rev(row.rbegin(), row.rend());
+    EXPECT_EQ(amax[r], first_best(row, true)) << "row " << r;
+    EXPECT_EQ(amin[r], first_best(rev, false)) << "reversed row " << r;
+  }
+}
+
 ND_INSTANTIATE_DEVICE_TESTS(ReduceRules);
