@@ -56,7 +56,7 @@
 #else
 #define ND_ORDER_UNROLL
 #define ND_ORDER_GOING(cond) (cond)
-#endif
+#endif  // (push spells out both forms)
 
 namespace nd::kern::order {
 
@@ -94,17 +94,27 @@ struct TileStack {
 
   template <class Combine>
   ND_ORDER_HD void push(S v, Combine combine) {
-    bool placed = false;
-    ND_ORDER_UNROLL
-    for (int l = 0; l < Levels && ND_ORDER_GOING(!placed); ++l) {
+#if defined(__CUDA_ARCH__)
+    bool placed = false;  // no early exit: unrolled, each level keeps a fixed register
+#pragma unroll
+    for (int l = 0; l < Levels; ++l) {
       if (placed) continue;
       if (count & (uint64_t{1} << l)) {
-        v = combine(level[l], v);  // level[l] holds earlier tiles
+        v = combine(level[l], v);
       } else {
         level[l] = v;
         placed = true;
       }
     }
+#else
+    for (int l = 0; l < Levels; ++l) {
+      if (!(count & (uint64_t{1} << l))) {
+        level[l] = v;
+        break;
+      }
+      v = combine(level[l], v);  // level[l] holds earlier tiles
+    }
+#endif
     ++count;
   }
   // The tree's root: leftovers folded from the smallest level up. count must be > 0.
