@@ -1,7 +1,9 @@
 // The row-op table: softmax, log_softmax, normalize and standardize, their math written once for
 // both backends. Every row op has the same three steps:
-//   1. a prepass (optional) whose result no order can change: the row's max (softmax) or largest
-//      magnitude (normalize), NaN ignored, prepared into one per-row value p;
+//   1. a prepass whose result no order can change: the row's max (softmax) or largest magnitude
+//      (normalize, standardize), NaN ignored, prepared into one per-row value p. Ops with
+//      kPreOnDemand (a scale that only guards the squares' range) first run step 2 with p = 1 and
+//      run the prepass, then step 2 again, only when in_range(statistic) is false;
 //   2. a statistic of term(x, p) in THE reduction order (reduce_order.hpp): their sum, with the
 //      reduction's Sum combine, or var's tile two-pass moments (standardize);
 //   3. two per-row constants from it (finish) and an elementwise apply.
@@ -39,7 +41,7 @@ enum class RowOp : uint16_t {
 
 namespace row {
 
-enum class Pre { none, max, max_abs };
+enum class Pre { max, max_abs };
 
 // The per-row constants of step 3 (their meaning is each op's).
 template <class T>
@@ -75,8 +77,17 @@ ND_HD T pow2_scale(T m) {
   return pow2<T>(k / 2) * pow2<T>(k - k / 2);  // the product may be subnormal: two exact factors
 }
 
+// A sum of squares (or var's M2) computed unscaled is good when finite and above the range where
+// its terms lost digits to underflow (a term below the smallest normal is then under 2^-26 of it).
+template <class T>
+ND_HD bool squares_in_range(T s) {
+  const T tiny = pow2<T>(std::is_same_v<T, float> ? -100 : -960);
+  return s >= tiny && s <= std::numeric_limits<T>::max();
+}
+
 struct SoftmaxRow {
   static constexpr Pre kPre = Pre::max;
+  static constexpr bool kPreOnDemand = false;
   static constexpr bool kMoments = false;
   static constexpr bool kApplyToTerm = true;  // apply reads term(x), not x: a backend may keep the terms
   template <class T> ND_HD static T prepare(T max) { return max + T(0); }  // -0 -> +0
@@ -88,6 +99,7 @@ struct SoftmaxRow {
 
 struct LogSoftmaxRow {
   static constexpr Pre kPre = Pre::max;
+  static constexpr bool kPreOnDemand = false;
   static constexpr bool kMoments = false;
   static constexpr bool kApplyToTerm = false;
   template <class T> ND_HD static T prepare(T max) { return max + T(0); }
@@ -97,9 +109,12 @@ struct LogSoftmaxRow {
   template <class T> ND_HD static T masked() { return -std::numeric_limits<T>::infinity(); }
 };
 
-// x / max(norm, eps) computed as (x s) / max(sqrt(sum (x s)^2), eps s) with s = pow2_scale(max|x|).
+// x / max(norm, eps) computed as (x s) / max(sqrt(sum (x s)^2), eps s): s = 1, or
+// pow2_scale(max|x|) when the unscaled squares left their range.
 struct NormalizeRow {
   static constexpr Pre kPre = Pre::max_abs;
+  static constexpr bool kPreOnDemand = true;
+  template <class T> ND_HD static bool in_range(T sum) { return squares_in_range(sum); }
   static constexpr bool kMoments = false;
   static constexpr bool kApplyToTerm = false;
   template <class T> ND_HD static T prepare(T max_abs) { return pow2_scale(max_abs); }
@@ -113,10 +128,12 @@ struct NormalizeRow {
   template <class T> ND_HD static T masked() { return T(0); }
 };
 
-// (x - mean) / sqrt(var + eps) computed on t = x s, s = pow2_scale(max|x|), which keeps the
-// squared deviations in range: (t - mean_t) / sqrt(var_t + eps s^2).
+// (x - mean) / sqrt(var + eps) computed on t = x s as (t - mean_t) / sqrt(var_t + eps s^2): s = 1,
+// or pow2_scale(max|x|) when the unscaled squared deviations left their range.
 struct StandardizeRow {
   static constexpr Pre kPre = Pre::max_abs;
+  static constexpr bool kPreOnDemand = true;
+  template <class T> ND_HD static bool in_range(const order::Moments<T>& mo) { return squares_in_range(mo.m2); }
   static constexpr bool kMoments = true;  // step 2: var's moments of the terms
   static constexpr bool kApplyToTerm = true;
   template <class T> ND_HD static T prepare(T max_abs) { return pow2_scale(max_abs); }

@@ -87,6 +87,10 @@ std::vector<Workload> workloads() {
                [=] { auto c = nd::softmax(*S, -1); }});
   w.push_back({"log_softmax rows (64x1024)", Family::row_op, 1, 2.0 * 64 * 1024 * f4, 0, 1,
                [=] { auto c = nd::log_softmax(*S, -1); }});
+  // Rows longer than a warp holds (1024 float32): a block per row, the row staged in shared memory.
+  auto L = std::make_shared<nd::Array>(rnd({16, 8192}));
+  w.push_back({"softmax rows (16x8192)", Family::row_op, 1, 2.0 * 16 * 8192 * f4, 0, 1,
+               [=] { auto c = nd::softmax(*L, -1); }});
   // Top-k: the main job's 1-D shape cut to 2^16 (k = 10); k = 10 against k = 1000 on 2^12
   // scores for the invariant that traffic does not grow with k.
   auto few = std::make_shared<nd::Array>(rnd({1 << 12}));

@@ -37,17 +37,15 @@ ND_VINLINE T prepass(const T* x, int64_t n) {
   return r;
 }
 
-// One contiguous row: out may be x itself. The statistic goes tile by tile, each tile's terms
-// computed into out (when apply reads them) or a one-tile buffer and reduced at once by the
-// reductions' tile routine, the tile values pushed on the tile stack: row_range's order.
+// Step 2, tile by tile: each tile's terms computed into out (when apply reads them) or a one-tile
+// buffer and reduced at once by the reductions' tile routine, the tile values pushed on the tile
+// stack: row_range's order.
 template <class Op, class T>
-ND_SIMD_CLONES void one_row(const T* x, T* out, int64_t n, double eps) {
+ND_VINLINE row::Stat<Op, T> statistic(const T* x, T* out, T* tile, T p, int64_t n) {
   using StatOp = row::StatOp<Op, T>;
   using kern::order::kTile;
-  const T p = Op::prepare(Op::kPre == row::Pre::none ? T(0) : prepass<Op>(x, n));
   kern::order::TileStack<row::Stat<Op, T>> st;
   kern::CombineOf<StatOp> c;
-  alignas(64) T tile[kTile];
   for (int64_t j0 = 0; j0 < n; j0 += kTile) {
     const int64_t cnt = std::min<int64_t>(kTile, n - j0);
     T* t = Op::kApplyToTerm ? out + j0 : tile;
@@ -55,7 +53,24 @@ ND_SIMD_CLONES void one_row(const T* x, T* out, int64_t n, double eps) {
     for (int64_t i = 0; i < cnt; ++i) t[i] = Op::term(x[j0 + i], p);
     st.push(red::row_tile<StatOp, T, true>(t, 1, j0, cnt), c);
   }
-  const row::Consts<T> k = Op::finish(p, st.fold(c), n, eps);
+  return st.fold(c);
+}
+
+// One contiguous row: out may be x itself.
+template <class Op, class T>
+ND_SIMD_CLONES void one_row(const T* x, T* out, int64_t n, double eps) {
+  alignas(64) T tile[kern::order::kTile];
+  T p = Op::kPreOnDemand ? T(1) : Op::prepare(prepass<Op>(x, n));
+  row::Stat<Op, T> st = statistic<Op>(x, out, tile, p, n);
+  if constexpr (Op::kPreOnDemand) {
+    // Rare: rescale and redo. With p = 1 a kApplyToTerm op's terms are x itself (standardize), so
+    // the redo reads x intact even when out is x.
+    if (!Op::in_range(st)) {
+      p = Op::prepare(prepass<Op>(x, n));
+      st = statistic<Op>(x, out, tile, p, n);
+    }
+  }
+  const row::Consts<T> k = Op::finish(p, st, n, eps);
   const T* src = Op::kApplyToTerm ? out : x;
 #pragma GCC ivdep
   for (int64_t i = 0; i < n; ++i) out[i] = Op::apply(src[i], k);

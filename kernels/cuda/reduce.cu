@@ -79,40 +79,45 @@ __device__ typename Op::State warp_tile(const In* x, int64_t stride, int64_t j0,
   }
 }
 
+// Persistent warps: each takes (output, group) items in a grid-stride loop, so the grid is sized
+// to the GPU, not to the work.
 template <class Op, class In>
 __global__ void reduce_rows_kernel(ReduceDesc d, int64_t nout, int64_t tiles, int64_t group,
                                    int64_t groups, typename Op::State* partials) {
   using S = typename Op::State;
   const int lane = threadIdx.x % kLanes;
-  const int64_t item = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kLanes;
-  if (item >= nout * groups) return;  // warp-uniform
-  const int64_t o = item / groups, g = item % groups;
-  int64_t in_off, out_off;
-  offsets(d, d.outer.ndim, o, in_off, out_off);
-  const In* row = static_cast<const In*>(d.in.data) + in_off;
+  const int64_t first = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kLanes;
+  const int64_t warps = static_cast<int64_t>(gridDim.x) * blockDim.x / kLanes;
   CombineOf<Op> c;
-  const int64_t t1 = imin(tiles, (g + 1) * group);
-  S r;
-  if constexpr (requires { Op::kArg; }) {
-    // argmax/argmin: a total order (ties to the lower index), so no order changes the result
-    // (reduce_order.hpp, shortcuts): each lane keeps its best, eight loads in flight, then the
-    // lane tree.
-    S acc = Op::identity();
-    const int64_t j1 = imin(d.n, t1 * kTile);
+  for (int64_t item = first; item < nout * groups; item += warps) {  // warp-uniform
+    const int64_t o = item / groups, g = item % groups;
+    int64_t in_off, out_off;
+    offsets(d, d.outer.ndim, o, in_off, out_off);
+    const In* row = static_cast<const In*>(d.in.data) + in_off;
+    const int64_t t1 = imin(tiles, (g + 1) * group);
+    S r;
+    if constexpr (requires { Op::kArg; }) {
+      // argmax/argmin: a total order (ties to the lower index), so no order changes the result
+      // (reduce_order.hpp, shortcuts): each lane keeps its best, eight loads in flight, then the
+      // lane tree.
+      S acc = Op::identity();
+      const int64_t j1 = imin(d.n, t1 * kTile);
 #pragma unroll 8
-    for (int64_t j = g * group * kTile + lane; j < j1; j += kLanes) acc = Op::combine(acc, Op::lift(row[j * d.in_stride], j));
-    r = warp_lane_tree(acc, c);
-  } else {
-    TileStack<S, kGroupLevels> st;
-    for (int64_t t = g * group; t < t1; ++t) {
-      const int64_t j0 = t * kTile;
-      st.push(warp_tile<Op, In>(row + j0 * d.in_stride, d.in_stride, j0, imin(kTile, d.n - j0), lane), c);
+      for (int64_t j = g * group * kTile + lane; j < j1; j += kLanes) acc = Op::combine(acc, Op::lift(row[j * d.in_stride], j));
+      r = warp_lane_tree(acc, c);
+    } else {
+      TileStack<S, kGroupLevels> st;
+      for (int64_t t = g * group; t < t1; ++t) {
+        const int64_t j0 = t * kTile;
+        st.push(warp_tile<Op, In>(row + j0 * d.in_stride, d.in_stride, j0, imin(kTile, d.n - j0), lane), c);
+      }
+      r = st.fold(c);
     }
-    r = st.fold(c);
+    if (lane == 0) {
+      if (partials) partials[o * groups + g] = r;
+      else static_cast<typename Op::Out*>(d.out.data)[out_off] = Op::finalize(r, d.n, d.ddof);
+    }
   }
-  if (lane != 0) return;
-  if (partials) partials[o * groups + g] = r;
-  else static_cast<typename Op::Out*>(d.out.data)[out_off] = Op::finalize(r, d.n, d.ddof);
 }
 
 // A warp folds one output's group partials p[0..groups): aligned runs of 32 by the pairwise
@@ -266,8 +271,8 @@ void run(const ReduceDesc& d, cudaStream_t stream, Backend& mem) {
   Workspace ws(mem, groups > 1 ? groups * nout * static_cast<int64_t>(sizeof(S)) : 0);
   S* part = static_cast<S*>(ws.p);
   const int threads = kWarpsPerBlock * kLanes;
-  launch(reduce_rows_kernel<Op, In>, dim3(static_cast<unsigned>(div_up(nout * groups, kWarpsPerBlock))),
-         dim3(threads), 0, stream, d, nout, tiles, group, groups, part);
+  launch(reduce_rows_kernel<Op, In>, dim3(grid_for(nout * groups, kWarpsPerBlock)), dim3(threads), 0, stream, d,
+         nout, tiles, group, groups, part);
   if (groups > 1)
     launch(finish_rows_kernel<Op>, dim3(static_cast<unsigned>(div_up(nout, kWarpsPerBlock))),
            dim3(threads), 0, stream, d, nout, part, groups);

@@ -108,25 +108,35 @@ __global__ void warp_rows(RowParams p) {
       const int64_t j = static_cast<int64_t>(i) * kLanes + lane;
       x[i] = j < live ? src[j * p.in_stride] : T(0);
     }
-    T pre = T(0);
-    if constexpr (Op::kPre != row::Pre::none) {
-      pre = -INFINITY;
+    auto prepass = [&]() -> T {  // step 1 on the held row: every lane gets the max
+      T m = -INFINITY;
 #pragma unroll
       for (int i = 0; i < kHeld; ++i)
-        if (static_cast<int64_t>(i) * kLanes + lane < live) pre = row::pre_max(pre, row::pre_lift<Op>(x[i]));
+        if (static_cast<int64_t>(i) * kLanes + lane < live) m = row::pre_max(m, row::pre_lift<Op>(x[i]));
 #pragma unroll
-      for (int o = kLanes / 2; o > 0; o >>= 1) pre = row::pre_max(pre, __shfl_xor_sync(kFullMask, pre, o));
-    }
-    const T pv = Op::prepare(pre);
-    TileStack<S, 3> st;  // at most 4 tiles: < 2^3
-    kern::CombineOf<row::StatOp<Op, T>> c;
+      for (int o = kLanes / 2; o > 0; o >>= 1) m = row::pre_max(m, __shfl_xor_sync(kFullMask, m, o));
+      return Op::prepare(m);
+    };
+    auto statistic = [&](T pv) -> S {  // step 2: the tiles' values through the tile tree
+      TileStack<S, 3> st;  // at most 4 tiles: < 2^3
+      kern::CombineOf<row::StatOp<Op, T>> c;
 #pragma unroll
-    for (int t = 0; t < kWarpTiles<T>; ++t)
-      if (t * kTile < live) {
-        const int64_t cnt = live - t * kTile < kTile ? live - t * kTile : kTile;
-        st.push(tile_stat<Op, T>(x + t * kSteps, cnt, pv, lane), c);
+      for (int t = 0; t < kWarpTiles<T>; ++t)
+        if (t * kTile < live) {
+          const int64_t cnt = live - t * kTile < kTile ? live - t * kTile : kTile;
+          st.push(tile_stat<Op, T>(x + t * kSteps, cnt, pv, lane), c);
+        }
+      return st.fold(c);
+    };
+    T pv = Op::kPreOnDemand ? T(1) : prepass();
+    S stat = statistic(pv);
+    if constexpr (Op::kPreOnDemand) {
+      if (!Op::in_range(stat)) {  // rare: rescale and redo (warp-uniform: every lane has stat)
+        pv = prepass();
+        stat = statistic(pv);
       }
-    const row::Consts<T> k = Op::finish(pv, st.fold(c), live, p.eps);
+    }
+    const row::Consts<T> k = Op::finish(pv, stat, live, p.eps);
 #pragma unroll
     for (int i = 0; i < kHeld; ++i) {
       const int64_t j = static_cast<int64_t>(i) * kLanes + lane;
@@ -160,35 +170,46 @@ __global__ void block_rows(RowParams p) {
       __syncthreads();
     }
     auto X = [&](int64_t i) -> T { return p.cached ? cache[i] : src[i * p.in_stride]; };
-    T pre = T(0);
-    if constexpr (Op::kPre != row::Pre::none) {
-      pre = -INFINITY;
-      for (int64_t i = threadIdx.x; i < live; i += blockDim.x) pre = row::pre_max(pre, row::pre_lift<Op>(X(i)));
-      pre = block_reduce(pre, PreMax{}, red);
-    }
-    const T pv = Op::prepare(pre);
-    if (threadIdx.x == 0) stack.count = 0;
-    const int64_t tiles = kern::order::num_tiles(live);
-    for (int64_t g = 0; g < tiles; g += kWarpsPerBlock) {  // an aligned group of 8 tiles
-      const int64_t t = g + warp;
-      if (t < tiles) {
-        T xs[kSteps];
-        const int64_t j0 = t * kTile, cnt = live - j0 < kTile ? live - j0 : kTile;
+    auto prepass = [&]() -> T {  // step 1: every thread gets the max
+      T m = -INFINITY;
+      for (int64_t i = threadIdx.x; i < live; i += blockDim.x) m = row::pre_max(m, row::pre_lift<Op>(X(i)));
+      return Op::prepare(block_reduce(m, PreMax{}, red));
+    };
+    auto statistic = [&](T pv) -> S {  // step 2; every thread gets the value
+      if (threadIdx.x == 0) stack.count = 0;
+      const int64_t tiles = kern::order::num_tiles(live);
+      for (int64_t g = 0; g < tiles; g += kWarpsPerBlock) {  // an aligned group of 8 tiles
+        const int64_t t = g + warp;
+        if (t < tiles) {
+          T xs[kSteps];
+          const int64_t j0 = t * kTile, cnt = live - j0 < kTile ? live - j0 : kTile;
 #pragma unroll
-        for (int m = 0; m < kSteps; ++m) xs[m] = m * kLanes + lane < cnt ? X(j0 + m * kLanes + lane) : T(0);
-        const S v = tile_stat<Op, T>(xs, cnt, pv, lane);
-        if (lane == 0) group[warp] = v;
+          for (int m = 0; m < kSteps; ++m) xs[m] = m * kLanes + lane < cnt ? X(j0 + m * kLanes + lane) : T(0);
+          const S v = tile_stat<Op, T>(xs, cnt, pv, lane);
+          if (lane == 0) group[warp] = v;
+        }
+        __syncthreads();
+        if (threadIdx.x == 0) {
+          const int64_t n = tiles - g < kWarpsPerBlock ? tiles - g : kWarpsPerBlock;
+          stack.push(kern::order::tree_in_place(group, n, c), c);
+        }
+        __syncthreads();
       }
+      if (threadIdx.x == 0) group[0] = stack.fold(c);
       __syncthreads();
-      if (threadIdx.x == 0) {
-        const int64_t n = tiles - g < kWarpsPerBlock ? tiles - g : kWarpsPerBlock;
-        stack.push(kern::order::tree_in_place(group, n, c), c);
+      const S v = group[0];
+      __syncthreads();  // group is rewritten by a redo or the next row
+      return v;
+    };
+    T pv = Op::kPreOnDemand ? T(1) : prepass();
+    S stat = statistic(pv);
+    if constexpr (Op::kPreOnDemand) {
+      if (!Op::in_range(stat)) {  // rare: rescale and redo (block-uniform)
+        pv = prepass();
+        stat = statistic(pv);
       }
-      __syncthreads();
     }
-    if (threadIdx.x == 0) group[0] = stack.fold(c);
-    __syncthreads();
-    const row::Consts<T> k = Op::finish(pv, group[0], live, p.eps);
+    const row::Consts<T> k = Op::finish(pv, stat, live, p.eps);
     for (int64_t j = threadIdx.x; j < p.len; j += blockDim.x) {
       T y = Op::template masked<T>();
       if (j < live) {
@@ -197,7 +218,7 @@ __global__ void block_rows(RowParams p) {
       }
       dst[j * p.out_stride] = y;
     }
-    __syncthreads();  // group[0] and the cache are rewritten by the next row
+    __syncthreads();  // the cache is rewritten by the next row
   }
 }
 

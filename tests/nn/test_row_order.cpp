@@ -18,22 +18,30 @@ namespace {
 
 namespace row = nd::kern::row;
 
-// One row through the table, every step written plainly: the prepass, the statistic by the spec,
-// finish and apply; `live` elements, the rest masked.
+// One row through the table, every step written plainly: the prepass (on demand where the op says
+// so), the statistic by the spec, finish and apply; `live` elements, the rest masked.
 template <class Op>
 std::vector<float> spec_row(const std::vector<float>& all, size_t live, double eps) {
   const std::vector<float> x(all.begin(), all.begin() + static_cast<int64_t>(live));
-  float pre = 0;
-  if constexpr (Op::kPre != row::Pre::none) {
-    pre = -INFINITY;
-    for (float v : x) pre = row::pre_max(pre, row::pre_lift<Op>(v));
+  auto prepass = [&] {
+    float m = -INFINITY;
+    for (float v : x) m = row::pre_max(m, row::pre_lift<Op>(v));
+    return Op::prepare(m);
+  };
+  auto statistic = [&](float p) {
+    std::vector<float> terms;
+    for (float v : x) terms.push_back(Op::term(v, p));
+    if constexpr (Op::kMoments) return spec::ref_moments(terms);
+    else return spec::ref_sum(terms);
+  };
+  float p = Op::kPreOnDemand ? 1.0f : prepass();
+  row::Stat<Op, float> st = statistic(p);
+  if constexpr (Op::kPreOnDemand) {
+    if (!Op::in_range(st)) {
+      p = prepass();
+      st = statistic(p);
+    }
   }
-  const float p = Op::prepare(pre);
-  std::vector<float> terms;
-  for (float v : x) terms.push_back(Op::term(v, p));
-  row::Stat<Op, float> st;
-  if constexpr (Op::kMoments) st = spec::ref_moments(terms);
-  else st = spec::ref_sum(terms);
   const row::Consts<float> c = Op::finish(p, st, static_cast<int64_t>(live), eps);
   std::vector<float> y(all.size(), Op::template masked<float>());
   for (size_t i = 0; i < live; ++i) y[i] = Op::apply(Op::kApplyToTerm ? Op::term(x[i], p) : x[i], c);
