@@ -136,31 +136,33 @@ Array row_op(const std::string& op, const Array& x, int axis) {
 }  // namespace
 
 // Every row op at the lengths where warp, block and vector edges fall, on three layouts (rows
-// contiguous, rows down the columns of a transposed array, rows read backwards), with a NaN row,
-// against the float64 host reference; float32 to a few ULP, float64 to 1e-12.
+// contiguous, rows down the columns of a transposed array, rows read backwards), with a NaN row
+// and a +inf row, against the float64 host reference; float32 to a few ULP, float64 to 1e-12.
 TEST_P(RowOps, EveryRowOpAtWarpAndBlockEdgesOnEveryLayout) {
   for (int64_t n : {1, 31, 32, 33, 127, 128, 129, 1023, 1024, 1025, 4097, 100000}) {
     for (DType t : {float32, float64}) {
       if (n == 100000 && t == float64) continue;  // one dtype is enough at the longest length
-      std::vector<double> v(3 * n);
-      for (int64_t i = 0; i < 3 * n; ++i) {
+      constexpr int64_t kRows = 4;
+      std::vector<double> v(kRows * n);
+      for (int64_t i = 0; i < kRows * n; ++i) {
         const double e = 4 * std::sin(0.37 * static_cast<double>(i % n) + static_cast<double>(i / n));
         v[i] = t == float32 ? static_cast<float>(e) : e;
       }
       v[2 * n + n / 2] = NAN;  // row 2 holds a NaN: every output of it is NaN
-      const Array x = array(v, {3, n}, t, device());
-      std::vector<double> vt(3 * n);  // the same rows as the columns of an (n, 3) array
-      for (int64_t r = 0; r < 3; ++r)
-        for (int64_t i = 0; i < n; ++i) vt[i * 3 + r] = v[r * n + i];
-      const Array xt = array(vt, {n, 3}, t, device());
-      const Array xr = array(v, {3, n}, t, device())(all, slice(_, _, -1));  // rows reversed
+      v[3 * n + n / 3] = INFINITY;  // row 3 a +inf: NaN, or 0 and NaN (normalize)
+      const Array x = array(v, {kRows, n}, t, device());
+      std::vector<double> vt(kRows * n);  // the same rows as the columns of an (n, kRows) array
+      for (int64_t r = 0; r < kRows; ++r)
+        for (int64_t i = 0; i < n; ++i) vt[i * kRows + r] = v[r * n + i];
+      const Array xt = array(vt, {n, kRows}, t, device());
+      const Array xr = array(v, {kRows, n}, t, device())(all, slice(_, _, -1));  // rows reversed
       for (const std::string op : {"softmax", "log_softmax", "normalize", "standardize"}) {
         SCOPED_TRACE(op + " n=" + std::to_string(n) + " " + std::string(dtype_name(t)));
         const std::vector<double> got = row_op(op, x, -1).astype(float64).to_vector<double>();
         const std::vector<double> got_t = row_op(op, xt, 0).T().astype(float64).to_vector<double>();
         const std::vector<double> got_r = row_op(op, xr, -1)(all, slice(_, _, -1)).astype(float64).to_vector<double>();
         const double rel = t == float32 ? 8e-6 : 1e-12, abs = t == float32 ? 2e-5 : 1e-12;
-        for (int64_t r = 0; r < 3; ++r) {
+        for (int64_t r = 0; r < kRows; ++r) {
           const std::vector<double> row(v.begin() + r * n, v.begin() + (r + 1) * n);
           const std::vector<double> want = row_reference(op, row, op == "normalize" ? 1e-12 : 0.0);
           int64_t wrong = 0;
