@@ -71,15 +71,15 @@ std::vector<Workload> workloads() {
                [=] { auto c = nd::standardize(*X, 1); }});
   w.push_back({"X / norm(X)", Family::row_op, rows, 2.0 * R * C * f4, 379.66, 1,
                [=] { auto c = nd::normalize(*X, 1); }});
-  w.push_back({"sum axis=1", Family::reduction, rows, (1.0 * R * C + R) * f4, 110.91, 2,
+  w.push_back({"sum axis=1", Family::reduction, rows, (1.0 * R * C + R) * f4, 110.91, 1,
                [=] { auto c = nd::sum(*X, {1}); }});
-  w.push_back({"max axis=1", Family::reduction, rows, (1.0 * R * C + R) * f4, 111.25, 2,
+  w.push_back({"max axis=1", Family::reduction, rows, (1.0 * R * C + R) * f4, 111.25, 1,
                [=] { auto c = nd::max(*X, {1}); }});
-  w.push_back({"argmax axis=1", Family::arg, rows, 1.0 * R * C * f4 + R * 8.0, 126.69, 2,
+  w.push_back({"argmax axis=1", Family::arg, rows, 1.0 * R * C * f4 + R * 8.0, 126.69, 1,
                [=] { auto c = nd::argmax(*X, 1); }});
-  w.push_back({"std axis=1", Family::reduction, rows, (1.0 * R * C + R) * f4, 143.78, 2,
+  w.push_back({"std axis=1", Family::reduction, rows, (1.0 * R * C + R) * f4, 143.78, 1,
                [=] { auto c = nd::std(*X, {1}); }});
-  w.push_back({"sum (full)", Family::reduction, rows, (1.0 * R * C + 1) * f4, 125.28, 2,
+  w.push_back({"sum (full)", Family::reduction, rows, (1.0 * R * C + 1) * f4, 125.28, 1,
                [=] { auto c = nd::sum(*X); }});
   w.push_back({"sum axis=0", Family::reduction, rows, (1.0 * R * C + C) * f4, 0, 1,
                [=] { auto c = nd::sum(*X, {0}); }});

@@ -4,12 +4,17 @@
 //   columns: a thread per (output column, tile group) when the reduced axis is strided and a
 //            kept axis is contiguous: neighbouring threads read neighbouring columns (coalesced);
 //            each thread keeps the 32 canonical lanes in registers.
-//   finish:  group partials -> the same pairwise tree, deterministic, no float atomics.
+//   finish:  group partials -> the same pairwise tree, deterministic, no float atomics. Rows: in
+//            the same launch, by the warp that stores an output's last partial (an arrival count
+//            per output); columns: a second launch.
 #include <algorithm>
+#include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "common.hpp"
 #include "cuda/cuda_backend.cuh"
+#include "cuda/cuda_check.hpp"
 #include "cuda/launch.cuh"
 #include "cuda/warp_order.cuh"
 #include "reduce_ops.hpp"
@@ -30,6 +35,7 @@ constexpr int kGroupLevels = 16;  // a group holds < 2^16 tiles (TileStack depth
 // The column kernel keeps 32 lane states in registers besides its stack: a shallower stack (groups
 // of <= 2^9 tiles) keeps every level in registers without spills.
 constexpr int kColLevels = 10;
+constexpr int64_t kMinRowGroup = 4;
 
 ND_HD int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
 
@@ -79,16 +85,64 @@ __device__ typename Op::State warp_tile(const In* x, int64_t stride, int64_t j0,
   }
 }
 
+// A state another block of this launch stored: read from L2 (ld.global.cg), never a stale L1 line
+// (a finisher on this SM may have cached the line before a neighbour's partial was stored), in the
+// widest loads its size allows (partials start 16-byte aligned).
+template <class S>
+__device__ __forceinline__ S load_cg(const S* p) {
+  using W = std::conditional_t<
+      sizeof(S) % 16 == 0, uint4,
+      std::conditional_t<sizeof(S) % 8 == 0, uint2,
+                         std::conditional_t<sizeof(S) % 4 == 0, unsigned,
+                                            std::conditional_t<sizeof(S) % 2 == 0, unsigned short, unsigned char>>>>;
+  W w[sizeof(S) / sizeof(W)];
+#pragma unroll
+  for (size_t i = 0; i < sizeof(S) / sizeof(W); ++i) w[i] = __ldcg(reinterpret_cast<const W*>(p) + i);
+  S s;
+  memcpy(&s, w, sizeof(S));
+  return s;
+}
+
+// The warp folds output o's group partials p[0..groups): aligned runs of 32 by the pairwise
+// odd-carry tree in registers, the run roots through a TileStack (reduce_order.hpp step 4). st:
+// the caller's stack, reused (a second one would not fit in registers beside it).
+template <class Op>
+__device__ void finish_row(const ReduceDesc& d, int64_t o, const typename Op::State* partials, int64_t groups,
+                           int lane, TileStack<typename Op::State, kGroupLevels>& st) {
+  using S = typename Op::State;
+  CombineOf<Op> c;
+  st.count = 0;
+  for (int64_t b = 0; b < groups; b += kLanes) {
+    int cnt = static_cast<int>(imin(kLanes, groups - b));
+    S v = lane < cnt ? load_cg(partials + o * groups + b + lane) : Op::identity();
+    while (cnt > 1) {
+      const int half = cnt / 2;
+      const S a = shfl(v, (2 * lane) % kLanes), bb = shfl(v, (2 * lane + 1) % kLanes), last = shfl(v, cnt - 1);
+      if (lane < half) v = c(a, bb);
+      else if (lane == half && (cnt & 1)) v = last;
+      cnt = half + (cnt & 1);
+    }
+    st.push(v, c);
+  }
+  const S r = st.fold(c);
+  if (lane != 0) return;
+  int64_t in_off, out_off;
+  offsets(d, d.outer.ndim, o, in_off, out_off);
+  static_cast<typename Op::Out*>(d.out.data)[out_off] = Op::finalize(r, d.n, d.ddof);
+}
+
 // Persistent warps: each takes (output, group) items in a grid-stride loop, so the grid is sized
-// to the GPU, not to the work.
+// to the GPU, not to the work. With several groups per output, each warp stores its partial and
+// counts its arrival (arrivals: zeroed, one per output); the warp that arrives last folds them all.
 template <class Op, class In>
 __global__ void reduce_rows_kernel(ReduceDesc d, int64_t nout, int64_t tiles, int64_t group,
-                                   int64_t groups, typename Op::State* partials) {
+                                   int64_t groups, typename Op::State* partials, unsigned* arrivals) {
   using S = typename Op::State;
   const int lane = threadIdx.x % kLanes;
   const int64_t first = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kLanes;
   const int64_t warps = static_cast<int64_t>(gridDim.x) * blockDim.x / kLanes;
   CombineOf<Op> c;
+  TileStack<S, kGroupLevels> st;
   for (int64_t item = first; item < nout * groups; item += warps) {  // warp-uniform
     const int64_t o = item / groups, g = item % groups;
     int64_t in_off, out_off;
@@ -106,48 +160,28 @@ __global__ void reduce_rows_kernel(ReduceDesc d, int64_t nout, int64_t tiles, in
       for (int64_t j = g * group * kTile + lane; j < j1; j += kLanes) acc = Op::combine(acc, Op::lift(row[j * d.in_stride], j));
       r = warp_lane_tree(acc, c);
     } else {
-      TileStack<S, kGroupLevels> st;
+      st.count = 0;
       for (int64_t t = g * group; t < t1; ++t) {
         const int64_t j0 = t * kTile;
         st.push(warp_tile<Op, In>(row + j0 * d.in_stride, d.in_stride, j0, imin(kTile, d.n - j0), lane), c);
       }
       r = st.fold(c);
     }
+    if (!partials) {
+      if (lane == 0) static_cast<typename Op::Out*>(d.out.data)[out_off] = Op::finalize(r, d.n, d.ddof);
+      continue;
+    }
+    unsigned arrived = 0;
     if (lane == 0) {
-      if (partials) partials[o * groups + g] = r;
-      else static_cast<typename Op::Out*>(d.out.data)[out_off] = Op::finalize(r, d.n, d.ddof);
+      partials[o * groups + g] = r;
+      __threadfence();  // the partial is visible device-wide before the arrival is counted
+      arrived = atomicAdd(arrivals + o, 1u);
+    }
+    if (shfl(arrived, 0) == static_cast<unsigned>(groups - 1)) {
+      __threadfence();
+      finish_row<Op>(d, o, partials, groups, lane, st);
     }
   }
-}
-
-// A warp folds one output's group partials p[0..groups): aligned runs of 32 by the pairwise
-// odd-carry tree in registers, the run roots through a TileStack (reduce_order.hpp step 4).
-template <class Op>
-__global__ void finish_rows_kernel(ReduceDesc d, int64_t nout, const typename Op::State* partials,
-                                   int64_t groups) {
-  using S = typename Op::State;
-  const int lane = threadIdx.x % kLanes;
-  const int64_t o = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kLanes;
-  if (o >= nout) return;
-  CombineOf<Op> c;
-  TileStack<S, kGroupLevels> st;
-  for (int64_t b = 0; b < groups; b += kLanes) {
-    int cnt = static_cast<int>(imin(kLanes, groups - b));
-    S v = lane < cnt ? partials[o * groups + b + lane] : Op::identity();
-    while (cnt > 1) {
-      const int half = cnt / 2;
-      const S a = shfl(v, (2 * lane) % kLanes), bb = shfl(v, (2 * lane + 1) % kLanes), last = shfl(v, cnt - 1);
-      if (lane < half) v = c(a, bb);
-      else if (lane == half && (cnt & 1)) v = last;
-      cnt = half + (cnt & 1);
-    }
-    st.push(v, c);
-  }
-  const S r = st.fold(c);
-  if (lane != 0) return;
-  int64_t in_off, out_off;
-  offsets(d, d.outer.ndim, o, in_off, out_off);
-  static_cast<typename Op::Out*>(d.out.data)[out_off] = Op::finalize(r, d.n, d.ddof);
 }
 
 // ---- columns: one thread per (output column, group), 32 canonical lanes in registers ----------
@@ -266,16 +300,19 @@ void run(const ReduceDesc& d, cudaStream_t stream, Backend& mem) {
              dim3(kColBlock), 0, stream, d, nout, width, part, groups);
     return;
   }
-  const int64_t group = plan_group(tiles, nout, 8192, kGroupLevels);
+  // A group costs a partial store, an arrival and a finish read besides its tiles: groups of at
+  // least kMinRowGroup tiles keep that under a quarter of their work (768-wide rows are not split).
+  const int64_t group = std::max(plan_group(tiles, nout, 8192, kGroupLevels), kMinRowGroup);
   const int64_t groups = div_up(tiles, group);
-  Workspace ws(mem, groups > 1 ? groups * nout * static_cast<int64_t>(sizeof(S)) : 0);
+  // Several groups: their partials, then one arrival counter per output (zeroed).
+  const int64_t part_bytes = groups > 1 ? div_up(groups * nout * static_cast<int64_t>(sizeof(S)), 16) * 16 : 0;
+  const int64_t count_bytes = groups > 1 ? nout * static_cast<int64_t>(sizeof(unsigned)) : 0;
+  Workspace ws(mem, part_bytes + count_bytes);
   S* part = static_cast<S*>(ws.p);
-  const int threads = kWarpsPerBlock * kLanes;
-  launch(reduce_rows_kernel<Op, In>, dim3(grid_for(nout * groups, kWarpsPerBlock)), dim3(threads), 0, stream, d,
-         nout, tiles, group, groups, part);
-  if (groups > 1)
-    launch(finish_rows_kernel<Op>, dim3(static_cast<unsigned>(div_up(nout, kWarpsPerBlock))),
-           dim3(threads), 0, stream, d, nout, part, groups);
+  unsigned* arrivals = groups > 1 ? reinterpret_cast<unsigned*>(static_cast<char*>(ws.p) + part_bytes) : nullptr;
+  if (arrivals) ND_CUDA_CHECK(cudaMemsetAsync(arrivals, 0, static_cast<size_t>(count_bytes), stream));
+  launch(reduce_rows_kernel<Op, In>, dim3(grid_for(nout * groups, kWarpsPerBlock)), dim3(kWarpsPerBlock * kLanes),
+         0, stream, d, nout, tiles, group, groups, part, arrivals);
 }
 
 template <template <class> class F>

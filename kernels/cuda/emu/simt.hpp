@@ -256,3 +256,5 @@ inline unsigned __brev(unsigned x) {
 }
 template <class T>
 inline T __ldg(const T* p) { return *p; }
+template <class T>
+inline T __ldcg(const T* p) { return *p; }
