@@ -3,7 +3,8 @@
 //   1. a prepass whose result no order can change: the row's max (softmax) or largest magnitude
 //      (normalize, standardize), NaN ignored, prepared into one per-row value p. Ops with
 //      kPreOnDemand (a scale that only guards the squares' range) first run step 2 with p = 1 and
-//      run the prepass, then step 2 again, only when in_range(statistic) is false;
+//      run the prepass, then step 2 again, only when in_range(statistic) is false (one rule for
+//      every backend: statistic_after_prepass);
 //   2. a statistic of term(x, p) in THE reduction order (reduce_order.hpp): their sum, with the
 //      reduction's Sum combine, or var's tile two-pass moments (standardize);
 //   3. two per-row constants from it (finish) and an elementwise apply.
@@ -161,6 +162,22 @@ template <class Op, class T>
 ND_HD T pre_lift(T x) {
   if constexpr (Op::kPre == Pre::max_abs) return m::fabs(x);
   else return x;
+}
+
+// Steps 1 and 2 as every backend runs them: p = prepare(prepass()) and the statistic of term(x, p);
+// for a kPreOnDemand op p = 1 first, and the prepass and a second statistic only when in_range
+// fails (rare). prepass(): the row's step-1 value, raw; statistic(p): step 2. Sets p.
+template <class Op, class T, class Prepass, class Statistic>
+ND_HD Stat<Op, T> statistic_after_prepass(T& p, Prepass&& prepass, Statistic&& statistic) {
+  p = Op::kPreOnDemand ? T(1) : Op::prepare(prepass());
+  Stat<Op, T> st = statistic(p);
+  if constexpr (Op::kPreOnDemand) {
+    if (!Op::in_range(st)) {
+      p = Op::prepare(prepass());
+      st = statistic(p);
+    }
+  }
+  return st;
 }
 
 }  // namespace row

@@ -60,16 +60,11 @@ ND_VINLINE row::Stat<Op, T> statistic(const T* x, T* out, T* tile, T p, int64_t 
 template <class Op, class T>
 ND_SIMD_CLONES void one_row(const T* x, T* out, int64_t n, double eps) {
   alignas(64) T tile[kern::order::kTile];
-  T p = Op::kPreOnDemand ? T(1) : Op::prepare(prepass<Op>(x, n));
-  row::Stat<Op, T> st = statistic<Op>(x, out, tile, p, n);
-  if constexpr (Op::kPreOnDemand) {
-    // Rare: rescale and redo. With p = 1 a kApplyToTerm op's terms are x itself (standardize), so
-    // the redo reads x intact even when out is x.
-    if (!Op::in_range(st)) {
-      p = Op::prepare(prepass<Op>(x, n));
-      st = statistic<Op>(x, out, tile, p, n);
-    }
-  }
+  // With p = 1 a kApplyToTerm op's terms are x itself (standardize), so a redo reads x intact even
+  // when out is x.
+  T p;
+  const row::Stat<Op, T> st = row::statistic_after_prepass<Op>(
+      p, [&] { return prepass<Op>(x, n); }, [&](T pv) { return statistic<Op>(x, out, tile, pv, n); });
   const row::Consts<T> k = Op::finish(p, st, n, eps);
   const T* src = Op::kApplyToTerm ? out : x;
 #pragma GCC ivdep

@@ -108,14 +108,14 @@ __global__ void warp_rows(RowParams p) {
       const int64_t j = static_cast<int64_t>(i) * kLanes + lane;
       x[i] = j < live ? src[j * p.in_stride] : T(0);
     }
-    auto prepass = [&]() -> T {  // step 1 on the held row: every lane gets the max
+    auto prepass = [&]() -> T {  // step 1 on the held row: every lane gets the raw max
       T m = -INFINITY;
 #pragma unroll
       for (int i = 0; i < kHeld; ++i)
         if (static_cast<int64_t>(i) * kLanes + lane < live) m = row::pre_max(m, row::pre_lift<Op>(x[i]));
 #pragma unroll
       for (int o = kLanes / 2; o > 0; o >>= 1) m = row::pre_max(m, __shfl_xor_sync(kFullMask, m, o));
-      return Op::prepare(m);
+      return m;
     };
     auto statistic = [&](T pv) -> S {  // step 2: the tiles' values through the tile tree
       TileStack<S, 3> st;  // at most 4 tiles: < 2^3
@@ -128,14 +128,8 @@ __global__ void warp_rows(RowParams p) {
         }
       return st.fold(c);
     };
-    T pv = Op::kPreOnDemand ? T(1) : prepass();
-    S stat = statistic(pv);
-    if constexpr (Op::kPreOnDemand) {
-      if (!Op::in_range(stat)) {  // rare: rescale and redo (warp-uniform: every lane has stat)
-        pv = prepass();
-        stat = statistic(pv);
-      }
-    }
+    T pv;
+    const S stat = row::statistic_after_prepass<Op>(pv, prepass, statistic);  // warp-uniform
     const row::Consts<T> k = Op::finish(pv, stat, live, p.eps);
 #pragma unroll
     for (int i = 0; i < kHeld; ++i) {
@@ -170,10 +164,10 @@ __global__ void block_rows(RowParams p) {
       __syncthreads();
     }
     auto X = [&](int64_t i) -> T { return p.cached ? cache[i] : src[i * p.in_stride]; };
-    auto prepass = [&]() -> T {  // step 1: every thread gets the max
+    auto prepass = [&]() -> T {  // step 1: every thread gets the raw max
       T m = -INFINITY;
       for (int64_t i = threadIdx.x; i < live; i += blockDim.x) m = row::pre_max(m, row::pre_lift<Op>(X(i)));
-      return Op::prepare(block_reduce(m, PreMax{}, red));
+      return block_reduce(m, PreMax{}, red);
     };
     auto statistic = [&](T pv) -> S {  // step 2; every thread gets the value
       if (threadIdx.x == 0) stack.count = 0;
@@ -201,14 +195,8 @@ __global__ void block_rows(RowParams p) {
       __syncthreads();  // group is rewritten by a redo or the next row
       return v;
     };
-    T pv = Op::kPreOnDemand ? T(1) : prepass();
-    S stat = statistic(pv);
-    if constexpr (Op::kPreOnDemand) {
-      if (!Op::in_range(stat)) {  // rare: rescale and redo (block-uniform)
-        pv = prepass();
-        stat = statistic(pv);
-      }
-    }
+    T pv;
+    const S stat = row::statistic_after_prepass<Op>(pv, prepass, statistic);  // block-uniform
     const row::Consts<T> k = Op::finish(pv, stat, live, p.eps);
     for (int64_t j = threadIdx.x; j < p.len; j += blockDim.x) {
       T y = Op::template masked<T>();

@@ -26,7 +26,7 @@ std::vector<float> spec_row(const std::vector<float>& all, size_t live, double e
   auto prepass = [&] {
     float m = -INFINITY;
     for (float v : x) m = row::pre_max(m, row::pre_lift<Op>(v));
-    return Op::prepare(m);
+    return m;
   };
   auto statistic = [&](float p) {
     std::vector<float> terms;
@@ -34,14 +34,8 @@ std::vector<float> spec_row(const std::vector<float>& all, size_t live, double e
     if constexpr (Op::kMoments) return spec::ref_moments(terms);
     else return spec::ref_sum(terms);
   };
-  float p = Op::kPreOnDemand ? 1.0f : prepass();
-  row::Stat<Op, float> st = statistic(p);
-  if constexpr (Op::kPreOnDemand) {
-    if (!Op::in_range(st)) {
-      p = prepass();
-      st = statistic(p);
-    }
-  }
+  float p;
+  const row::Stat<Op, float> st = row::statistic_after_prepass<Op>(p, prepass, statistic);
   const row::Consts<float> c = Op::finish(p, st, static_cast<int64_t>(live), eps);
   std::vector<float> y(all.size(), Op::template masked<float>());
   for (size_t i = 0; i < live; ++i) y[i] = Op::apply(Op::kApplyToTerm ? Op::term(x[i], p) : x[i], c);
