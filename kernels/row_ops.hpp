@@ -168,7 +168,7 @@ ND_HD T pre_lift(T x) {
 // for a kPreOnDemand op p = 1 first, and the prepass and a second statistic only when in_range
 // fails (rare). prepass(): the row's step-1 value, raw; statistic(p): step 2. Sets p.
 template <class Op, class T, class Prepass, class Statistic>
-ND_HD Stat<Op, T> statistic_after_prepass(T& p, Prepass&& prepass, Statistic&& statistic) {
+ND_FM Stat<Op, T> statistic_after_prepass(T& p, Prepass&& prepass, Statistic&& statistic) {
   p = Op::kPreOnDemand ? T(1) : Op::prepare(prepass());
   Stat<Op, T> st = statistic(p);
   if constexpr (Op::kPreOnDemand) {

@@ -64,7 +64,8 @@ ND_SIMD_CLONES void one_row(const T* x, T* out, int64_t n, double eps) {
   // when out is x.
   T p;
   const row::Stat<Op, T> st = row::statistic_after_prepass<Op>(
-      p, [&] { return prepass<Op>(x, n); }, [&](T pv) { return statistic<Op>(x, out, tile, pv, n); });
+      p, [&]() ND_CLONE_LAMBDA { return prepass<Op>(x, n); },
+      [&](T pv) ND_CLONE_LAMBDA { return statistic<Op>(x, out, tile, pv, n); });
   const row::Consts<T> k = Op::finish(p, st, n, eps);
   const T* src = Op::kApplyToTerm ? out : x;
 #pragma GCC ivdep
