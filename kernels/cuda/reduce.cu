@@ -53,24 +53,26 @@ __device__ __forceinline__ void offsets(const ReduceDesc& d, int nd, int64_t o, 
 }
 
 // ---- rows: one warp per (output, group) -------------------------------------------------------
+// Tiles loaded together before any is combined: 16 bytes of each lane's loads per step in flight
+// (4 tiles of 4-byte elements, 2 of 8-byte ones).
+template <class In>
+constexpr int kBatchTiles = sizeof(In) >= 8 ? 2 : 4;
+
+// One tile's value from its loaded elements xs[m] = x[m * 32 + lane] (cnt valid in the tile).
 template <class Op, class In>
-__device__ typename Op::State warp_tile(const In* x, int64_t stride, int64_t j0, int64_t cnt, int lane) {
+__device__ typename Op::State warp_tile(const In (&xs)[kSteps], int64_t j0, int64_t cnt, int lane) {
   using S = typename Op::State;
   if constexpr (Op::kMoments) {
     using A = typename Op::A;
-    A xs[kSteps];
     A acc = kern::order::sum_identity<A>();
 #pragma unroll
-    for (int m = 0; m < kSteps; ++m) {
-      const int64_t j = m * kLanes + lane;
-      xs[m] = j < cnt ? Op::lift(x[j * stride], 0) : A(0);
-      if (j < cnt) acc = acc + xs[m];
-    }
+    for (int m = 0; m < kSteps; ++m)
+      if (m * kLanes + lane < cnt) acc = acc + Op::lift(xs[m], 0);
     const A mean = shfl(warp_lane_tree(acc, Plus{}), 0) / static_cast<A>(cnt);
     A acc2 = kern::order::sum_identity<A>();
 #pragma unroll
     for (int m = 0; m < kSteps; ++m) {
-      const A dv = xs[m] - mean;
+      const A dv = Op::lift(xs[m], 0) - mean;
       if (m * kLanes + lane < cnt) acc2 = acc2 + dv * dv;
     }
     return S{cnt, mean, warp_lane_tree(acc2, Plus{})};
@@ -79,9 +81,33 @@ __device__ typename Op::State warp_tile(const In* x, int64_t stride, int64_t j0,
 #pragma unroll
     for (int m = 0; m < kSteps; ++m) {
       const int64_t j = m * kLanes + lane;
-      if (j < cnt) acc = Op::combine(acc, Op::lift(x[j * stride], j0 + j));
+      if (j < cnt) acc = Op::combine(acc, Op::lift(xs[m], j0 + j));
     }
     return warp_lane_tree(acc, CombineOf<Op>{});
+  }
+}
+
+// Tiles [t0, t1) of a row pushed onto st, kBatchTiles at a time: every load of a batch is issued
+// before its first tile is combined.
+template <class Op, class In, class Stack>
+__device__ void push_tiles(const In* row, int64_t stride, int64_t n, int64_t t0, int64_t t1, int lane, Stack& st) {
+  constexpr int kB = kBatchTiles<In>;
+  CombineOf<Op> c;
+  for (int64_t t = t0; t < t1; t += kB) {
+    In xs[kB][kSteps];
+#pragma unroll
+    for (int b = 0; b < kB; ++b)
+#pragma unroll
+      for (int m = 0; m < kSteps; ++m) {
+        const int64_t j = (t + b) * kTile + m * kLanes + lane;
+        xs[b][m] = t + b < t1 && j < n ? row[j * stride] : In(0);
+      }
+#pragma unroll
+    for (int b = 0; b < kB; ++b)
+      if (t + b < t1) {
+        const int64_t j0 = (t + b) * kTile;
+        st.push(warp_tile<Op, In>(xs[b], j0, imin(kTile, n - j0), lane), c);
+      }
   }
 }
 
@@ -161,10 +187,7 @@ __global__ void reduce_rows_kernel(ReduceDesc d, int64_t nout, int64_t tiles, in
       r = warp_lane_tree(acc, c);
     } else {
       st.count = 0;
-      for (int64_t t = g * group; t < t1; ++t) {
-        const int64_t j0 = t * kTile;
-        st.push(warp_tile<Op, In>(row + j0 * d.in_stride, d.in_stride, j0, imin(kTile, d.n - j0), lane), c);
-      }
+      push_tiles<Op, In>(row, d.in_stride, d.n, g * group, t1, lane, st);
       r = st.fold(c);
     }
     if (!partials) {
