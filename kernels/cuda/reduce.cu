@@ -176,19 +176,29 @@ __global__ void reduce_rows_kernel(ReduceDesc d, int64_t nout, int64_t tiles, in
     const In* row = static_cast<const In*>(d.in.data) + in_off;
     const int64_t t1 = imin(tiles, (g + 1) * group);
     S r;
-    if constexpr (requires { Op::kArg; }) {
-      // argmax/argmin: a total order (ties to the lower index), so no order changes the result
-      // (reduce_order.hpp, shortcuts): each lane keeps its best, eight loads in flight, then the
-      // lane tree.
+    // argmax/argmin (a total order, ties to the lower index) and max/min whose result is neither
+    // +-0 nor NaN come out the same by any order (reduce_order.hpp, shortcuts): each lane keeps
+    // its best, eight loads in flight, then the lane tree. A zero or NaN max/min is recomputed in
+    // the canonical order.
+    constexpr bool kArg = requires { Op::kArg; }, kExtremum = requires { Op::kExtremum; };
+    bool canonical = !kArg && !kExtremum;
+    if constexpr (kArg || kExtremum) {
       S acc = Op::identity();
       const int64_t j1 = imin(d.n, t1 * kTile);
 #pragma unroll 8
       for (int64_t j = g * group * kTile + lane; j < j1; j += kLanes) acc = Op::combine(acc, Op::lift(row[j * d.in_stride], j));
       r = warp_lane_tree(acc, c);
-    } else {
-      st.count = 0;
-      push_tiles<Op, In>(row, d.in_stride, d.n, g * group, t1, lane, st);
-      r = st.fold(c);
+      if constexpr (kExtremum && std::is_floating_point_v<S>) {
+        const S v = shfl(r, 0);
+        canonical = v != v || v == S(0);  // warp-uniform
+      }
+    }
+    if constexpr (!kArg) {
+      if (canonical) {
+        st.count = 0;
+        push_tiles<Op, In>(row, d.in_stride, d.n, g * group, t1, lane, st);
+        r = st.fold(c);
+      }
     }
     if (!partials) {
       if (lane == 0) static_cast<typename Op::Out*>(d.out.data)[out_off] = Op::finalize(r, d.n, d.ddof);
