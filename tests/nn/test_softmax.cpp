@@ -104,7 +104,13 @@ TEST_P(RowOps, IntegerInputsComputeInFloat32AndEmptyAxesStayEmpty) {
   Array s = softmax(array({1, 2, 3}, {}, device()));
   EXPECT_EQ(s.dtype(), float32);
   EXPECT_NEAR(s.to_vector<float>()[2], 0.66524096f, 1e-6);
-  EXPECT_EQ(softmax(zeros({3, 0}, float32, device())).shape(), (Shape{3, 0}));
+  for (const Shape& shape : {Shape{3, 0}, Shape{0, 5}, Shape{0, 0}}) {  // empty rows, no rows
+    const Array e = zeros(shape, float32, device());
+    for (const Array& y : {softmax(e), log_softmax(e), normalize(e, -1), standardize(e, -1)}) {
+      EXPECT_EQ(y.shape(), shape);
+      EXPECT_EQ(y.dtype(), float32);
+    }
+  }
   EXPECT_THROW(softmax(zeros({3}, float32, device()), 1), AxisError);
 }
 
