@@ -146,6 +146,12 @@ ND_ORDER_HD S tree_in_place(S* p, int64_t cnt, Combine combine) {
   return p[0];
 }
 
+// The combine of var's tile sums (steps 2-3 of the moments two-pass), on every backend.
+struct Plus {
+  template <class A>
+  ND_ORDER_HD A operator()(A a, A b) const { return a + b; }
+};
+
 // The smallest power of two >= x (x >= 1).
 inline constexpr int64_t pow2_ceil(int64_t x) {
   int64_t p = 1;

@@ -41,10 +41,7 @@ ND_TILE_INLINE void prefetch_ahead(const T* p, int64_t count) {
   for (uintptr_t b = 0; b < count * sizeof(T); b += 64) __builtin_prefetch(reinterpret_cast<const void*>(a + b));
 }
 
-struct Plus {
-  template <class A>
-  A operator()(A a, A b) const { return a + b; }
-};
+using kern::order::Plus;
 
 // A full tile of argmax/argmin with values and indices in separate arrays (vectorises). Within a
 // lane elements arrive in index order, so combine(acc, later) reduces to "strictly better, or

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "common.hpp"
+#include "cuda/block_reduce.cuh"
 #include "cuda/cuda_backend.cuh"
 #include "cuda/cuda_check.hpp"
 #include "cuda/launch.cuh"
@@ -20,7 +21,6 @@ namespace {
 
 constexpr int kBlock = 256;  // 8 warps
 constexpr int kWarps = kBlock / 32;
-constexpr unsigned kAll = 0xffffffffu;
 
 template <class M>
 __device__ __forceinline__ bool truth(const char* p) {
@@ -62,7 +62,7 @@ __global__ void mask_count_kernel(MaskDesc d, int64_t n, int64_t nc) {
       int64_t dof;
       cnt += point_true<M>(d, i, dof);
     }
-    for (int o = 16; o > 0; o >>= 1) cnt += __shfl_xor_sync(kAll, cnt, o);
+    for (int o = 16; o > 0; o >>= 1) cnt += __shfl_xor_sync(kFullMask, cnt, o);
     if (lane == 0) warp_sum[warp] = cnt;
     __syncthreads();
     if (threadIdx.x == 0) {
@@ -104,7 +104,7 @@ __global__ void mask_scan_kernel(int64_t* counts, int64_t n) {
 // the tile (valid where flag) and sets `tile_total`. Ends with a barrier.
 __device__ __forceinline__ int tile_rank(bool flag, int* warp_tot, int& tile_total) {
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  const unsigned bal = __ballot_sync(kAll, flag);
+  const unsigned bal = __ballot_sync(kFullMask, flag);
   if (lane == 0) warp_tot[warp] = __popc(bal);
   __syncthreads();
   int before = 0, total = 0;

@@ -34,9 +34,6 @@ __device__ __forceinline__ S warp_lane_tree(S v, C combine) {
   return v;
 }
 
-struct Plus {
-  template <class A>
-  ND_HD A operator()(A a, A b) const { return a + b; }
-};
+using kern::order::Plus;
 
 }  // namespace nd::cuda
