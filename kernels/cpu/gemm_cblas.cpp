@@ -12,6 +12,7 @@
 
 #include "common.hpp"
 #include "cpu/cpu_backend.hpp"
+#include "cpu/gemm_amx.hpp"
 #include "cpu/loops.hpp"
 #include "cpu/opmath_convert.hpp"
 #include "cpu/parallel.hpp"
@@ -232,7 +233,10 @@ void half_gemm(const GemmDesc& d) {
 }  // namespace
 
 void gemm(const GemmDesc& d) {
-  if (is_half(d.ab_dtype)) return half_gemm(d);
+  if (is_half(d.ab_dtype)) {
+    if (amx_bf16_gemm(d)) return;  // bfloat16 on AMX tiles where the CPU has them
+    return half_gemm(d);
+  }
   switch (d.dtype) {
     case DType::float32:
       if (is_gram(d)) return gram_gemm<float>(d);
