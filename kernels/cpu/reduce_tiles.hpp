@@ -541,15 +541,19 @@ template <class Op, class H>
 ND_REDUCE_CLONES typename Op::State half_row_range(const H* row, int64_t stride, int64_t n, int64_t t0,
                                                    int64_t t1) {
   using S = typename Op::State;
-  alignas(64) float buf[kTile];
+  constexpr int64_t kWiden = 16;  // tiles widened per call (16 KiB of float32: L1), not one
+  alignas(64) float buf[kWiden * kTile];
   CombineOf<Op> c;
   kern::order::TileStack<S> st;
-  for (int64_t t = t0; t < t1; ++t) {
-    const int64_t j0 = t * kTile, cnt = std::min(kTile, n - j0);
-    widen_run(buf, row + j0 * stride, stride, cnt);
-    const S tile = row_tile<Op, float, true>(buf, 1, j0, cnt);
-    if (t1 - t0 == 1) return tile;
-    st.push(tile, c);
+  for (int64_t tb = t0; tb < t1; tb += kWiden) {
+    const int64_t te = std::min(t1, tb + kWiden), jb = tb * kTile;
+    widen_run(buf, row + jb * stride, stride, std::min(te * kTile, n) - jb);
+    for (int64_t t = tb; t < te; ++t) {
+      const int64_t j0 = t * kTile, cnt = std::min(kTile, n - j0);
+      const S tile = row_tile<Op, float, true>(buf + (j0 - jb), 1, j0, cnt);
+      if (t1 - t0 == 1) return tile;
+      st.push(tile, c);
+    }
   }
   return st.fold(c);
 }
