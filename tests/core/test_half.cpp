@@ -456,9 +456,9 @@ TEST_P(HalfOps, SearchOverHalfRowsIsTheFloat32ResultRoundedOnce) {
 TEST_P(HalfOps, MatmulIsTheFloat32ProductRoundedOnce) {
   const bool cpu = device().is_cpu();
   // The second CPU shape: k a multiple of 32 and whole 32-row blocks, where AMX tiles (bfloat16)
-  // are packed by vector transposes.
+  // are packed by vector transposes; the third: one block of A per packing group (k > 32768).
   const std::vector<std::array<int64_t, 3>> shapes =
-      cpu ? std::vector<std::array<int64_t, 3>>{{300, 4100, 290}, {100, 256, 70}}
+      cpu ? std::vector<std::array<int64_t, 3>>{{300, 4100, 290}, {100, 256, 70}, {100, 40000, 40}}
           : std::vector<std::array<int64_t, 3>>{{40, 300, 30}};
   for (const std::array<int64_t, 3>& shape : shapes)
   for (DType t : {float16, bfloat16}) {
