@@ -19,8 +19,8 @@
 // Shortcuts: a backend may reach the result by another route only where no order can change its
 // bits: any/all (or/and of bools, which may also stop once the answer is known), argmax/argmin
 // (a total order, ties to the lower index), and max/min whose result is
-// neither +-0 nor NaN (the CPU's one-pass scans in kernels/cpu/reduce_tiles.hpp; a zero or NaN
-// result is recomputed in this order). Checked in tests/reduce: test_reduce_order.cpp (signed
+// neither +-0 nor NaN (the CPU's one-pass scans in kernels/cpu/reduce_tiles.hpp, CUDA's lane bests
+// in kernels/cuda/reduce.cu; a zero or NaN result is recomputed in this order). Checked in tests/reduce: test_reduce_order.cpp (signed
 // zeros against this spec), test_reduce_rules.cpp (ties, NaN).
 //
 // The left operand of combine is always the earlier part (some combines, like Chan's, are not
