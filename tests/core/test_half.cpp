@@ -473,6 +473,11 @@ TEST_P(HalfOps, MatmulIsTheFloat32ProductRoundedOnce) {
     };
     same(matmul(a, b), matmul(af, bf), "a @ b");
     same(matmul(b.T(), a.T()), matmul(bf.T(), af.T()), "b.T @ a.T");
+    // The long-k shape is there for the packing groups of the products above. Below, the 16-bit
+    // side multiplies packed (contiguous) tiles and the float32 side its strided operands, which
+    // OpenBLAS's dot and matrix-vector kernels sum in other orders: over k = 40000 the float32
+    // results differ enough to round differently now and then (seen as a flaky "dot").
+    if (k > 32768) continue;
     same(matmul(a(slice(0, 40)).reshape({4, 10, k}), b), matmul(af(slice(0, 40)).reshape({4, 10, k}), bf), "batched");
     same(matmul(a(slice(0, m, 2)), b(all, slice(1, n, 3))), matmul(af(slice(0, m, 2)), bf(all, slice(1, n, 3))), "strided");
     same(matmul(a[3], b), matmul(af[3], bf), "vector @ matrix");
