@@ -1,9 +1,39 @@
 #include "cpu_blas.hpp"
 
+#include <dlfcn.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
+#include <string>
+
+#include "ndgpu/error.hpp"
+
+#define ND_BLAS_STRING2(x) #x
+#define ND_BLAS_STRING(x) ND_BLAS_STRING2(x)
 
 namespace nd::blas {
+
+const Api& api() {
+  static const Api loaded = [] {
+    const bool set = std::getenv("OPENBLAS_NUM_THREADS") == nullptr;
+    if (set) setenv("OPENBLAS_NUM_THREADS", "1", 0);
+    void* lib = dlopen(NDGPU_BLAS_PATH, RTLD_NOW | RTLD_LOCAL);
+    if (set) unsetenv("OPENBLAS_NUM_THREADS");
+    if (lib == nullptr) {
+      const char* why = dlerror();
+      throw IOError(std::string("cannot load the CPU BLAS ") + NDGPU_BLAS_PATH + ": " + (why ? why : "unknown error"));
+    }
+    Api a;
+#define ND_X(name)                                                                      \
+  a.name = reinterpret_cast<decltype(a.name)>(dlsym(lib, ND_BLAS_STRING(ND_BLAS_SYMBOL(name)))); \
+  if (a.name == nullptr) throw IOError(std::string("the CPU BLAS has no ") + ND_BLAS_STRING(ND_BLAS_SYMBOL(name)));
+    ND_BLAS_FUNCTIONS(ND_X)
+#undef ND_X
+    return a;
+  }();
+  return loaded;
+}
 
 std::string kernel() { return ND_BLAS(openblas_get_corename)(); }
 std::string config() { return ND_BLAS(openblas_get_config)(); }

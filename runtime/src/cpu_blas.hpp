@@ -7,12 +7,31 @@
 #include <string>
 
 #if NDGPU_BLAS_SCIPY
-#define ND_BLAS(name) scipy_##name
+#define ND_BLAS_SYMBOL(name) scipy_##name
 #else
-#define ND_BLAS(name) name
+#define ND_BLAS_SYMBOL(name) name
 #endif
 
+// Every BLAS function ndgpu calls. OpenBLAS is loaded on first use (api()), not with the program:
+// loaded with it, it starts a worker per core that spins for ~100 ms (docs/blas.md, "Threads").
+#define ND_BLAS_FUNCTIONS(X)                                                                        \
+  X(cblas_sgemm) X(cblas_dgemm) X(cblas_sdot) X(cblas_ddot) X(cblas_sgemv) X(cblas_dgemv)          \
+  X(cblas_ssyrk) X(cblas_dsyrk) X(openblas_get_corename) X(openblas_get_config)                     \
+  X(openblas_get_num_threads) X(openblas_set_num_threads)
+#define ND_BLAS(name) (::nd::blas::api().name)
+
 namespace nd::blas {
+
+struct Api {
+#define ND_X(name) decltype(&::ND_BLAS_SYMBOL(name)) name = nullptr;
+  ND_BLAS_FUNCTIONS(ND_X)
+#undef ND_X
+};
+
+// The BLAS's functions, loaded (dlopen) on the first call, with OPENBLAS_NUM_THREADS=1 for the load
+// when the environment does not say otherwise (so OpenBLAS starts no workers); the environment is
+// left as it was. Throws nd::IOError when the library cannot be loaded.
+const Api& api();
 
 // The kernel OpenBLAS chose when it loaded (e.g. "Haswell", "SkylakeX", "Zen"), and its build line.
 std::string kernel();

@@ -3,6 +3,9 @@
 // loads.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "cpu_blas.hpp"
@@ -52,6 +55,26 @@ TEST(CpuBlas, AGenericKernelIsReportedOnceAtStartUp) {
                                               {{"OPENBLAS_CORETYPE", "Haswell"}});
   EXPECT_EQ(tuned.exit_code, 0) << tuned.output;
   EXPECT_EQ(tuned.output.find(kWarning), std::string::npos) << tuned.output;
+}
+
+// The child: multiplies (which loads the BLAS), then reports its threads and environment.
+TEST(CpuBlas, DISABLED_ChildCountsItsThreads) {
+  const nd::Array a = nd::ones({64, 64}, nd::float32, nd::Device::cpu());
+  EXPECT_EQ(nd::matmul(a, a).sum().item<float>(), 64.f * 64 * 64);
+  int threads = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) threads += entry.exists();
+  std::printf("threads: %d\nOPENBLAS_NUM_THREADS %s\n", threads, std::getenv("OPENBLAS_NUM_THREADS") ? "set" : "unset");
+}
+
+// OpenBLAS loaded with the program would start a worker per core, each spinning for ~100 ms
+// (docs/blas.md, "Threads"): ndgpu loads it on first use with OPENBLAS_NUM_THREADS=1 and restores
+// the environment. With a one-thread pool the child has no other thread.
+TEST(CpuBlas, OpenBlasStartsNoWorkersAndTheEnvironmentIsLeftAlone) {
+  if (std::getenv("OPENBLAS_NUM_THREADS")) GTEST_SKIP() << "skipped: OPENBLAS_NUM_THREADS is set by the user";
+  const ChildResult child = run_test_in_child("CpuBlas.DISABLED_ChildCountsItsThreads", {{"NDGPU_NUM_THREADS", "1"}});
+  EXPECT_EQ(child.exit_code, 0) << child.output;
+  EXPECT_NE(child.output.find("threads: 1\n"), std::string::npos) << child.output;
+  EXPECT_NE(child.output.find("OPENBLAS_NUM_THREADS unset"), std::string::npos) << child.output;
 }
 
 // Products big enough to be split over the pool (kernels/cpu/gemm_cblas.cpp: >= 4 MFLOP a piece),
