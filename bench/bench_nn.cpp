@@ -2,6 +2,7 @@
 // search (nearest), attention and k-means, on every device and timing mode. Names follow
 // bench/README (`<op>/<dtype>/<size>/<device>/<mode>`) so the main job's workloads.hpp finds them.
 #include <string>
+#include <utility>
 
 #include "support/bench_util.hpp"
 
@@ -41,6 +42,32 @@ const bool registered = [] {
     });
   }
 
+  // Top-k at every k the issue names (15), on one long row, 32 rows and many short rows: the
+  // warp select up to k = 256, the radix select and sort above.
+  for (int64_t k : {1, 10, 100, 1000, 10000}) {
+    for (auto [rows, len] : {std::pair<int64_t, int64_t>{1, 1000000}, {32, 100000}, {100000, 100}}) {
+      if (k > len) continue;
+      const std::string name = "topk_k" + std::to_string(k) + "/f32/" + std::to_string(rows) + "x" + std::to_string(len);
+      ndbench::register_pair(name, [rows, len, k](Device dev) {
+        nd::random::seed(1);
+        Array s = rand({rows, len}, dev);
+        return ndbench::Case{[s, k] { benchmark::DoNotOptimize(nd::topk(s, k).second.data_ptr()); }, 4.0 * s.size()};
+      });
+    }
+  }
+
+  // nearest (cosine, top-10) for 1, 8, 32 and 1024 queries: few queries read the corpus once.
+  for (int64_t n : {100000, 1000000})
+    for (int64_t q : {1, 8, 32, 1024}) {
+      const std::string name = "nearest_q" + std::to_string(q) + "/f32/" + std::to_string(n) + "x768";
+      ndbench::register_pair(name, [q, n](Device dev) {
+        nd::random::seed(2);
+        Array docs = rand({n, 768}, dev), queries = rand({q, 768}, dev);
+        auto call = [queries, docs] { benchmark::DoNotOptimize(nd::nearest(queries, docs, 10).indices.data_ptr()); };
+        return ndbench::Case{call, double(n) * 768 * 4};
+      });
+    }
+
   for (int64_t q : {1, 32}) {  // cosine scores against raw documents (norms recomputed) + top-10
     const std::string name = "cosine_topk/f32/" + std::to_string(q) + "x100000x768";
     ndbench::register_pair(name, [q](Device dev) {
@@ -68,6 +95,13 @@ const bool registered = [] {
     Array x = rand({10000, 768}, dev);
     return ndbench::Case{[x] {
       benchmark::DoNotOptimize(nd::kmeans(x, 8, {.iters = 10, .seed = 0}).labels.data_ptr());
+    }};
+  });
+  ndbench::register_pair("kmeans/f32/100000x768k64", [](Device dev) {
+    nd::random::seed(5);
+    Array x = rand({100000, 768}, dev);
+    return ndbench::Case{[x] {
+      benchmark::DoNotOptimize(nd::kmeans(x, 64, {.iters = 10, .seed = 0}).labels.data_ptr());
     }};
   });
   return true;

@@ -3,6 +3,8 @@
 // and launches.
 #pragma once
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 
 #include "common.hpp"
 
@@ -27,6 +29,34 @@ ND_HD bool topk_before(T a, int64_t ia, T b, int64_t ib, bool largest) {
   }
   if (a != b) return largest ? a > b : a < b;
   return ia < ib;
+}
+
+// The top-k rank key of a value: an unsigned integer of the value's width that is smaller
+// exactly when the value ranks before another in topk_before's order, and equal for values that
+// tie there (+0 and -0; any two NaNs). So the order "key, then index" is topk_before's order,
+// and a radix select or sort on keys picks what every other backend picks.
+template <class T>
+using TopkKey = std::conditional_t<(sizeof(T) > 4), uint64_t, uint32_t>;
+template <class T>
+ND_HD TopkKey<T> topk_key(T v, bool largest) {
+  using K = TopkKey<T>;
+  constexpr int kBits = 8 * sizeof(T);
+  constexpr K kTop = K(1) << (kBits - 1), kAll = kBits == 8 * sizeof(K) ? ~K(0) : (K(1) << kBits) - 1;
+  K up;  // ascending with v
+  if constexpr (std::is_same_v<T, bool>) {
+    up = v ? 1 : 0;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (v != v) return largest ? K(0) : kAll;  // NaN highest: first when largest, last when smallest
+    if (v == 0) v = 0;                         // -0 ties with +0
+    std::conditional_t<sizeof(T) == 8, uint64_t, uint32_t> b;
+    memcpy(&b, &v, sizeof b);
+    up = (b & kTop) ? ~K(b) & kAll : K(b) | kTop;
+  } else if constexpr (std::is_signed_v<T>) {
+    up = (K(v) & kAll) ^ kTop;
+  } else {
+    up = K(v);
+  }
+  return largest ? ~up & kAll : up;
 }
 
 // x.y / (max(|x|,eps) * max(|y|,eps)) given the dot and the two norms, clamped to [-1, 1]. When

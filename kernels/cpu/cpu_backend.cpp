@@ -31,6 +31,7 @@ class CpuBackend final : public Backend {
   void copy_to_host(void* dst, const void* src, int64_t n) override { copy_bytes(dst, src, n); }
   void synchronize() override {}
   MemoryStats memory_stats() const override { return host_memory::stats(); }
+  void reset_peak_memory_stats() override { host_memory::reset_peak(); }
   void empty_cache() noexcept override { host_memory::empty_cache(); }
 
   void copy(const CopyDesc& d) override { cpu::copy(d); }

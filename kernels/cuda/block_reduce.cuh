@@ -1,7 +1,9 @@
-// Deterministic block-wide reductions for the nn kernels: a fixed xor-butterfly inside each warp,
-// then warp 0 combines the per-warp partials in warp order. Every thread gets the result.
-// blockDim.x must be a multiple of 32 (at most 1024).
+// Deterministic block-wide reductions and scans for the nn, mask and top-k kernels: a fixed
+// xor-butterfly inside each warp, then warp 0 combines the per-warp partials in warp order; a
+// scan of a counts array by one block. blockDim.x must be a multiple of 32 (at most 1024).
 #pragma once
+#include <cstdint>
+
 #include "cuda/cuda_compat.cuh"
 
 namespace nd::cuda {
@@ -35,6 +37,33 @@ __device__ __forceinline__ T block_reduce(T v, Op op, T* scratch) {
   const T r = scratch[0];
   __syncthreads();
   return r;
+}
+
+// One block: counts[0..n) -> exclusive offsets, counts[n] = the total. Thread t owns a
+// contiguous segment; the segment sums are scanned in `part` (blockDim.x int64 of shared memory,
+// Hillis-Steele). Ends with a barrier.
+__device__ __forceinline__ void block_exclusive_scan(int64_t* counts, int64_t n, int64_t* part) {
+  const int t = threadIdx.x, nt = blockDim.x;
+  const int64_t seg = (n + nt - 1) / nt;
+  const int64_t b = t * seg < n ? t * seg : n, e = b + seg < n ? b + seg : n;
+  int64_t local = 0;
+  for (int64_t i = b; i < e; ++i) local += counts[i];
+  part[t] = local;
+  __syncthreads();
+  for (int off = 1; off < nt; off <<= 1) {
+    const int64_t v = t >= off ? part[t - off] : 0;
+    __syncthreads();
+    part[t] += v;
+    __syncthreads();
+  }
+  int64_t run = part[t] - local;
+  for (int64_t i = b; i < e; ++i) {
+    const int64_t c = counts[i];
+    counts[i] = run;
+    run += c;
+  }
+  if (t == nt - 1) counts[n] = part[t];
+  __syncthreads();
 }
 
 }  // namespace nd::cuda

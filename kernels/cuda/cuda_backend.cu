@@ -66,6 +66,7 @@ class CudaBackend final : public Backend {
     ND_CUDA_CHECK(cudaStreamSynchronize(stream()));
   }
   MemoryStats memory_stats() const override { return pool_.stats(); }
+  void reset_peak_memory_stats() override { pool_.reset_peak(); }
   void empty_cache() noexcept override { pool_.empty_cache(); }
 
   // 16-bit float rows in search (read as stored, accumulated in float64) and matmul operands

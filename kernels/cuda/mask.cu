@@ -74,30 +74,10 @@ __global__ void mask_count_kernel(MaskDesc d, int64_t n, int64_t nc) {
   }
 }
 
-// One block: counts[0..n) -> exclusive offsets, counts[n] = the total. Thread t owns a
-// contiguous segment; the segment sums are scanned in shared memory (Hillis-Steele).
+// One block: counts[0..n) -> exclusive offsets, counts[n] = the total.
 __global__ void mask_scan_kernel(int64_t* counts, int64_t n) {
   __shared__ int64_t part[kBlock];
-  const int t = threadIdx.x;
-  const int64_t seg = (n + kBlock - 1) / kBlock;
-  const int64_t b = t * seg < n ? t * seg : n, e = b + seg < n ? b + seg : n;
-  int64_t local = 0;
-  for (int64_t i = b; i < e; ++i) local += counts[i];
-  part[t] = local;
-  __syncthreads();
-  for (int off = 1; off < kBlock; off <<= 1) {
-    const int64_t v = t >= off ? part[t - off] : 0;
-    __syncthreads();
-    part[t] += v;
-    __syncthreads();
-  }
-  int64_t run = part[t] - local;
-  for (int64_t i = b; i < e; ++i) {
-    const int64_t c = counts[i];
-    counts[i] = run;
-    run += c;
-  }
-  if (t == kBlock - 1) counts[n] = part[t];
+  block_exclusive_scan(counts, n, part);
 }
 
 // Ranks the points of one tile [base, base + blockDim) in order: returns the point's rank inside

@@ -1,9 +1,15 @@
-// CUDA pairwise scores out[i,j] = metric(x_i, y_j) (cosine_similarity, cdist, nearest, kmeans):
-// 16x16 output tiles, the two row panels staged through shared memory 16 features at a time,
-// float64 accumulation (so huge or tiny float32 vectors neither overflow nor underflow). Cosine
-// accumulates x.y, x.x and y.y in the same pass and finishes with kern::cosine_finish. Rows of
-// 16-bit floats (PairwiseDesc::x_dtype / y_dtype) are widened as the tiles load them: the scores
-// are the float32 rows' bit for bit, and the corpus is never converted.
+// CUDA pairwise scores out[i,j] = metric(x_i, y_j) (cosine_similarity, cdist, nearest, kmeans).
+// Every pair is summed the same way whichever kernel runs: float64 terms added one feature after
+// another in feature order (so huge or tiny float32 vectors neither overflow nor underflow, and a
+// query's scores have the same bits alone or in a batch). Cosine accumulates x.y, x.x and y.y in
+// the same pass and finishes with kern::cosine_finish.
+//   many rows on both sides: 16x16 output tiles, the two row panels staged through shared
+//     memory 16 features at a time;
+//   few rows on one side (<= kFewRows queries, or centroids): a thread per row of the other
+//     side (the corpus), 128 corpus rows staged per block 32 features at a time with coalesced
+//     loads, each thread scoring its row against every query: the corpus is read once.
+// Rows of 16-bit floats (PairwiseDesc::x_dtype / y_dtype) are widened as the tiles load them: the
+// scores are the float32 rows' bit for bit, and the corpus is never converted.
 #include <cmath>
 #include <type_traits>
 
@@ -60,21 +66,107 @@ __global__ void pairwise_kernel(PairwiseDesc p) {
   }
 }
 
+constexpr int kFewRows = 8, kFewThreads = 128, kFewChunk = 32;
+
+// Pair sums of one (few row, corpus row) pair: `acc` and `norm` (of the few row and the corpus
+// row) in the tile kernel's order and operations.
+__device__ __forceinline__ void pair_terms(PairMetric metric, double a, double b, double& acc, double& bb) {
+  if (metric == PairMetric::euclidean) {
+    acc += (a - b) * (a - b);
+  } else {
+    acc += a * b;
+    bb += b * b;
+  }
+}
+
+// x or y has at most kFewRows rows (few_is_x says which); the other is the corpus. SF: the few
+// rows' storage type, SC: the corpus's.
+template <class SF, class SC, class T>
+__global__ void pairwise_few_kernel(PairwiseDesc p, bool few_is_x) {
+  __shared__ T cs[kFewThreads][kFewChunk + 1];  // corpus rows x features
+  __shared__ T fs[kFewRows][kFewChunk];         // few rows x features
+  __shared__ double fnorm[kFewRows];            // sum of squares of each few row
+  const auto metric = static_cast<PairMetric>(p.metric);
+  const SF* f = static_cast<const SF*>(few_is_x ? p.x : p.y);
+  const SC* c = static_cast<const SC*>(few_is_x ? p.y : p.x);
+  const int64_t nf = few_is_x ? p.m : p.n, nc = few_is_x ? p.n : p.m;
+  const int64_t fstride = few_is_x ? p.x_row_stride : p.y_row_stride, cstride = few_is_x ? p.y_row_stride : p.x_row_stride;
+  const int t = threadIdx.x, lane = t & 31, warp = t >> 5;
+  if (t < nf) {  // each few row's norm, in feature order (the tile kernel's xx or yy)
+    double ff = 0;
+    for (int64_t k = 0; k < p.d; ++k) {
+      const double a = static_cast<T>(f[t * fstride + k]);
+      ff += a * a;
+    }
+    fnorm[t] = ff;
+  }
+  __syncthreads();
+  for (int64_t r0 = int64_t(blockIdx.x) * kFewThreads; r0 < nc; r0 += int64_t(gridDim.x) * kFewThreads) {
+    const int64_t row = r0 + t;
+    double acc[kFewRows], cc = 0;
+#pragma unroll
+    for (int q = 0; q < kFewRows; ++q) acc[q] = 0;
+    for (int64_t k0 = 0; k0 < p.d; k0 += kFewChunk) {
+      const int64_t k = k0 + lane;
+      __syncthreads();  // the previous chunk's readers are done
+      for (int r = warp; r < kFewThreads; r += kFewThreads / 32)  // a warp per row: 128 B a load
+        cs[r][lane] = r0 + r < nc && k < p.d ? static_cast<T>(c[(r0 + r) * cstride + k]) : T(0);
+      for (int q = warp; q < nf; q += kFewThreads / 32)
+        fs[q][lane] = k < p.d ? static_cast<T>(f[q * fstride + k]) : T(0);
+      __syncthreads();
+      const int kn = p.d - k0 < kFewChunk ? static_cast<int>(p.d - k0) : kFewChunk;
+      for (int j = 0; j < kn; ++j) {
+        const double b = cs[t][j];
+        double unused = 0;
+#pragma unroll
+        for (int q = 0; q < kFewRows; ++q)
+          if (q < nf) pair_terms(metric, fs[q][j], b, acc[q], q == 0 ? cc : unused);
+      }
+    }
+    if (row < nc) {
+#pragma unroll
+      for (int q = 0; q < kFewRows; ++q) {
+        if (q >= nf) continue;
+        double r = acc[q];
+        if (metric == PairMetric::euclidean) r = sqrt(r);
+        else if (metric == PairMetric::cosine)
+          r = few_is_x ? kern::cosine_finish(r, sqrt(fnorm[q]), sqrt(cc), p.eps)
+                       : kern::cosine_finish(r, sqrt(cc), sqrt(fnorm[q]), p.eps);
+        static_cast<T*>(p.out)[few_is_x ? q * p.n + row : row * p.n + q] = static_cast<T>(r);
+      }
+    }
+  }
+}
+
+// Rows x of SX, y of SY: few rows on one side take pairwise_few_kernel, else the tiles.
+template <class SX, class SY, class T>
+void launch_pair(const PairwiseDesc& d, cudaStream_t stream) {
+  if (d.m <= kFewRows || d.n <= kFewRows) {
+    const bool few_is_x = d.m <= d.n;
+    const unsigned grid = grid_for(few_is_x ? d.n : d.m, kFewThreads);
+    if (few_is_x) return launch(pairwise_few_kernel<SX, SY, T>, grid, kFewThreads, 0, stream, d, true);
+    return launch(pairwise_few_kernel<SY, SX, T>, grid, kFewThreads, 0, stream, d, false);
+  }
+  const dim3 block(kTile, kTile);
+  const dim3 grid(grid_for(d.n, kTile), static_cast<unsigned>((d.m + kTile - 1) / kTile < 65535 ? (d.m + kTile - 1) / kTile : 65535));
+  launch(pairwise_kernel<SX, SY, T>, grid, block, 0, stream, d);
+}
+
 // x's rows in SX: y holds x's dtype or the math dtype (k-means' float32 centroids against
 // 16-bit rows); the instantiations host/ asks for, no others.
 template <class SX, class T>
-void launch_x(const PairwiseDesc& d, dim3 grid, dim3 block, cudaStream_t stream) {
-  if (d.y_dtype == d.dtype) return launch(pairwise_kernel<SX, T, T>, grid, block, 0, stream, d);
+void launch_x(const PairwiseDesc& d, cudaStream_t stream) {
+  if (d.y_dtype == d.dtype) return launch_pair<SX, T, T>(d, stream);
   if constexpr (!std::is_same_v<SX, T>)
-    if (d.y_dtype == d.x_dtype) return launch(pairwise_kernel<SX, SX, T>, grid, block, 0, stream, d);
+    if (d.y_dtype == d.x_dtype) return launch_pair<SX, SX, T>(d, stream);
   kern::no_kernel("pairwise", d.y_dtype);
 }
 
 template <class T>
-void launch_rows(const PairwiseDesc& d, dim3 grid, dim3 block, cudaStream_t stream) {
-  if (d.x_dtype == d.dtype) return launch_x<T, T>(d, grid, block, stream);
+void launch_rows(const PairwiseDesc& d, cudaStream_t stream) {
+  if (d.x_dtype == d.dtype) return launch_x<T, T>(d, stream);
   if constexpr (std::is_same_v<T, float>) {
-    ND_DISPATCH_HALF(d.x_dtype, S, launch_x<S, T>(d, grid, block, stream));
+    ND_DISPATCH_HALF(d.x_dtype, S, launch_x<S, T>(d, stream));
   } else {
     kern::no_kernel("pairwise", d.x_dtype);
   }
@@ -84,9 +176,7 @@ void launch_rows(const PairwiseDesc& d, dim3 grid, dim3 block, cudaStream_t stre
 
 void pairwise(const PairwiseDesc& d, cudaStream_t stream) {
   if (d.m == 0 || d.n == 0) return;
-  const dim3 block(kTile, kTile);
-  const dim3 grid(grid_for(d.n, kTile), static_cast<unsigned>((d.m + kTile - 1) / kTile < 65535 ? (d.m + kTile - 1) / kTile : 65535));
-  ND_DISPATCH_FLOAT(d.dtype, T, "pairwise", launch_rows<T>(d, grid, block, stream));
+  ND_DISPATCH_FLOAT(d.dtype, T, "pairwise", launch_rows<T>(d, stream));
 }
 
 }  // namespace nd::cuda

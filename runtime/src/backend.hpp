@@ -277,6 +277,7 @@ class Backend {
   virtual void copy_to_host(void* dst, const void* src, int64_t nbytes) = 0;
   virtual void synchronize() = 0;
   virtual MemoryStats memory_stats() const = 0;
+  virtual void reset_peak_memory_stats() = 0;  // peak = allocated
   virtual void empty_cache() noexcept = 0;
 
   // Data movement.

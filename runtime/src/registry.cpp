@@ -101,6 +101,7 @@ std::ostream& operator<<(std::ostream& os, Device d) { return os << d.str(); }
 void synchronize(Device d) { backend_for(d).synchronize(); }
 
 MemoryStats memory_stats(Device d) { return backend_for(d).memory_stats(); }
+void reset_peak_memory_stats(Device d) { backend_for(d).reset_peak_memory_stats(); }
 
 void empty_cache() {
   Registry& r = registry();

@@ -134,6 +134,61 @@ TEST_P(Similarity, BatchedNearestEqualsOneTopkOverAllRowsAcrossTileEdges) {
   }
 }
 
+// A query's scores have the same bits alone, in a few (<= 8: the corpus read once, a thread per
+// corpus row) and in a batch (the 16 x 16 tiles), with either side the few one; features cross
+// the kernels' chunks (16 and 32).
+TEST_P(Similarity, FewAndManyRowsGiveTheSameBits) {
+  random::seed(9);
+  for (int64_t d : {1, 31, 70}) {
+    const Array corpus = random::randn({300, d}, float32, device());
+    const Array many = random::randn({40, d}, float32, device());
+    const Array few = many(slice(0, 5));
+    const std::vector<float> c5 = cdist(corpus, few).to_vector<float>();       // few on y
+    const std::vector<float> c40 = cdist(corpus, many)(all, slice(0, 5)).contiguous().to_vector<float>();
+    EXPECT_EQ(c5, c40) << "cdist d=" << d;
+    const std::vector<float> s5 = cosine_similarity(few, corpus).to_vector<float>();  // few on x
+    const std::vector<float> s40 = cosine_similarity(many, corpus)(slice(0, 5)).contiguous().to_vector<float>();
+    EXPECT_EQ(s5, s40) << "cosine d=" << d;
+    const std::vector<float> t5 = cosine_similarity(corpus, few).to_vector<float>();
+    const std::vector<float> t40 = cosine_similarity(corpus, many)(all, slice(0, 5)).contiguous().to_vector<float>();
+    EXPECT_EQ(t5, t40) << "cosine, few on y, d=" << d;
+    auto [i1, v1] = nearest(many[3], corpus, 7, Metric::dot);
+    auto [i40, v40] = nearest(many, corpus, 7, Metric::dot);
+    EXPECT_EQ(i1.to_vector<int64_t>(), i40[3].to_vector<int64_t>()) << "dot d=" << d;
+    EXPECT_EQ(v1.to_vector<float>(), v40[3].to_vector<float>()) << "dot d=" << d;
+  }
+}
+
+// Many queries against a long corpus run in bounded memory: queries in blocks of 1024, the corpus
+// in tiles of 2096 rows whose k best are merged into a running k best; the (2048, 24000) score
+// matrix (197 MB) is never made. The bound (32 MiB, whatever the corpus length) covers a block's
+// tile of scores (8.6 MB), the top-k workspaces and the running best. The same results as one
+// query at a time.
+TEST_P(Similarity, ManyQueriesOverALongCorpusRunInBoundedMemory) {
+#if NDGPU_CUDA_EMULATION  // 8e8 multiply-adds
+  if (device().is_cuda()) GTEST_SKIP() << "too slow on the SIMT emulator";
+#endif
+  random::seed(8);
+  const int64_t n = 24000, d = 16, nq = 2048, k = 10;
+  const Array corpus = random::randn({n, d}, float32, device());
+  const Array queries = random::randn({nq, d}, float32, device());
+  synchronize(device());
+  const int64_t before = memory_stats(device()).allocated;
+  reset_peak_memory_stats(device());
+  auto [idx, scores] = nearest(queries, corpus, k, Metric::cosine);
+  synchronize(device());
+  const int64_t extra = memory_stats(device()).peak - before;
+  RecordProperty("peak_bytes_beyond_the_inputs", std::to_string(extra));
+  EXPECT_LE(extra, int64_t(32) << 20) << "peak beyond the inputs: " << extra << " bytes";
+  EXPECT_GT(extra, 0);
+  EXPECT_EQ(idx.shape(), (Shape{nq, k}));
+  for (int64_t r : {int64_t(0), int64_t(1500), nq - 1}) {
+    auto [one_idx, one_scores] = nearest(queries[r], corpus, k, Metric::cosine);
+    EXPECT_EQ(idx[r].to_vector<int64_t>(), one_idx.to_vector<int64_t>()) << "query " << r;
+    EXPECT_EQ(scores[r].to_vector<float>(), one_scores.to_vector<float>()) << "query " << r;
+  }
+}
+
 TEST_P(Similarity, ShapeErrors) {
   EXPECT_THROW(cosine_similarity(ones({3}, float32, device()), ones({4}, float32, device())), ValueError);
   EXPECT_THROW(cdist(ones({2, 3}, float32, device()), ones({2, 4}, float32, device())), ValueError);

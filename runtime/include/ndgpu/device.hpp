@@ -48,6 +48,8 @@ struct MemoryStats {
   int64_t peak = 0;       ///< high-water mark of allocated
 };
 MemoryStats memory_stats(Device d);  ///< the allocator's counters for d
+/// Starts d's high-water mark again from what is allocated now (to measure one computation's peak).
+void reset_peak_memory_stats(Device d);
 /// Returns cached (unused) blocks of every device to the system.
 void empty_cache();
 

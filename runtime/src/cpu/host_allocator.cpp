@@ -217,6 +217,12 @@ MemoryStats stats() {
   return {P.allocated, P.reserved, P.peak};
 }
 
+void reset_peak() {
+  Pool& P = pool();
+  std::lock_guard<std::mutex> lock(P.mu);
+  P.peak = P.allocated;
+}
+
 void empty_cache() noexcept {
   Pool& P = pool();
   std::lock_guard<std::mutex> lock(P.mu);

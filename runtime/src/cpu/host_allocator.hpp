@@ -12,6 +12,7 @@ namespace nd::host_memory {
 void* allocate(int64_t nbytes);                 // throws OutOfMemory
 void deallocate(void* p, int64_t nbytes) noexcept;
 MemoryStats stats();
+void reset_peak();
 void empty_cache() noexcept;
 
 }  // namespace nd::host_memory

@@ -227,6 +227,11 @@ MemoryStats CachingAllocator::stats() const {
   return {allocated_, allocated_ + cached_bytes_, peak_};
 }
 
+void CachingAllocator::reset_peak() {
+  std::lock_guard<std::mutex> lock(mu_);
+  peak_ = allocated_;
+}
+
 void CachingAllocator::throw_oom(int64_t nbytes, int64_t size) {
   std::string msg = "out of memory on cuda:" + std::to_string(device_) + ": tried to allocate " +
                     mib(nbytes);

@@ -54,6 +54,7 @@ class CachingAllocator {
     return stream != device_stream_ || foreign_live_.load(std::memory_order_relaxed) != 0;
   }
   MemoryStats stats() const;
+  void reset_peak();
   void empty_cache() noexcept;
 
   static int64_t size_class(int64_t nbytes);
