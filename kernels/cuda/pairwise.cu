@@ -66,7 +66,7 @@ __global__ void pairwise_kernel(PairwiseDesc p) {
   }
 }
 
-constexpr int kFewRows = 8, kFewThreads = 128, kFewChunk = 32;
+constexpr int kFewRows = 32, kFewThreads = 128, kFewChunk = 32;
 
 // Pair sums of one (few row, corpus row) pair: `acc` and `norm` (of the few row and the corpus
 // row) in the tile kernel's order and operations.

@@ -330,23 +330,6 @@ __device__ void tile_scan(TileScan& s, int64_t lo, int64_t hi, Bucket bucket) {
   __syncthreads();
 }
 
-// Grid-stride over (row, tile): the tile's count per bucket into counts[row][b][tile].
-template <class K>
-__global__ __launch_bounds__(kRadixThreads) void radix_count_kernel(RadixPass<K> p) {
-  __shared__ TileScan s;
-  for (int64_t w = blockIdx.x; w < p.rows * p.tiles; w += gridDim.x) {
-    const int64_t row = w / p.tiles, tile = w % p.tiles, lo = tile * kTile;
-    const int64_t hi = lo + kTile < p.len ? lo + kTile : p.len;
-    const K* keys = p.keys + row * p.len;
-    const RowState<K> st = p.state ? p.state[row] : RowState<K>{K(0), 0};
-    tile_scan(s, lo, hi, [&](int64_t i) { return bucket_of(p, keys[i], st); });
-    if (threadIdx.x < kBuckets)
-      p.counts[row * (kBuckets * p.tiles + 1) + threadIdx.x * p.tiles + tile] =
-          s.start[threadIdx.x + 1] - s.start[threadIdx.x];
-    __syncthreads();  // s is rewritten by the next tile
-  }
-}
-
 // Per row: counts -> exclusive offsets (bucket-major, so a bucket's tiles follow each other).
 __global__ __launch_bounds__(kRadixThreads) void radix_scan_kernel(int64_t* counts, int64_t rows, int64_t n) {
   __shared__ int64_t part[kRadixThreads];
@@ -387,8 +370,10 @@ __device__ __forceinline__ void scatter_tile(const RadixPass<K>& p, TileScan& s,
   }
 }
 
+// Grid-stride over (row, tile). Counting: the tile's count per bucket into counts[row][b][tile].
+// Scattering (counts scanned since): each key to its position.
 template <class K>
-__global__ __launch_bounds__(kRadixThreads) void radix_scatter_kernel(RadixPass<K> p) {
+__global__ __launch_bounds__(kRadixThreads) void radix_tiles_kernel(RadixPass<K> p, bool scatter) {
   __shared__ TileScan s;
   for (int64_t w = blockIdx.x; w < p.rows * p.tiles; w += gridDim.x) {
     const int64_t row = w / p.tiles, tile = w % p.tiles, lo = tile * kTile;
@@ -396,9 +381,10 @@ __global__ __launch_bounds__(kRadixThreads) void radix_scatter_kernel(RadixPass<
     const K* keys = p.keys + row * p.len;
     const RowState<K> st = p.state ? p.state[row] : RowState<K>{K(0), 0};
     tile_scan(s, lo, hi, [&](int64_t i) { return bucket_of(p, keys[i], st); });
-    const int64_t* base = p.counts + row * (kBuckets * p.tiles + 1) + tile;
-    scatter_tile(p, s, row, lo, hi, st, [&](int b) { return base[b * p.tiles]; });
-    __syncthreads();
+    int64_t* c = p.counts + row * (kBuckets * p.tiles + 1) + tile;
+    if (scatter) scatter_tile(p, s, row, lo, hi, st, [&](int b) { return c[b * p.tiles]; });
+    else if (threadIdx.x < kBuckets) c[threadIdx.x * p.tiles] = s.start[threadIdx.x + 1] - s.start[threadIdx.x];
+    __syncthreads();  // s is rewritten by the next tile
   }
 }
 
@@ -524,7 +510,7 @@ template <class K>
 void radix_pass(RadixPass<K> pass, cudaStream_t stream) {
   pass.tiles = div_up(pass.len, kTile);
   const unsigned grid = grid_for(pass.rows * pass.tiles, 1);
-  launch(radix_count_kernel<K>, grid, kRadixThreads, 0, stream, pass);
+  launch(radix_tiles_kernel<K>, grid, kRadixThreads, 0, stream, pass, false);
   launch(radix_scan_kernel, grid_for(pass.rows, 1), kRadixThreads, 0, stream, pass.counts, pass.rows,
          kBuckets * pass.tiles);
   if (pass.kind == PassKind::select) {
@@ -532,7 +518,7 @@ void radix_pass(RadixPass<K> pass, cudaStream_t stream) {
            const_cast<RowState<K>*>(pass.state), static_cast<const int64_t*>(pass.counts), pass.rows,
            pass.tiles, pass.shift);
   } else {
-    launch(radix_scatter_kernel<K>, grid, kRadixThreads, 0, stream, pass);
+    launch(radix_tiles_kernel<K>, grid, kRadixThreads, 0, stream, pass, true);
   }
 }
 

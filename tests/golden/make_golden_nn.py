@@ -58,6 +58,23 @@ put("ex2_vectors", vecs)
 put("ex2_sims", sims)
 put("ex2_nearest", np.argmax(sims))
 
+# nearest: 40 queries over 300 corpus rows, brute force in float64; rows 150 and 299 repeat row
+# 17 and query 0 is 2 x row 17, so its cosine and dot ranks hold exact ties (lower index first).
+corpus = data(300, 20, seed=0.8)
+corpus[150] = corpus[17]
+corpus[299] = corpus[17]
+queries = data(40, 20, seed=2.3)
+queries[0] = 2 * corpus[17]
+put("nn_corpus", corpus)
+put("nn_queries", queries)
+cos = (queries @ corpus.T) / np.outer(np.linalg.norm(queries, axis=1), np.linalg.norm(corpus, axis=1))
+dot = queries @ corpus.T
+l2 = np.sqrt(((queries[:, None, :] - corpus[None, :, :]) ** 2).sum(axis=2))
+for name, s, largest in (("cosine", cos, True), ("dot", dot, True), ("l2", l2, False)):
+    order = np.argsort(-s if largest else s, axis=1, kind="stable")[:, :7]
+    put(f"nn_{name}_idx", order)
+    put(f"nn_{name}_val", np.take_along_axis(s, order, axis=1))
+
 # --- matmul / dot / outer --------------------------------------------------------------------
 A, B = data(2, 3, seed=0.2), data(3, 4, seed=1.1)
 put("mm_a", A)

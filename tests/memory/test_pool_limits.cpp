@@ -81,6 +81,26 @@ TEST_P(PoolLimits, OverflowingSizesAreCaughtBeforeAllocating) {
   EXPECT_EQ(memory_stats(device()).allocated, before.allocated);
 }
 
+// The peak follows the largest live total since the last reset_peak_memory_stats, which restarts
+// it from what is allocated then.
+TEST_P(PoolLimits, ThePeakRestartsFromWhatIsAllocated) {
+  synchronize(device());
+  const int64_t base = memory_stats(device()).allocated;
+  {
+    Array big = zeros({1 << 20}, float32, device());  // 4 MiB
+    synchronize(device());
+    EXPECT_GE(memory_stats(device()).peak, base + (int64_t(4) << 20));
+  }
+  synchronize(device());
+  reset_peak_memory_stats(device());
+  EXPECT_EQ(memory_stats(device()).peak, memory_stats(device()).allocated);
+  Array small = zeros({1 << 10}, float32, device());
+  synchronize(device());
+  const MemoryStats now = memory_stats(device());
+  EXPECT_GE(now.peak, now.allocated);
+  EXPECT_LT(now.peak, base + (int64_t(4) << 20));  // the 4 MiB block is gone from the peak
+}
+
 TEST_P(PoolLimits, AlternatingSizesDoNotGrowTheReservation) {
   empty_cache();
   const int64_t base = memory_stats(device()).reserved;

@@ -2,6 +2,8 @@
 // cosine_similarity, find_nearest), huge/tiny float32 vectors, clamping, and the corpus staying
 // untouched.
 #include <cmath>
+#include <string>
+#include <utility>
 
 #include "nn/golden_nn.hpp"
 #include "support/array_matchers.hpp"
@@ -134,7 +136,28 @@ TEST_P(Similarity, BatchedNearestEqualsOneTopkOverAllRowsAcrossTileEdges) {
   }
 }
 
-// A query's scores have the same bits alone, in a few (<= 8: the corpus read once, a thread per
+// nearest against NumPy's brute force (float64 scores, stable argsort): 40 queries at once (the
+// score tiles) and some alone (the few-row kernel), every metric; query 0 ties three rows.
+TEST_P(Similarity, NearestMatchesNumPysBruteForce) {
+  const Array corpus = g("nn_corpus"), queries = g("nn_queries");
+  for (auto [m, name] : {std::pair{Metric::cosine, "cosine"}, {Metric::dot, "dot"}, {Metric::l2, "l2"}}) {
+    const std::string idx_name = std::string("nn_") + name + "_idx", val_name = std::string("nn_") + name + "_val";
+    const std::vector<double>& want = golden_nn(idx_name).values;
+    auto [idx, scores] = nearest(queries, corpus, 7, m);
+    EXPECT_EQ(idx.astype(float64).to_vector<double>(), want) << name;
+    EXPECT_GOLDEN(scores, val_name.c_str(), 2e-5, 1e-5);
+    for (int64_t r : {0, 5, 39}) {
+      auto [one, one_scores] = nearest(queries[r], corpus, 7, m);
+      EXPECT_EQ(one.astype(float64).to_vector<double>(), std::vector<double>(want.begin() + r * 7, want.begin() + r * 7 + 7))
+          << name << " query " << r;
+      EXPECT_EQ(one_scores.to_vector<float>(), scores[r].to_vector<float>()) << name << " query " << r;
+    }
+  }
+  EXPECT_EQ(std::vector<double>(golden_nn("nn_cosine_idx").values.begin(), golden_nn("nn_cosine_idx").values.begin() + 3),
+            (std::vector<double>{17, 150, 299}));
+}
+
+// A query's scores have the same bits alone, in a few (<= 32: the corpus read once, a thread per
 // corpus row) and in a batch (the 16 x 16 tiles), with either side the few one; features cross
 // the kernels' chunks (16 and 32).
 TEST_P(Similarity, FewAndManyRowsGiveTheSameBits) {
