@@ -234,17 +234,22 @@ KMeansResult kmeans(const Array& x_in, int64_t k, KMeansOptions opt) {
     sums = sum.to_vector<double>();
     return true;
   };
+  const Array cluster_ids = arange(k, int64, x.device()).reshape({k, 1});
   for (int it = 0; it < opt.iters; ++it) {
     sums.clear();
-    if (!fused_step()) labels = argmin(distances(), 1).to_vector<int64_t>();
+    Array on_device;  // the labels where the backend made them
+    if (!fused_step()) {
+      on_device = argmin(distances(), 1);
+      labels = on_device.to_vector<int64_t>();
+    }
     if (labels == prev) break;
     std::vector<double> count(k, 0.0);
     for (int64_t i = 0; i < n; ++i) count[labels[i]] += 1;
     if (sums.empty()) {
-      std::vector<double> onehot(static_cast<size_t>(k * n), 0.0);
-      for (int64_t i = 0; i < n; ++i) onehot[labels[i] * n + i] = 1.0;
+      // The (k, n) one-hot matrix made where the labels are (no host copy to upload each step);
       // 0 / 1 are exact in x's dtype: a 16-bit x is read as stored where the backend can.
-      sums = detail::matmul_opmath(array(onehot, {k, n}, x.dtype(), x.device()), xc).to_vector<double>();
+      const Array onehot = equal(cluster_ids, on_device.reshape({1, n})).astype(x.dtype());
+      sums = detail::matmul_opmath(onehot, xc).to_vector<double>();
     }
     for (int64_t c = 0; c < k; ++c)
       if (count[c] > 0)  // an empty cluster keeps its centre
