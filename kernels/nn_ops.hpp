@@ -59,6 +59,18 @@ ND_HD TopkKey<T> topk_key(T v, bool largest) {
   return largest ? ~up & kAll : up;
 }
 
+// A k-means step's cluster sums (KMeansStepDesc) are added in this order on every backend: the
+// rows cut into kmeans_parts(n, k, d) parts (by the shape only, never by the thread count), part
+// p = rows [p n / parts, (p + 1) n / parts) summed in row order from 0 in float64, and the parts
+// added in order. Parts of at least 256 rows, at most 16, their sums at most 64 MiB.
+ND_HD int64_t kmeans_parts(int64_t n, int64_t k, int64_t d) {
+  if (k * d == 0) return 1;
+  int64_t p = n / 256;
+  const int64_t cap = (int64_t(64) << 20) / (k * d * 8);
+  if (cap < p) p = cap;
+  return p < 1 ? 1 : p > 16 ? 16 : p;
+}
+
 // x.y / (max(|x|,eps) * max(|y|,eps)) given the dot and the two norms, clamped to [-1, 1]. When
 // the inputs came pre-scaled by 1/max(norm, eps) pass norms of 1.
 ND_HD double cosine_finish(double dot, double norm_x, double norm_y, double eps) {

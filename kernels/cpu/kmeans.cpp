@@ -19,6 +19,7 @@
 #include "cpu/opmath_convert.hpp"
 #include "cpu/parallel.hpp"
 #include "cpu/simd.hpp"
+#include "nn_ops.hpp"
 
 namespace nd::cpu {
 namespace {
@@ -26,8 +27,6 @@ namespace {
 constexpr int kC = 4;                            // centroids per sweep of the rows
 constexpr int kR = 2;                            // rows per sweep
 constexpr int64_t kAhead = 8;                    // rows prefetched ahead
-constexpr int64_t kMaxParts = 16;                // row parts summed separately
-constexpr int64_t kPartBytes = int64_t(64) << 20;  // at most this much for their sums
 
 template <class T>
 ND_SIMD_CLONES void assign_rows(const KMeansStepDesc& s, const double* cnorm, int64_t i0, int64_t i1,
@@ -113,8 +112,8 @@ void step(const KMeansStepDesc& s) {
   std::vector<double> cnorm(static_cast<size_t>(s.k), 0.0);
   for (int64_t q = 0; q < s.k; ++q)
     for (int64_t j = 0; j < s.d; ++j) cnorm[q] += static_cast<double>(c[q * s.d + j]) * c[q * s.d + j];
-  // Parts of at least 256 rows; part 0 sums straight into s.sums.
-  const int64_t parts = std::clamp<int64_t>(std::min(s.n / 256, kPartBytes / (kd * 8)), 1, kMaxParts);
+  // The shared order (kern::kmeans_parts); part 0 sums straight into s.sums.
+  const int64_t parts = kern::kmeans_parts(s.n, s.k, s.d);
   std::vector<double> extra(static_cast<size_t>((parts - 1) * kd));
   parallel_for(parts, 1, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) {

@@ -31,6 +31,9 @@ template <class F> void for_each_pointer(const ElementwiseDesc& d, F f) {
 template <class F> void for_each_pointer(const GemmDesc& d, F f) { f(d.a); f(d.b); f(d.c); }
 template <class F> void for_each_pointer(const RowDesc& d, F f) { f(d.in.data); f(d.out.data); }
 template <class F> void for_each_pointer(const PairwiseDesc& d, F f) { f(d.x); f(d.y); f(d.out); }
+template <class F> void for_each_pointer(const KMeansStepDesc& d, F f) {
+  f(d.x); f(d.centroids); f(d.labels); f(d.sums);
+}
 template <class F> void for_each_pointer(const TopkDesc& d, F f) {
   f(d.in.data); f(d.values); f(d.indices);
 }
@@ -80,6 +83,11 @@ class CudaBackend final : public Backend {
   void gemm(const GemmDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::gemm(x, s); }); }
   void rowwise(const RowDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::rowwise(x, s); }); }
   void pairwise(const PairwiseDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::pairwise(x, s); }); }
+  bool kmeans_step(const KMeansStepDesc& d) override {
+    bool taken = false;
+    run(d, [&](auto& x, cudaStream_t s) { taken = cuda::kmeans_step(x, s, *this); });
+    return taken;
+  }
   void topk(const TopkDesc& d) override { run(d, [this](auto& x, cudaStream_t s) { cuda::topk(x, s, *this); }); }
   void elementwise(const ElementwiseDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::elementwise(x, s); }); }
   void gather(const GatherDesc& d) override { run(d, [](auto& x, cudaStream_t s) { cuda::gather(x, s); }); }

@@ -25,6 +25,8 @@ void rows(const RowsDesc& d, cudaStream_t stream, Backend& mem);
 void gemm(const GemmDesc& d, cudaStream_t stream);
 void rowwise(const RowDesc& d, cudaStream_t stream);
 void pairwise(const PairwiseDesc& d, cudaStream_t stream);
+// pairwise.cu: `mem` holds the (n, k) distances.
+bool kmeans_step(const KMeansStepDesc& d, cudaStream_t stream, Backend& mem);
 // topk.cu: `mem` holds the small-k path's per-chunk candidates.
 void topk(const TopkDesc& d, cudaStream_t stream, Backend& mem);
 

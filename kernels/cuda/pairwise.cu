@@ -172,11 +172,84 @@ void launch_rows(const PairwiseDesc& d, cudaStream_t stream) {
   }
 }
 
+// ---- k-means step: distances by the kernels above, each row's nearest centroid, cluster sums ----
+
+// The first centroid at the smallest distance (NaN never wins), as the CPU's step picks.
+template <class T>
+__global__ void nearest_centroid_kernel(const T* dist, int64_t n, int64_t k, int64_t* labels) {
+  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
+    T best_v = T(INFINITY);
+    int64_t best = 0;
+    for (int64_t c = 0; c < k; ++c) {
+      const T v = dist[i * k + c];
+      if (v < best_v) best_v = v, best = c;
+    }
+    labels[i] = best;
+  }
+}
+
+// A thread per (cluster, feature): the rows of that cluster added in float64 in
+// kern::kmeans_parts' order (the CPU's), so the same labels give the CPU's sums bit for bit.
+// Each warp reads 32 features of a row (coalesced) and every label (a broadcast).
+template <class SX, class T>
+__global__ void cluster_sums_kernel(const SX* x, const int64_t* labels, int64_t n, int64_t d, int64_t k,
+                                    int64_t parts, double* sums) {
+  for (int64_t t = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; t < k * d; t += int64_t(gridDim.x) * blockDim.x) {
+    const int64_t c = t / d, f = t % d;
+    double total = 0;
+    for (int64_t p = 0; p < parts; ++p) {
+      double part = 0;
+      for (int64_t i = p * n / parts; i < (p + 1) * n / parts; ++i)
+        if (labels[i] == c) part += static_cast<double>(static_cast<T>(x[i * d + f]));
+      total = p == 0 ? part : total + part;
+    }
+    sums[t] = total;
+  }
+}
+
+template <class SX, class T>
+void launch_kmeans_step(const KMeansStepDesc& s, cudaStream_t stream, Backend& mem) {
+  Workspace dist(mem, s.n * s.k * int64_t(sizeof(T)));
+  PairwiseDesc p;
+  p.metric = static_cast<uint16_t>(PairMetric::euclidean);
+  p.dtype = s.dtype;
+  p.x_dtype = s.x_dtype;
+  p.y_dtype = s.dtype;
+  p.m = s.n;
+  p.n = s.k;
+  p.d = s.d;
+  p.x = s.x;
+  p.y = s.centroids;
+  p.out = dist.p;
+  p.x_row_stride = p.y_row_stride = s.d;
+  launch_pair<SX, T, T>(p, stream);
+  launch(nearest_centroid_kernel<T>, grid_for(s.n, 256), 256, 0, stream, static_cast<const T*>(dist.p), s.n, s.k,
+         s.labels);
+  launch(cluster_sums_kernel<SX, T>, grid_for(s.k * s.d, 256), 256, 0, stream, static_cast<const SX*>(s.x),
+         static_cast<const int64_t*>(s.labels), s.n, s.d, s.k, kern::kmeans_parts(s.n, s.k, s.d), s.sums);
+}
+
 }  // namespace
 
 void pairwise(const PairwiseDesc& d, cudaStream_t stream) {
   if (d.m == 0 || d.n == 0) return;
   ND_DISPATCH_FLOAT(d.dtype, T, "pairwise", launch_rows<T>(d, stream));
+}
+
+// Labels by euclidean distance (the CPU ranks by |c|^2 - 2 x.c: the same nearest centroid except
+// at near-ties), sums in the CPU's order.
+bool kmeans_step(const KMeansStepDesc& s, cudaStream_t stream, Backend& mem) {
+  if (s.n == 0 || s.k == 0) return false;
+  if (s.dtype == DType::float64 && s.x_dtype == DType::float64) {
+    launch_kmeans_step<double, double>(s, stream, mem);
+  } else if (s.dtype == DType::float32 && s.x_dtype == DType::float32) {
+    launch_kmeans_step<float, float>(s, stream, mem);
+  } else if (s.dtype == DType::float32 && is_half(s.x_dtype)) {
+    ND_DISPATCH_HALF(s.x_dtype, S, launch_kmeans_step<S, float>(s, stream, mem));
+  } else {
+    return false;
+  }
+  return true;
 }
 
 }  // namespace nd::cuda

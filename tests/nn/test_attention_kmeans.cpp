@@ -120,6 +120,27 @@ TEST_P(AttentionKMeans, KMeansFindsWellSeparatedClusters) {
 // One Lloyd step (the backend's fused step where it has one) against the step done by hand:
 // iters = 0 returns the seeding's centroids with their assignment, iters = 1 the means of those
 // clusters. d = 37 and k = 5 leave tails after the 8-lane and 4-centroid blocks.
+// Every device's k-means step sums the clusters in the same order (kern::kmeans_parts: 3 parts
+// of 900 rows here), so with the same labels the centroids are the CPU's bit for bit: float32,
+// float64 and float16 rows, clusters well apart (no label can flip between the CPU's score and a
+// device's distance).
+TEST_P(AttentionKMeans, KMeansGivesTheCpusLabelsAndCentroidsBitForBit) {
+  random::seed(13);
+  const int64_t per = 300, k = 3, d = 20;
+  std::vector<double> pts = random::normal(0, 0.3, {k * per, d}, float64, Device::cpu()).to_vector<double>();
+  for (int64_t i = 0; i < k * per; ++i) pts[i * d + (i % k)] += 8.0;  // row i near centre i % k
+  for (DType dt : {float32, float64, float16}) {
+    const Array xc = array(pts, {k * per, d}, dt, Device::cpu());
+    const KMeansResult want = kmeans(xc, k, {.iters = 20, .seed = 2});
+    const KMeansResult got = kmeans(xc.to(device()), k, {.iters = 20, .seed = 2});
+    EXPECT_EQ(got.labels.cpu().to_vector<int64_t>(), want.labels.to_vector<int64_t>()) << dtype_name(dt);
+    EXPECT_EQ(got.centroids.cpu().astype(float64).to_vector<double>(), want.centroids.astype(float64).to_vector<double>())
+        << dtype_name(dt);
+    EXPECT_EQ(got.iterations, want.iterations) << dtype_name(dt);
+    EXPECT_NEAR(got.inertia, want.inertia, 1e-5 * want.inertia) << dtype_name(dt);
+  }
+}
+
 TEST_P(AttentionKMeans, KMeansStepMatchesTheMeansOfTheAssignedRows) {
   for (DType dt : {float32, float64}) {
     random::seed(5);
