@@ -113,6 +113,12 @@ std::vector<Workload> workloads() {
        q48 = std::make_shared<nd::Array>(rnd({1, 48}));
   w.push_back({"cosine 1 query + top-10", Family::other, 100000.0 * 768 / (16384 * 48), 16384 * 48 * f4,
                308.85, 3, [=] { auto c = nd::nearest(*q48, *corpus, 10); }});
+  // k-means over a quarter of the corpus, k = 8, two Lloyd steps: each step's distances (the
+  // few-row kernel: 8 centroids), nearest centroids and cluster sums; seeding and the steps run
+  // from the host loop, so the launches are not counted.
+  auto points = std::make_shared<nd::Array>(rnd({4096, 48}));
+  w.push_back({"k-means 4096 x 48, k = 8, 2 steps", Family::other, 1, 4096 * 48 * f4, 0, 0,
+               [=] { auto c = nd::kmeans(*points, 8, {.iters = 2, .seed = 0}); }});
   // 40 queries: more than the few-row kernel takes (32), so the 16 x 16 score tiles (over a
   // quarter of the corpus: the instrumented tiles are slow to run).
   auto q40 = std::make_shared<nd::Array>(rnd({40, 48})), quarter = std::make_shared<nd::Array>(rnd({4096, 48}));
