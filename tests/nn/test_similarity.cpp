@@ -205,6 +205,11 @@ TEST_P(Similarity, ManyQueriesOverALongCorpusRunInBoundedMemory) {
   EXPECT_LE(extra, int64_t(32) << 20) << "peak beyond the inputs: " << extra << " bytes";
   EXPECT_GT(extra, 0);
   EXPECT_EQ(idx.shape(), (Shape{nq, k}));
+  // Many queries over a short corpus (one tile): in blocks of queries too, the same answers.
+  auto [idx_short, scores_short] = nearest(queries, corpus(slice(0, 1000)), k, Metric::cosine);
+  auto [one_short, one_short_scores] = nearest(queries[2000], corpus(slice(0, 1000)), k, Metric::cosine);
+  EXPECT_EQ(idx_short[2000].to_vector<int64_t>(), one_short.to_vector<int64_t>());
+  EXPECT_EQ(scores_short[2000].to_vector<float>(), one_short_scores.to_vector<float>());
   for (int64_t r : {int64_t(0), int64_t(1500), nq - 1}) {
     auto [one_idx, one_scores] = nearest(queries[r], corpus, k, Metric::cosine);
     EXPECT_EQ(idx[r].to_vector<int64_t>(), one_idx.to_vector<int64_t>()) << "query " << r;
