@@ -68,8 +68,9 @@ __global__ void pairwise_kernel(PairwiseDesc p) {
 
 constexpr int kFewRows = 32, kFewThreads = 128, kFewChunk = 32;
 
-// Pair sums of one (few row, corpus row) pair: `acc` and `norm` (of the few row and the corpus
-// row) in the tile kernel's order and operations.
+// One feature's terms of a (few row a, corpus row b) pair, as the tile kernel adds them: into
+// `acc` the squared difference or the product, into `bb` the corpus row's square (not for
+// euclidean).
 __device__ __forceinline__ void pair_terms(PairMetric metric, double a, double b, double& acc, double& bb) {
   if (metric == PairMetric::euclidean) {
     acc += (a - b) * (a - b);
