@@ -47,26 +47,47 @@ void run_kernel(kern::OpCode op, const Array& out, const Arg* args, int n, const
   ElementwiseDesc d;
   d.op = static_cast<uint16_t>(op);
   d.nin = n;
+  auto want = [&](int k) { return k == 0 ? t.first : t.compute; };
+  auto by_value = [&](int k) {  // the first C++ number: no device memory, no broadcast
+    const Number& v = args[k].number;
+    d.scalar_mask |= static_cast<uint8_t>(1u << k);
+    // (a uint64 above int64's range reaches a float computation through its double)
+    d.scalar = Scalar{v.kind == DType::uint64 && is_floating(want(k)) ? DType::float64 : v.kind, v.f, v.i};
+    d.in[k].dtype = want(k);
+  };
+  // The common case first: every array contiguous, of out's shape and the dtype it computes in,
+  // and at most one number. Then the iteration is one flat axis, without the broadcast plan.
+  bool flat = out.is_contiguous();
+  for (int k = 0, numbers = 0; k < n && flat; ++k) {
+    const Array* a = args[k].array;
+    flat = a ? a->dtype() == want(k) && a->is_contiguous() && a->shape() == out.shape() : ++numbers == 1;
+  }
+  if (flat) {
+    d.iter.ndim = 1;
+    d.iter.shape[0] = out.size();
+    d.out = {out.data_ptr(), out.dtype(), {1}};
+    for (int k = 0; k < n; ++k) {
+      if (const Array* a = args[k].array) d.in[k] = {a->data_ptr(), a->dtype(), {1}};
+      else by_value(k);
+    }
+    backend(out.device()).elementwise(d);
+    return;
+  }
   d.out = operand(out);
   Array keep[3];  // casts and extra scalars live until the kernel is enqueued
   bool scalar_taken = false;
   for (int k = 0; k < n; ++k) {
-    const DType want = k == 0 ? t.first : t.compute;
     if (const Array* a = args[k].array) {
-      if (a->dtype() != want) {
-        keep[k] = a->astype(want);
+      if (a->dtype() != want(k)) {
+        keep[k] = a->astype(want(k));
         a = &keep[k];
       }
       d.in[k] = broadcast_operand(*a, out.shape());
-    } else if (!scalar_taken) {  // by value: no device memory, no broadcast
+    } else if (!scalar_taken) {
       scalar_taken = true;
-      const Number& v = args[k].number;
-      d.scalar_mask |= static_cast<uint8_t>(1u << k);
-      // (a uint64 above int64's range reaches a float computation through its double)
-      d.scalar = Scalar{v.kind == DType::uint64 && is_floating(want) ? DType::float64 : v.kind, v.f, v.i};
-      d.in[k].dtype = want;
+      by_value(k);
     } else {  // a second number (where(c, 1, 0), clip(x, 0, 1)): a 0-d array, stride 0
-      keep[k] = full({}, args[k].number, want, out.device());
+      keep[k] = full({}, args[k].number, want(k), out.device());
       d.in[k] = broadcast_operand(keep[k], out.shape());
     }
   }
