@@ -68,18 +68,6 @@ __global__ void pairwise_kernel(PairwiseDesc p) {
 
 constexpr int kFewRows = 32, kFewThreads = 128, kFewChunk = 32;
 
-// One feature's terms of a (few row a, corpus row b) pair, as the tile kernel adds them: into
-// `acc` the squared difference or the product, into `bb` the corpus row's square (not for
-// euclidean).
-__device__ __forceinline__ void pair_terms(PairMetric metric, double a, double b, double& acc, double& bb) {
-  if (metric == PairMetric::euclidean) {
-    acc += (a - b) * (a - b);
-  } else {
-    acc += a * b;
-    bb += b * b;
-  }
-}
-
 // x or y has at most kFewRows rows (few_is_x says which); the other is the corpus. SF: the few
 // rows' storage type, SC: the corpus's.
 template <class SF, class SC, class T>
@@ -117,11 +105,17 @@ __global__ void pairwise_few_kernel(PairwiseDesc p, bool few_is_x) {
       __syncthreads();
       const int kn = p.d - k0 < kFewChunk ? static_cast<int>(p.d - k0) : kFewChunk;
       for (int j = 0; j < kn; ++j) {
-        const double b = cs[t][j];
-        double unused = 0;
+        const double b = cs[t][j];  // each pair's terms added as the tile kernel adds them
+        if (metric == PairMetric::euclidean) {
 #pragma unroll
-        for (int q = 0; q < kFewRows; ++q)
-          if (q < nf) pair_terms(metric, fs[q][j], b, acc[q], q == 0 ? cc : unused);
+          for (int q = 0; q < kFewRows; ++q)
+            if (q < nf) acc[q] += (fs[q][j] - b) * (fs[q][j] - b);
+        } else {
+          cc += b * b;
+#pragma unroll
+          for (int q = 0; q < kFewRows; ++q)
+            if (q < nf) acc[q] += fs[q][j] * b;
+        }
       }
     }
     if (row < nc) {

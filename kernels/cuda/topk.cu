@@ -528,17 +528,15 @@ void launch_radix(const TopkParams& p, cudaStream_t stream, Backend& mem) {
   constexpr int kBits = 8 * sizeof(T);
   const int64_t rows = p.rows, len = p.len, k = p.k;
   Workspace keys(mem, rows * len * int64_t(sizeof(K)));
+  Workspace buf_keys(mem, 2 * rows * k * int64_t(sizeof(K)));  // the k selected, two copies for
+  Workspace buf_idx(mem, 2 * rows * k * int64_t(sizeof(long long)));  // the sort's ping-pong
   if (len <= kOwnedMaxLen || rows >= kOwnedMinRows) {
-    Workspace owned_keys(mem, 2 * rows * k * int64_t(sizeof(K)));
-    Workspace owned_idx(mem, 2 * rows * k * int64_t(sizeof(long long)));
     launch(topk_radix_rows_kernel<T>, grid_for(rows, 1), kRadixThreads, 0, stream, p, static_cast<K*>(keys.p),
-           static_cast<K*>(owned_keys.p), static_cast<long long*>(owned_idx.p));
+           static_cast<K*>(buf_keys.p), static_cast<long long*>(buf_idx.p));
     return;
   }
   Workspace state(mem, rows * int64_t(sizeof(RowState<K>)));
   Workspace counts(mem, rows * (kBuckets * div_up(len, kTile) + 1) * int64_t(sizeof(int64_t)));
-  Workspace buf_keys(mem, 2 * rows * k * int64_t(sizeof(K)));
-  Workspace buf_idx(mem, 2 * rows * k * int64_t(sizeof(long long)));
   K* bk[2] = {static_cast<K*>(buf_keys.p), static_cast<K*>(buf_keys.p) + rows * k};
   long long* bi[2] = {static_cast<long long*>(buf_idx.p), static_cast<long long*>(buf_idx.p) + rows * k};
   auto* st = static_cast<RowState<K>*>(state.p);
