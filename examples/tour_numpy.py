@@ -15,13 +15,18 @@ Two documented differences are applied here:
     python3 examples/tour_numpy.py > examples/tour_numpy.txt
     python3 examples/tour_numpy.py --dtype float16 > examples/tour_numpy_float16.txt
     python3 examples/tour_numpy.py --dtype bfloat16 > examples/tour_numpy_bfloat16.txt  (ml_dtypes)
+    PYTHONPATH=build/release/python python3 examples/tour_numpy.py --ndgpu   (ndgpu's Python module)
 
 With --dtype, every float result is rounded to that dtype instead (`tour --dtype` makes its float
 arrays that dtype), and the allclose checks take that dtype's tolerances (tour.cpp has the same).
 """
 import sys
 
-import numpy as np
+if "--ndgpu" in sys.argv:  # the same tour on ndgpu itself (python/; ctest python_tour)
+    sys.argv.remove("--ndgpu")
+    import ndgpu as np
+else:
+    import numpy as np
 
 DTYPE = sys.argv[2] if len(sys.argv) == 3 and sys.argv[1] == "--dtype" else "float32"
 if DTYPE == "bfloat16":

@@ -35,3 +35,12 @@ for mod in matplotlib threadpoolctl; do
     python3 -m pip install -q "$mod" 2>/dev/null || echo "setup: $mod unavailable (main job without chart / BLAS record)"
   fi
 done
+# The Python module (python/, docs/python.md): nanobind to build it in the normal tree, pytest to
+# test it. Pinned: the module's build and the tests' behaviour are what CI checked.
+for req in nanobind==3.1.0 pytest==9.2.0; do
+  mod=${req%%==*}
+  if ! python3 -c "import $mod" 2>/dev/null; then
+    echo "setup: installing $req"
+    python3 -m pip install -q "$req" 2>/dev/null || echo "setup: $req unavailable (the Python module or its tests are skipped)"
+  fi
+done
