@@ -17,8 +17,10 @@
 //   logical   operands as bool, bool result
 //   predicate every dtype, bool result (isnan, ...)
 //   select    where(cond, a, b): cond as bool, a and b promoted
+//   bitwise   bool and integers (bool: the logical op); floats are a TypeError
+//   shift     integers; bool computes as int8 (NumPy's loop for it); floats are a TypeError
 #define ND_OP_CLASSES(X) X(any) X(no_bool) X(numeric) X(floating) X(rounding) X(compare) \
-  X(logical) X(predicate) X(select)
+  X(logical) X(predicate) X(select) X(bitwise) X(shift)
 
 #define ND_UNARY_OPS(X)              \
   X(negative, Negative, no_bool, 0)  \
@@ -43,7 +45,8 @@
   X(logical_not, LogicalNot, logical, 0) \
   X(isnan, IsNan, predicate, 0)      \
   X(isinf, IsInf, predicate, 0)      \
-  X(isfinite, IsFinite, predicate, 0)
+  X(isfinite, IsFinite, predicate, 0)    \
+  X(invert, Invert, bitwise, 0)
 
 #define ND_BINARY_OPS(X)                     \
   X(add, Add, any, 0)                        \
@@ -65,7 +68,12 @@
   X(greater_equal, GreaterEqual, compare, 0) \
   X(logical_and, LogicalAnd, logical, 0)     \
   X(logical_or, LogicalOr, logical, 0)       \
-  X(logical_xor, LogicalXor, logical, 0)
+  X(logical_xor, LogicalXor, logical, 0)     \
+  X(bitwise_and, BitwiseAnd, bitwise, 0)     \
+  X(bitwise_or, BitwiseOr, bitwise, 0)       \
+  X(bitwise_xor, BitwiseXor, bitwise, 0)     \
+  X(left_shift, LeftShift, shift, 0)         \
+  X(right_shift, RightShift, shift, 0)
 
 #define ND_TERNARY_OPS(X)   \
   X(where, Where, select, 0) \
@@ -122,6 +130,8 @@ constexpr bool class_supports() {
     case OpClass::no_bool: case OpClass::numeric: case OpClass::rounding: return !is_bool;
     case OpClass::floating: return std::is_floating_point_v<T>;
     case OpClass::logical: return is_bool;
+    case OpClass::bitwise: return std::is_integral_v<T>;
+    case OpClass::shift: return std::is_integral_v<T> && !is_bool;
   }
   return false;
 }

@@ -369,6 +369,40 @@ struct LogicalAnd { template <class T> ND_FM bool operator()(T a, T b) const { r
 struct LogicalOr { template <class T> ND_FM bool operator()(T a, T b) const { return bool(a) | bool(b); } };
 struct LogicalXor { template <class T> ND_FM bool operator()(T a, T b) const { return !a != !b; } };
 
+// Bitwise ops (op classes bitwise / shift: bool and integers only). On bool, & | ^ ~ are the
+// logical ops, as NumPy's. Shifts are NumPy's: a count below 0 or at least the width shifts every
+// bit out (0, or -1 for a negative number shifted right); narrow integers compute in int32 /
+// int64 and wrap, which gives the narrow type's own result for every count.
+struct BitwiseAnd { template <class T> ND_FM T operator()(T a, T b) const { return static_cast<T>(a & b); } };
+struct BitwiseOr { template <class T> ND_FM T operator()(T a, T b) const { return static_cast<T>(a | b); } };
+struct BitwiseXor { template <class T> ND_FM T operator()(T a, T b) const { return static_cast<T>(a ^ b); } };
+struct Invert {
+  template <class T> ND_FM T operator()(T x) const {
+    if constexpr (std::is_same_v<T, bool>) return !x;
+    else return static_cast<T>(~x);
+  }
+};
+template <class T>
+ND_FM bool shifts_out(T b) {
+  if constexpr (std::is_signed_v<T>) return b < 0 || b >= T(8 * sizeof(T));
+  else return b >= T(8 * sizeof(T));
+}
+struct LeftShift {
+  template <class T> ND_FM T operator()(T a, T b) const {
+    using U = std::make_unsigned_t<T>;  // (shifting the unsigned bits: no overflow)
+    return shifts_out(b) ? T(0) : static_cast<T>(static_cast<U>(a) << b);
+  }
+};
+struct RightShift {
+  template <class T> ND_FM T operator()(T a, T b) const {
+    if (shifts_out(b)) {
+      if constexpr (std::is_signed_v<T>) return a < 0 ? T(-1) : T(0);
+      else return T(0);
+    }
+    return static_cast<T>(a >> b);  // arithmetic for signed types (C++20)
+  }
+};
+
 // ---- ternary -------------------------------------------------------------------------------
 struct Where {  // where(cond, a, b): cond is read as bool (op class `select` in op_list.hpp)
   template <class T> ND_FM T operator()(bool c, T a, T b) const { return c ? a : b; }

@@ -66,7 +66,10 @@ NUMPY = [
     ("less_equal", None, "also a <= b"), ("greater", None, "also a > b"),
     ("greater_equal", None, "also a >= b"), ("logical_and", None, ""), ("logical_or", None, ""),
     ("logical_xor", None, ""), ("logical_not", None, "also !a"), ("isnan", None, ""),
-    ("isinf", None, ""), ("isfinite", None, ""), ("nan_to_num", "-", "for NaN only: nd::where(nd::isnan(x), 0, x)"),
+    ("isinf", None, ""), ("isfinite", None, ""), ("bitwise_and", None, "also a & b; integers and bool"),
+    ("bitwise_or", None, "also a | b"), ("bitwise_xor", None, "also a ^ b"),
+    ("invert", None, "also ~a"), ("bitwise_not", None, ""), ("left_shift", None, "also a << b"),
+    ("right_shift", None, "also a >> b"), ("nan_to_num", "-", "for NaN only: nd::where(nd::isnan(x), 0, x)"),
     ("allclose", "-", ""), ("isclose", "-", ""), ("array_equal", "-", "nd::all(a == b)"),
     # reductions
     ("sum", None, ""), ("prod", None, ""), ("mean", None, ""), ("var", None, "ddof as NumPy"),

@@ -79,7 +79,9 @@ def torch_lib(torch):
     lib = Lib("torch")
     names = {"negative": "neg", "absolute": "abs", "subtract": "sub", "multiply": "mul",
              "divide": "div", "mod": "remainder", "power": "pow", "equal": "eq", "not_equal": "ne",
-             "less": "lt", "less_equal": "le", "greater": "gt", "greater_equal": "ge"}
+             "less": "lt", "less_equal": "le", "greater": "gt", "greater_equal": "ge",
+             "invert": "bitwise_not", "left_shift": "bitwise_left_shift",
+             "right_shift": "bitwise_right_shift"}
     lib.put = lambda a: torch.from_numpy(a)
     lib.fn = lambda name: getattr(torch, names.get(name, name))
     lib.where = torch.where
@@ -431,6 +433,11 @@ def call_for(lib, row, torch):
     if form == "narrow":
         return narrow_call(lib, row, torch)
     r, t = rows_of(row["shape"]), row["layout"] == "T"
+    if form == "bitwise":  # int32: x in [500, 1500), y (also a shift count) in [10, 30)
+        x = lib.put((make_input(r, 1, t) * np.float32(1000)).astype(np.int32))
+        y = lib.put((make_input(r, 2, False) * np.float32(20)).astype(np.int32))
+        f = lib.fn(op)
+        return (lambda: f(x)) if op in ("invert", "bitwise_not") else (lambda: f(x, y))
     x = lib.put(make_input(r, 1, t))
     if form == "unary":
         f = lib.fn(op)

@@ -41,23 +41,39 @@ Timed keep(F f) {
   return [f] { volatile auto sink = f(); (void)sink; };
 }
 
+constexpr bool integer_only(nd::kern::OpClass c) { return c == nd::kern::OpClass::bitwise || c == nd::kern::OpClass::shift; }
+
 void elementwise_rows(std::vector<Row>& rows) {
   for (Size s : {kSmall, kLarge}) {
     for (bool t : {false, true}) {
       if (t && s.rows == kSmall.rows) continue;  // the strided case at the large size only
       const std::string lay = layout_tag(t);
+      // (the bitwise ops and shifts take integers: int32 x in [500, 1500), y in [10, 30))
 #define ND_X(name, F, cls, ulp)                                                                 \
-  rows.push_back({#name, "unary", "f32", s.tag, lay, "", [s, t] {                                \
-                    Array x = input(s.rows, 1, t);                                               \
-                    return keep([x] { return nd::name(x).data_ptr(); });                         \
-                  }});
+  if (!integer_only(nd::kern::OpClass::cls))                                                        \
+    rows.push_back({#name, "unary", "f32", s.tag, lay, "", [s, t] {                              \
+                      Array x = input(s.rows, 1, t);                                             \
+                      return keep([x] { return nd::name(x).data_ptr(); });                       \
+                    }});                                                                         \
+  else                                                                                          \
+    rows.push_back({#name, "bitwise", "i32", s.tag, lay, "", [s, t] {                            \
+                      Array x = (input(s.rows, 1, t) * 1000.0f).astype(nd::int32);               \
+                      return keep([x] { return nd::name(x).data_ptr(); });                       \
+                    }});
       ND_UNARY_OPS(ND_X)
 #undef ND_X
 #define ND_X(name, F, cls, ulp)                                                                 \
-  rows.push_back({#name, "binary", "f32", s.tag, lay, "", [s, t] {                               \
-                    Array x = input(s.rows, 1, t), y = input(s.rows, 2, false);                 \
-                    return keep([x, y] { return nd::name(x, y).data_ptr(); });                   \
-                  }});
+  if (!integer_only(nd::kern::OpClass::cls))                                                        \
+    rows.push_back({#name, "binary", "f32", s.tag, lay, "", [s, t] {                             \
+                      Array x = input(s.rows, 1, t), y = input(s.rows, 2, false);               \
+                      return keep([x, y] { return nd::name(x, y).data_ptr(); });                 \
+                    }});                                                                         \
+  else                                                                                          \
+    rows.push_back({#name, "bitwise", "i32", s.tag, lay, "", [s, t] {                            \
+                      Array x = (input(s.rows, 1, t) * 1000.0f).astype(nd::int32);               \
+                      Array y = (input(s.rows, 2, false) * 20.0f).astype(nd::int32);             \
+                      return keep([x, y] { return nd::name(x, y).data_ptr(); });                 \
+                    }});
       ND_BINARY_OPS(ND_X)
 #undef ND_X
       rows.push_back({"where", "ternary", "f32", s.tag, lay, "", [s, t] {
@@ -91,6 +107,10 @@ void elementwise_rows(std::vector<Row>& rows) {
                       return keep([x] { return nd::multiply(x, 7).data_ptr(); });
                     }});
   // The aliases: the same code as their targets, timed once so that no name goes untimed.
+  rows.push_back({"bitwise_not", "bitwise", "i32", kLarge.tag, "C", "", [] {
+                    Array x = (input(kLarge.rows, 1, false) * 1000.0f).astype(nd::int32);
+                    return keep([x] { return nd::bitwise_not(x).data_ptr(); });
+                  }});
   for (const char* op : {"abs", "true_divide", "remainder", "pow"})
     rows.push_back({op, std::string(op) == "abs" ? "unary" : "binary", "f32", kLarge.tag, "C", "",
                     [op = std::string(op)] {

@@ -10,10 +10,28 @@ without copies: ``ndgpu.asarray(numpy_array)``, ``numpy.asarray(x)``, ``torch.fr
 """
 import builtins as _builtins
 import math as _math
+import os as _os
 
-from . import _core
-from ._core import ndarray
-from ._core import (  # noqa: F401  (the public functions of the C++ API)
+
+def _point_at_the_installed_blas():
+    """A wheel records the OpenBLAS of pip's build environment, gone at run time: then the
+    installed scipy-openblas32 (the same build, a dependency) is loaded instead (docs/blas.md)."""
+    if _os.environ.get("NDGPU_BLAS_LIBRARY"):
+        return
+    try:
+        import scipy_openblas32
+    except ImportError:  # an in-tree build against the system's OpenBLAS
+        return
+    lib = _os.path.join(scipy_openblas32.get_lib_dir(), "libscipy_openblas.so")
+    if _os.path.exists(lib):
+        _os.environ["NDGPU_BLAS_LIBRARY"] = lib
+
+
+_point_at_the_installed_blas()
+
+from . import _core  # noqa: E402
+from ._core import ndarray  # noqa: E402
+from ._core import (  # noqa: E402  # noqa: F401  (the public functions of the C++ API)
     absolute, add, all, any, arange, argmax, argmin, attention, broadcast_to, cdist, ceil, clip,
     concatenate, cos, cosine_similarity, device_available, divide, dot, empty, equal, exp,
     expand_dims, expm1, eye, floor, floor_divide, fmax, fmin, full, greater, greater_equal, isfinite,
@@ -172,10 +190,6 @@ def _array(self, dtype=None, copy=None):
 
 def _to_device(self, device, /, *, stream=None):
     return self._to(str(device))
-
-
-def _norm_device(self):
-    return self.device
 
 
 ndarray.dtype = property(_dtype)

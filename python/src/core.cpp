@@ -99,28 +99,6 @@ Array binary(F f, nb::handle x, nb::handle y) {
   return f(*In(x), *In(y));
 }
 
-// &, |, ^ of bool arrays (NumPy's bitwise ops on bools are the logical ones); the integer
-// bitwise ops are not in ndgpu yet, so integer operands are refused rather than given logic.
-template <class A, class B>
-void require_bools(const char* what, const A& a, const B& b) {
-  auto is_bool = [](const auto& v) {
-    if constexpr (std::is_same_v<std::decay_t<decltype(v)>, nd::Number>) return v.kind == nd::DType::bool_;
-    else return v.dtype() == nd::bool_;
-  };
-  if (!is_bool(a) || !is_bool(b))
-    throw nd::TypeError(std::string("ufunc '") + what + "' is only supported for bool operands in ndgpu (the integer bitwise ops are not implemented yet)");
-}
-#define ND_PY_BOOL_OP(name, logical)                                 \
-  template <class A, class B>                                        \
-  Array name(const A& a, const B& b) {                               \
-    require_bools(#name, a, b);                                      \
-    return nd::logical(a, b);                                        \
-  }
-ND_PY_BOOL_OP(bitwise_and_of_bools, logical_and)
-ND_PY_BOOL_OP(bitwise_or_of_bools, logical_or)
-ND_PY_BOOL_OP(bitwise_xor_of_bools, logical_xor)
-#undef ND_PY_BOOL_OP
-
 nd::Axes axes_of(nb::handle axis) {
   if (axis.is_none()) return {};
   if (PyTuple_Check(axis.ptr()) || PyList_Check(axis.ptr())) return nd::Axes(nb::cast<std::vector<int>>(axis));
@@ -381,8 +359,7 @@ NB_MODULE(_core, m) {
   m.def(#name, [](nb::handle x, nb::handle y) { return binary([](auto&& a, auto&& b) { return nd::name(a, b); }, x, y); });
   ND_BINARY_OPS(ND_PY_BINARY)
 #undef ND_PY_BINARY
-  // Operators, reflected forms included (x + 1, 1 + x, x @ y). &, |, ^ and ~ are the logical ops
-  // on bool arrays; the integer bitwise ops are not in ndgpu yet.
+  // Operators, reflected forms included (x + 1, 1 + x, x @ y).
 #define ND_PY_OPERATOR(pyname, rpyname, name)                                                               \
   cls.def(pyname, [](nb::handle x, nb::handle y) { return binary([](auto&& a, auto&& b) { return name(a, b); }, x, y); }); \
   cls.def(rpyname, [](nb::handle x, nb::handle y) { return binary([](auto&& a, auto&& b) { return name(a, b); }, y, x); });
@@ -390,8 +367,9 @@ NB_MODULE(_core, m) {
   ND_PY_OPERATOR("__mul__", "__rmul__", nd::multiply) ND_PY_OPERATOR("__truediv__", "__rtruediv__", nd::divide)
   ND_PY_OPERATOR("__floordiv__", "__rfloordiv__", nd::floor_divide) ND_PY_OPERATOR("__mod__", "__rmod__", nd::mod)
   ND_PY_OPERATOR("__pow__", "__rpow__", nd::power)
-  ND_PY_OPERATOR("__and__", "__rand__", bitwise_and_of_bools) ND_PY_OPERATOR("__or__", "__ror__", bitwise_or_of_bools)
-  ND_PY_OPERATOR("__xor__", "__rxor__", bitwise_xor_of_bools)
+  ND_PY_OPERATOR("__and__", "__rand__", nd::bitwise_and) ND_PY_OPERATOR("__or__", "__ror__", nd::bitwise_or)
+  ND_PY_OPERATOR("__xor__", "__rxor__", nd::bitwise_xor) ND_PY_OPERATOR("__lshift__", "__rlshift__", nd::left_shift)
+  ND_PY_OPERATOR("__rshift__", "__rrshift__", nd::right_shift)
 #undef ND_PY_OPERATOR
   // (Python mirrors comparisons itself: 1 < x calls x.__gt__(1))
 #define ND_PY_COMPARE(pyname, name) \
@@ -399,10 +377,7 @@ NB_MODULE(_core, m) {
   ND_PY_COMPARE("__eq__", equal) ND_PY_COMPARE("__ne__", not_equal) ND_PY_COMPARE("__lt__", less)
   ND_PY_COMPARE("__le__", less_equal) ND_PY_COMPARE("__gt__", greater) ND_PY_COMPARE("__ge__", greater_equal)
 #undef ND_PY_COMPARE
-  cls.def("__invert__", [](const Array& a) {
-    if (a.dtype() != nd::bool_) throw nd::TypeError("ufunc 'invert' is only supported for bool arrays in ndgpu (integer bitwise ops are not implemented yet)");
-    return nd::logical_not(a);
-  });
+  cls.def("__invert__", [](const Array& a) { return nd::invert(a); });
   cls.def("__neg__", [](const Array& a) { return nd::negative(a); });
   cls.def("__pos__", [](const Array& a) { return a.copy(); });
   cls.def("__abs__", [](const Array& a) { return nd::absolute(a); });
@@ -419,7 +394,9 @@ NB_MODULE(_core, m) {
     return nb::borrow(self);                                              \
   });
   ND_PY_INPLACE("__iadd__", +=) ND_PY_INPLACE("__isub__", -=) ND_PY_INPLACE("__imul__", *=)
-  ND_PY_INPLACE("__itruediv__", /=) ND_PY_INPLACE("__imod__", %=)
+  ND_PY_INPLACE("__itruediv__", /=) ND_PY_INPLACE("__imod__", %=) ND_PY_INPLACE("__iand__", &=)
+  ND_PY_INPLACE("__ior__", |=) ND_PY_INPLACE("__ixor__", ^=) ND_PY_INPLACE("__ilshift__", <<=)
+  ND_PY_INPLACE("__irshift__", >>=)
 #undef ND_PY_INPLACE
 
   m.def("where", [](nb::handle c, nb::handle a, nb::handle b) {

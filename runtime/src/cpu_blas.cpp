@@ -1,6 +1,7 @@
 #include "cpu_blas.hpp"
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -16,13 +17,18 @@ namespace nd::blas {
 
 const Api& api() {
   static const Api loaded = [] {
+    // The path recorded at build time; when that file is gone, NDGPU_BLAS_LIBRARY names another
+    // copy of the same OpenBLAS build (the Python package sets it to its installed
+    // scipy-openblas32: a wheel recorded pip's build environment; docs/blas.md).
+    const char* fallback = std::getenv("NDGPU_BLAS_LIBRARY");
+    const char* path = access(NDGPU_BLAS_PATH, F_OK) != 0 && fallback && *fallback ? fallback : NDGPU_BLAS_PATH;
     const bool set = std::getenv("OPENBLAS_NUM_THREADS") == nullptr;
     if (set) setenv("OPENBLAS_NUM_THREADS", "1", 0);
-    void* lib = dlopen(NDGPU_BLAS_PATH, RTLD_NOW | RTLD_LOCAL);
+    void* lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (set) unsetenv("OPENBLAS_NUM_THREADS");
     if (lib == nullptr) {
       const char* why = dlerror();
-      throw IOError(std::string("cannot load the CPU BLAS ") + NDGPU_BLAS_PATH + ": " + (why ? why : "unknown error"));
+      throw IOError(std::string("cannot load the CPU BLAS ") + path + ": " + (why ? why : "unknown error"));
     }
     Api a;
 #define ND_X(name)                                                                      \

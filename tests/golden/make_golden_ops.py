@@ -281,6 +281,28 @@ with np.errstate(all="ignore"):
         case(f"mul_{dname(a)}_scalar_wraps", "multiply", [a, 3], a * dt(3))
         case(f"clip_{dname(a)}", "clip", [a, 1, 100], np.clip(a, dt(1), dt(100)))
         case(f"where_{dname(a)}", "where", [a > bb, a, bb], np.where(a > bb, a, bb))
+    # ---- bitwise ops and shifts: integers and bool, NumPy's own loops (a shift count below 0 or
+    # at least the width shifts every bit out; bool shifts compute in int8) ----------------------
+    BITWISE = {"bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or, "bitwise_xor": np.bitwise_xor}
+    for dt in (np.int32, np.int64) + NARROW:
+        x, y = narrow_ints(dt, 20), narrow_ints(dt, 20)[::-1]
+        for op, f in BITWISE.items():
+            case(f"{op}_{dname(x)}", op, [x, y], f(x, y))
+        case(f"invert_{dname(x)}", "invert", [x], np.invert(x))
+        bits = np.iinfo(dt).bits
+        counts = [0, 1, 3, bits - 1, bits, bits + 5, 100] + ([-1, -bits] if np.iinfo(dt).min < 0 else [])
+        xs = np.repeat(x[:12], len(counts))
+        cs = np.tile(np.array(counts, dtype=dt), 12)
+        case(f"left_shift_{dname(x)}", "left_shift", [xs, cs], np.left_shift(xs, cs))
+        case(f"right_shift_{dname(x)}", "right_shift", [xs, cs], np.right_shift(xs, cs))
+        case(f"left_shift_{dname(x)}_scalar", "left_shift", [x, 3], x << dt(3))
+        case(f"rshift_scalar_{dname(x)}", "right_shift", [100, cs[:24]], dt(100) >> cs[:24])
+    ba, bb = np.array([True, True, False, False]), np.array([True, False, True, False])
+    for op, f in BITWISE.items():
+        case(f"{op}_bool", op, [ba, bb], f(ba, bb))
+    case("invert_bool", "invert", [ba], np.invert(ba))
+    case("left_shift_bool", "left_shift", [ba, bb], np.left_shift(ba, bb))  # int8, as NumPy's loop
+
     # NumPy 2's promotion of mixed signs; an integer with a float gives the float (category rule)
     for ta, tb in ((np.int8, np.uint8), (np.uint8, np.int16), (np.int16, np.uint16), (np.uint16, np.int32),
                    (np.int32, np.uint32), (np.uint32, np.int64), (np.uint8, np.uint32), (np.int8, np.int64),

@@ -1,5 +1,6 @@
 // Elementwise error cases: class and NumPy's message, raised before anything is written.
 #include <regex>
+#include <sstream>
 
 #include "support/device_test.hpp"
 
@@ -69,6 +70,31 @@ TEST_P(ElementwiseErrors, DtypesFollowTheDocumentedPromotion) {
   EXPECT_EQ((f32 + nd::ones({2}, nd::float64, dev)).dtype(), nd::float64);
   EXPECT_EQ((f32 > 0).dtype(), nd::bool_);
   EXPECT_EQ(nd::floor(i32).dtype(), nd::int32);
+}
+
+// The bitwise ops take integers and bool only (their values: tests/golden/ops_golden.txt); the
+// operators, compound forms and printing through std::ostream << keep working side by side.
+TEST_P(ElementwiseErrors, BitwiseOpsTakeIntegersAndBoolOnly) {
+  const nd::Array f = nd::array({1.5f, 2.0f}, {}, device());
+  const nd::Array i = nd::array({12, -7}, nd::int32, device());
+  const nd::Array b = nd::array({true, false}, {}, device());
+  EXPECT_TRUE(throws<nd::TypeError>([&] { (void)(f & i); }, "ufunc 'bitwise_and' not supported for the input types"));
+  EXPECT_TRUE(throws<nd::TypeError>([&] { (void)~f; }, "ufunc 'invert' not supported"));
+  EXPECT_TRUE(throws<nd::TypeError>([&] { (void)(i << 1.5); }, "ufunc 'left_shift' not supported"));
+  EXPECT_EQ((i & 10).to_vector<int32_t>(), (std::vector<int32_t>{8, 8}));
+  EXPECT_EQ((3 ^ i).to_vector<int32_t>(), (std::vector<int32_t>{15, -6}));
+  EXPECT_EQ((~i).to_vector<int32_t>(), (std::vector<int32_t>{-13, 6}));
+  EXPECT_EQ((i >> 1).to_vector<int32_t>(), (std::vector<int32_t>{6, -4}));
+  EXPECT_EQ((~b).dtype(), nd::bool_);
+  EXPECT_EQ((b << b).dtype(), nd::int8);  // NumPy's loop for bool shifts
+  nd::Array c = i.copy();
+  c <<= 2;
+  c |= 1;
+  c >>= 1;
+  EXPECT_EQ(c.to_vector<int32_t>(), (std::vector<int32_t>{24, -14}));
+  std::ostringstream os;
+  os << (i << 1);
+  EXPECT_EQ(os.str(), "[ 24 -14]");
 }
 
 ND_INSTANTIATE_DEVICE_TESTS(ElementwiseErrors);

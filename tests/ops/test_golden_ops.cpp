@@ -37,11 +37,11 @@ const std::map<std::string, Fn>& ops() {
   static const std::map<std::string, Fn> table = {
       U(negative), U(absolute), U(sign), U(square), U(sqrt), U(exp), U(log), U(log2), U(log10),
       U(log1p), U(expm1), U(sin), U(cos), U(tan), U(tanh), U(sigmoid), U(floor), U(ceil),
-      U(round), U(logical_not), U(isnan), U(isinf), U(isfinite),
+      U(round), U(logical_not), U(isnan), U(isinf), U(isfinite), U(invert),
       B(add), B(subtract), B(multiply), B(divide), B(floor_divide), B(mod), B(power),
       B(maximum), B(minimum), B(fmax), B(fmin), B(equal), B(not_equal), B(less),
       B(less_equal), B(greater), B(greater_equal), B(logical_and), B(logical_or),
-      B(logical_xor),
+      B(logical_xor), B(bitwise_and), B(bitwise_or), B(bitwise_xor), B(left_shift), B(right_shift),
       {"where", [](const std::vector<Operand>& v) {
          return nd::where(std::get<nd::Array>(v[0]), either(v[1]), either(v[2])); }},
       {"clip", [](const std::vector<Operand>& v) {

@@ -52,6 +52,8 @@ Array logical_not(const Array& x); ///< x == 0, as bool
 Array isnan(const Array& x);      ///< x is NaN, as bool
 Array isinf(const Array& x);      ///< x is +-inf, as bool
 Array isfinite(const Array& x);   ///< x is neither NaN nor inf, as bool
+Array invert(const Array& x);     ///< ~x: bitwise NOT of integers, logical NOT of bool; floats: TypeError
+Array bitwise_not(const Array& x);  ///< the same as invert
 
 // ---- binary: array op array, array op number, number op array -------------------------------
 #define ND_DECLARE_BINARY(name)                  \
@@ -127,6 +129,22 @@ ND_DECLARE_BINARY(logical_or)
 /// @{ Exactly one of a and b is non-zero, as bool.
 ND_DECLARE_BINARY(logical_xor)
 /// @}
+/// @{ a & b on integers and bool (bool: logical and); floats: TypeError, as NumPy.
+ND_DECLARE_BINARY(bitwise_and)
+/// @}
+/// @{ a | b on integers and bool (bool: logical or); floats: TypeError.
+ND_DECLARE_BINARY(bitwise_or)
+/// @}
+/// @{ a ^ b on integers and bool (bool: logical xor); floats: TypeError.
+ND_DECLARE_BINARY(bitwise_xor)
+/// @}
+/// @{ a << b on integers; a count below 0 or at least the width gives 0 (NumPy's rule).
+ND_DECLARE_BINARY(left_shift)
+/// @}
+/// @{ a >> b on integers, arithmetic for signed types; a count below 0 or at least the width
+/// gives 0, or -1 for a negative a.
+ND_DECLARE_BINARY(right_shift)
+/// @}
 #undef ND_DECLARE_BINARY
 
 // ---- ternary -------------------------------------------------------------------------------
@@ -173,7 +191,23 @@ ND_DECLARE_OPERATOR(>, greater)
 /// @{ a >= b: greater_equal (bool); either side may be a C++ number.
 ND_DECLARE_OPERATOR(>=, greater_equal)
 /// @}
+/// @{ a & b: bitwise_and; either side may be a C++ number.
+ND_DECLARE_OPERATOR(&, bitwise_and)
+/// @}
+/// @{ a | b: bitwise_or; either side may be a C++ number.
+ND_DECLARE_OPERATOR(|, bitwise_or)
+/// @}
+/// @{ a ^ b: bitwise_xor; either side may be a C++ number.
+ND_DECLARE_OPERATOR(^, bitwise_xor)
+/// @}
+/// @{ a << b: left_shift; either side may be a C++ number (std::ostream << a still prints).
+ND_DECLARE_OPERATOR(<<, left_shift)
+/// @}
+/// @{ a >> b: right_shift; either side may be a C++ number.
+ND_DECLARE_OPERATOR(>>, right_shift)
+/// @}
 #undef ND_DECLARE_OPERATOR
+inline Array operator~(const Array& a) { return invert(a); }       ///< ~a: invert
 inline Array operator-(const Array& a) { return negative(a); }     ///< -a: negative
 inline Array operator+(const Array& a) { return a.copy(); }  ///< np.positive: a new array
 inline Array operator!(const Array& a) { return logical_not(a); }  ///< !a: logical_not
@@ -198,6 +232,21 @@ ND_DECLARE_COMPOUND(/=, divide)
 /// @}
 /// @{ a %= b, written into a (see above).
 ND_DECLARE_COMPOUND(%=, mod)
+/// @}
+/// @{ a &= b, written into a (see above).
+ND_DECLARE_COMPOUND(&=, bitwise_and)
+/// @}
+/// @{ a |= b, written into a (see above).
+ND_DECLARE_COMPOUND(|=, bitwise_or)
+/// @}
+/// @{ a ^= b, written into a (see above).
+ND_DECLARE_COMPOUND(^=, bitwise_xor)
+/// @}
+/// @{ a <<= b, written into a (see above).
+ND_DECLARE_COMPOUND(<<=, left_shift)
+/// @}
+/// @{ a >>= b, written into a (see above).
+ND_DECLARE_COMPOUND(>>=, right_shift)
 /// @}
 #undef ND_DECLARE_COMPOUND
 

@@ -34,6 +34,8 @@ ND_DEFINE_UNARY(logical_not, logical_not)
 ND_DEFINE_UNARY(isnan, isnan)
 ND_DEFINE_UNARY(isinf, isinf)
 ND_DEFINE_UNARY(isfinite, isfinite)
+ND_DEFINE_UNARY(invert, invert)
+ND_DEFINE_UNARY(bitwise_not, invert)
 #undef ND_DEFINE_UNARY
 
 #define ND_DEFINE_BINARY(fn, code)                                                           \
@@ -61,6 +63,11 @@ ND_DEFINE_BINARY(greater_equal, greater_equal)
 ND_DEFINE_BINARY(logical_and, logical_and)
 ND_DEFINE_BINARY(logical_or, logical_or)
 ND_DEFINE_BINARY(logical_xor, logical_xor)
+ND_DEFINE_BINARY(bitwise_and, bitwise_and)
+ND_DEFINE_BINARY(bitwise_or, bitwise_or)
+ND_DEFINE_BINARY(bitwise_xor, bitwise_xor)
+ND_DEFINE_BINARY(left_shift, left_shift)
+ND_DEFINE_BINARY(right_shift, right_shift)
 #undef ND_DEFINE_BINARY
 
 // power: NumPy's fast paths for a scalar exponent, exactly its set (NumPy 2.x float power loop
@@ -117,6 +124,11 @@ ND_DEFINE_COMPOUND(-=, subtract)
 ND_DEFINE_COMPOUND(*=, multiply)
 ND_DEFINE_COMPOUND(/=, divide)
 ND_DEFINE_COMPOUND(%=, mod)
+ND_DEFINE_COMPOUND(&=, bitwise_and)
+ND_DEFINE_COMPOUND(|=, bitwise_or)
+ND_DEFINE_COMPOUND(^=, bitwise_xor)
+ND_DEFINE_COMPOUND(<<=, left_shift)
+ND_DEFINE_COMPOUND(>>=, right_shift)
 #undef ND_DEFINE_COMPOUND
 
 }  // namespace nd

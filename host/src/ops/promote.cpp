@@ -56,6 +56,13 @@ OpTypes op_types(kern::OpCode op, const Arg* args, int n) {
     case OpClass::numeric: if (is_bool(p)) compute = DType::int64; break;
     case OpClass::floating: if (!is_floating(p)) compute = DType::float32; break;
     case OpClass::rounding: if (is_bool(p)) compute = DType::float32; break;
+    case OpClass::bitwise: case OpClass::shift:
+      if (is_floating(p))
+        throw TypeError(std::string("ufunc '") + kern::op_info(op).name +
+                        "' not supported for the input types, and the inputs could not be safely coerced to any "
+                        "supported types according to the casting rule ''safe''");
+      if (cls == OpClass::shift && is_bool(p)) compute = DType::int8;
+      break;
     case OpClass::logical: case OpClass::select: break;  // handled above
   }
   return {compute, kern::bool_result(cls) ? DType::bool_ : compute, compute};
