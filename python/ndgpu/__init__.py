@@ -109,10 +109,6 @@ def _dtype(self):
     return dtype(self._dtype_name)
 
 
-def _astype(self, dtype, copy=True):
-    return self._astype(_name_of(dtype))
-
-
 def _shape_args(args):
     if len(args) == 1 and not isinstance(args[0], int):
         return tuple(args[0])
@@ -193,7 +189,6 @@ def _to_device(self, device, /, *, stream=None):
 
 
 ndarray.dtype = property(_dtype)
-ndarray.astype = _astype
 ndarray.reshape = _reshape
 ndarray.transpose = _transpose
 ndarray.item = _item
@@ -208,4 +203,4 @@ ndarray.to = _to_device
 ndarray.to_device = _to_device
 ndarray.cpu = lambda self: self._to("cpu")
 
-_core._set_asarray(_convert.asarray)
+_core._set_converters(_convert.asarray, _name_of)

@@ -35,10 +35,15 @@ nd::DType dtype_named(const std::string& name) {
   throw nd::TypeError("data type '" + name + "' not understood");
 }
 
-std::optional<nd::DType> opt_dtype(const std::optional<std::string>& name) {
-  if (!name) return std::nullopt;
-  return dtype_named(*name);
+nb::object g_name_of;  // ndgpu._dtypes._name_of: any dtype spelling (ndgpu.int32, np.float32) -> name
+
+// A dtype= argument: None, a name, or anything ndgpu.dtype accepts.
+std::optional<nd::DType> opt_dtype(nb::handle t) {
+  if (t.is_none()) return std::nullopt;
+  if (PyUnicode_Check(t.ptr())) return dtype_named(nb::cast<std::string>(t));
+  return dtype_named(nb::cast<std::string>(g_name_of(t)));
 }
+nd::DType dtype_or(nb::handle t, nd::DType otherwise) { return opt_dtype(t).value_or(otherwise); }
 
 std::optional<nd::Device> opt_device(const std::optional<std::string>& s) {
   if (!s) return std::nullopt;
@@ -269,9 +274,15 @@ void translate(const std::exception_ptr& p, void*) {
 
 NB_MODULE(_core, m) {
   nb::register_exception_translator(translate);
-  m.def("_set_asarray", [](nb::object f) { g_asarray = std::move(f); });
+  m.def("_set_converters", [](nb::object asarray, nb::object name_of) {
+    g_asarray = std::move(asarray);
+    g_name_of = std::move(name_of);
+  });
   // (released before the interpreter finalises: a Python object outliving it would crash there)
-  nb::module_::import_("atexit").attr("register")(nb::cpp_function([] { g_asarray = nb::object(); }));
+  nb::module_::import_("atexit").attr("register")(nb::cpp_function([] {
+    g_asarray = nb::object();
+    g_name_of = nb::object();
+  }));
 
   auto cls = nb::class_<Array>(m, "ndarray");
   cls.def_prop_ro("shape", [](const Array& a) { return tuple_of(a.shape()); })
@@ -316,7 +327,7 @@ NB_MODULE(_core, m) {
       .def("_to_list_int", [](const Array& a) { return a.to_vector<int64_t>(); })
       .def("_to_list_bool", [](const Array& a) { return a.to_vector<bool>(); })
       .def("copy", &Array::copy)
-      .def("_astype", [](const Array& a, const std::string& t) { return a.astype(dtype_named(t)); })
+      .def("astype", [](const Array& a, nb::handle t, bool) { return a.astype(dtype_or(t, nd::float64)); }, nb::arg("dtype"), nb::arg("copy") = true)
       .def("_to", [](const Array& a, const std::string& d) { return a.to(nd::parse_device(d)); })
       .def("_reshape", [](const Array& a, const nd::Shape& s) { return a.reshape(s); })
       .def("flatten", &Array::flatten)
@@ -407,24 +418,24 @@ NB_MODULE(_core, m) {
   });
 
   // Creation (dtype and device by name; None: the C++ default).
-  m.def("zeros", [](nb::handle s, std::optional<std::string> t, std::optional<std::string> d) {
-    return nd::zeros(shape_of(s), t ? dtype_named(*t) : nd::float32, opt_device(d));
+  m.def("zeros", [](nb::handle s, nb::handle t, std::optional<std::string> d) {
+    return nd::zeros(shape_of(s), dtype_or(t, nd::float32), opt_device(d));
   }, nb::arg("shape"), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none());
-  m.def("ones", [](nb::handle s, std::optional<std::string> t, std::optional<std::string> d) {
-    return nd::ones(shape_of(s), t ? dtype_named(*t) : nd::float32, opt_device(d));
+  m.def("ones", [](nb::handle s, nb::handle t, std::optional<std::string> d) {
+    return nd::ones(shape_of(s), dtype_or(t, nd::float32), opt_device(d));
   }, nb::arg("shape"), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none());
-  m.def("empty", [](nb::handle s, std::optional<std::string> t, std::optional<std::string> d) {
-    return nd::empty(shape_of(s), t ? dtype_named(*t) : nd::float32, opt_device(d));
+  m.def("empty", [](nb::handle s, nb::handle t, std::optional<std::string> d) {
+    return nd::empty(shape_of(s), dtype_or(t, nd::float32), opt_device(d));
   }, nb::arg("shape"), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none());
-  m.def("full", [](nb::handle s, nb::handle v, std::optional<std::string> t, std::optional<std::string> d) {
+  m.def("full", [](nb::handle s, nb::handle v, nb::handle t, std::optional<std::string> d) {
     const auto n = number_of(v);
     if (!n) throw nd::TypeError("full: fill_value must be a Python bool, int or float");
     return nd::full(shape_of(s), *n, opt_dtype(t), opt_device(d));
   }, nb::arg("shape"), nb::arg("fill_value"), nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none());
-  m.def("eye", [](int64_t n, std::optional<int64_t> mm, int64_t k, std::optional<std::string> t, std::optional<std::string> d) {
-    return nd::eye(n, mm, k, t ? dtype_named(*t) : nd::float32, opt_device(d));
+  m.def("eye", [](int64_t n, std::optional<int64_t> mm, int64_t k, nb::handle t, std::optional<std::string> d) {
+    return nd::eye(n, mm, k, dtype_or(t, nd::float32), opt_device(d));
   }, nb::arg("N"), nb::arg("M") = nb::none(), nb::arg("k") = 0, nb::arg("dtype") = nb::none(), nb::arg("device") = nb::none());
-  m.def("arange", [](nb::handle start, nb::handle stop, nb::handle step, std::optional<std::string> t, std::optional<std::string> d) {
+  m.def("arange", [](nb::handle start, nb::handle stop, nb::handle step, nb::handle t, std::optional<std::string> d) {
     auto num = [](nb::handle h) {
       const auto n = number_of(h);
       if (!n) throw nd::TypeError("arange: start, stop and step must be Python numbers");
@@ -434,8 +445,8 @@ NB_MODULE(_core, m) {
     return nd::arange(num(start), num(stop), step.is_none() ? nd::Number(1) : num(step), opt_dtype(t), opt_device(d));
   }, nb::arg("start"), nb::arg("stop") = nb::none(), nb::arg("step") = nb::none(), nb::arg("dtype") = nb::none(),
      nb::arg("device") = nb::none());
-  m.def("linspace", [](double start, double stop, int64_t num, bool endpoint, std::optional<std::string> t, std::optional<std::string> d) {
-    return nd::linspace(start, stop, num, endpoint, t ? dtype_named(*t) : nd::float32, opt_device(d));
+  m.def("linspace", [](double start, double stop, int64_t num, bool endpoint, nb::handle t, std::optional<std::string> d) {
+    return nd::linspace(start, stop, num, endpoint, dtype_or(t, nd::float32), opt_device(d));
   }, nb::arg("start"), nb::arg("stop"), nb::arg("num") = 50, nb::arg("endpoint") = true, nb::arg("dtype") = nb::none(),
      nb::arg("device") = nb::none());
 

@@ -39,6 +39,11 @@ def test_python_data_takes_ndgpus_default_dtypes():
     assert nd.array([1, 2], dtype=np.float64).dtype == nd.float64
     assert nd.asarray(np.arange(3.0)).dtype == nd.float64  # a NumPy array keeps its dtype
     assert nd.dtype("f4") is nd.float32 and nd.float32 == np.float32 and str(nd.int8) == "int8"
+    for spelling in (nd.int32, np.int32, "int32", np.dtype("i4")):  # every dtype= spelling
+        assert nd.zeros((2,), dtype=spelling).dtype == nd.int32
+        assert nd.arange(3, dtype=spelling).dtype == nd.int32
+        assert nd.ones(2).astype(spelling).dtype == nd.int32
+    assert nd.full((2,), 1, dtype=float).dtype == nd.float64
 
 
 def test_operators_reflected_and_in_place():
