@@ -30,6 +30,11 @@ class dtype:
     def type(self):  # NumPy's scalar type; here the dtype itself names it
         return self
 
+    def __call__(self, value):
+        """ndgpu.float32(2.5): a 0-d array of this dtype (NumPy gives a scalar of it)."""
+        from ._convert import asarray
+        return asarray(value, dtype=self)
+
     def __eq__(self, other):
         if isinstance(other, dtype):
             return other is self

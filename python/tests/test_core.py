@@ -44,6 +44,7 @@ def test_python_data_takes_ndgpus_default_dtypes():
         assert nd.arange(3, dtype=spelling).dtype == nd.int32
         assert nd.ones(2).astype(spelling).dtype == nd.int32
     assert nd.full((2,), 1, dtype=float).dtype == nd.float64
+    assert nd.float64(2.5).dtype == nd.float64 and float(nd.int8(-3)) == -3.0
 
 
 def test_operators_reflected_and_in_place():
