@@ -122,12 +122,14 @@ struct SameWords {  // one byte, repeated
 };
 template <class F, class T>
 constexpr bool is_byte_multiply = std::is_same_v<F, kern::Multiply> && (std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t>);
+// (the products in uint32: two uint16 would multiply as int and could overflow; the compiler
+// still emits 16-bit multiplies)
 template <class T, class A, class B>  // n bytes: n / 2 words, then the odd one
 ND_VINLINE void byte_multiply(T* o, A a, B b, int64_t n, T last_a, T last_b) {
   Words* w = reinterpret_cast<Words*>(o);
   for (int64_t i = 0; i < n / 2; ++i)
-    w[i] = static_cast<uint16_t>((static_cast<uint16_t>(a.even(i) * b.even(i)) & 0x00ff) |
-                                 (static_cast<uint16_t>(a.odd_high(i) * b.odd_low(i)) & 0xff00));
+    w[i] = static_cast<uint16_t>((static_cast<uint16_t>(uint32_t{a.even(i)} * b.even(i)) & 0x00ff) |
+                                 (static_cast<uint16_t>(uint32_t{a.odd_high(i)} * b.odd_low(i)) & 0xff00));
   if (n % 2) o[n - 1] = kern::Multiply{}(last_a, last_b);
 }
 

@@ -227,8 +227,10 @@ TEST_P(NarrowIntOps, ElementwiseOnEveryLayoutIsTheWiderResultWrapped) {
     same(col - x, colw - xw, "column - x (wraps below zero for the unsigned types)");
     same(floor_divide(x, zero_d), floor_divide(xw, zero_d.astype(w)), "x // 0-d");
     same(x * 3, xw * 3, "x * a C++ number");
-    // (int8 / uint8 multiply two bytes per 16-bit word: odd starts and lengths, every form)
-    const Array odd = x.reshape({-1})(slice(1, 20998)), oddw = xw.reshape({-1})(slice(1, 20998));
+    // (int8 / uint8 multiply two bytes per 16-bit word: the full 8-bit range, odd starts and
+    // lengths, every form)
+    const Array odd = random::integers(u ? 0 : -128, u ? 256 : 128, {20998}, t, device())(slice(1, _));
+    const Array oddw = odd.astype(w);
     same(odd * odd(slice(_, _, -1)).copy(), oddw * oddw(slice(_, _, -1)), "x * y, odd start and length");
     same(odd * 77, oddw * 77, "x * a number, odd start and length");
     same(multiply(77, odd), multiply(77, oddw), "a number * x, odd start and length");
