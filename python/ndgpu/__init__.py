@@ -31,28 +31,24 @@ _point_at_the_installed_blas()
 
 from . import _core  # noqa: E402
 from ._core import ndarray  # noqa: E402
-from ._core import (  # noqa: E402  # noqa: F401  (the public functions of the C++ API)
-    absolute, add, all, any, arange, argmax, argmin, attention, broadcast_to, cdist, ceil, clip,
-    concatenate, cos, cosine_similarity, device_available, divide, dot, empty, equal, exp,
-    expand_dims, expm1, eye, floor, floor_divide, fmax, fmin, full, greater, greater_equal, isfinite,
-    isinf, isnan, less, less_equal, linspace, load, log, log1p, log2, log10, log_softmax, logical_and,
-    logical_not, logical_or, logical_xor, matmul, max, maximum, mean, min, minimum, mod, multiply,
-    negative, nearest, nonzero, normalize, not_equal, ones, outer, power, prod, round, save, sigmoid,
-    sign, sin, softmax, sqrt, square, stack, standardize, std, subtract, sum, synchronize, tan, tanh,
-    topk, var, where, zeros,
-)
-from ._dtypes import (  # noqa: F401
+
+# Every public function of the extension: the C++ API's, the op table's one per row included, so
+# an op added to kernels/op_list.hpp is here too.
+globals().update({name: getattr(_core, name) for name in dir(_core) if not name.startswith("_")})
+
+from ._dtypes import (  # noqa: E402, F401
     bfloat16, bool_, dtype, float16, float32, float64, int8, int16, int32, int64, uint8, uint16,
     uint32, uint64, _name_of,
 )
-from . import _convert
-from ._convert import array, asarray, from_dlpack  # noqa: F401
-from . import linalg, random  # noqa: F401
+from . import _convert  # noqa: E402
+from ._convert import array, asarray, from_dlpack  # noqa: E402, F401
+from . import linalg, random  # noqa: E402, F401
 
-abs = absolute
-true_divide = divide
-remainder = mod
-pow = power
+abs = absolute  # noqa: F821  (the C++ API's aliases; the names come from _core above)
+true_divide = divide  # noqa: F821
+remainder = mod  # noqa: F821
+pow = power  # noqa: F821
+bitwise_not = invert  # noqa: F821
 amax = max
 amin = min
 newaxis = None
@@ -60,8 +56,6 @@ pi = _math.pi
 e = _math.e
 inf = _math.inf
 nan = _math.nan
-
-__all__ = [n for n in dir() if not n.startswith("_")]
 
 
 def zeros_like(x, dtype=None):
@@ -204,3 +198,5 @@ ndarray.to_device = _to_device
 ndarray.cpu = lambda self: self._to("cpu")
 
 _core._set_converters(_convert.asarray, _name_of)
+
+__all__ = [n for n in dir() if not n.startswith("_")]
