@@ -18,8 +18,10 @@ def _from_numpy(a):
     import numpy
     if not a.flags.writeable:  # DLPack exports only writable NumPy arrays
         a = a.copy()
-    if a.dtype.name == "bfloat16":  # ml_dtypes' bfloat16: DLPack has no code for it in NumPy
-        return from_dlpack(a.view(numpy.uint16)).astype("float32").astype("bfloat16")
+    if a.dtype.name == "bfloat16":  # ml_dtypes' bfloat16: NumPy's DLPack has no code for it, so
+        # its bits go over as the float32 they widen to (exact), then round back (exact too)
+        wide = (a.view(numpy.uint16).astype(numpy.uint32) << numpy.uint32(16)).view(numpy.float32)
+        return from_dlpack(wide).astype("bfloat16")
     return from_dlpack(a)
 
 

@@ -152,6 +152,14 @@ def test_zero_copy_with_numpy():
     same(nd.from_dlpack(np.arange(4)), np.arange(4))
 
 
+def test_bfloat16_from_numpy_keeps_its_values():
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    a = np.array([1.0, -2.5, 3.140625, 1e-3], dtype=ml_dtypes.bfloat16)
+    x = nd.asarray(a)
+    assert x.dtype == nd.bfloat16
+    assert x.astype(nd.float32).tolist() == a.astype(np.float32).tolist()
+
+
 def test_zero_copy_with_torch():
     torch = pytest.importorskip("torch")
     x = nd.arange(4.0)
